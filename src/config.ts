@@ -1,0 +1,49 @@
+// The only reader of process.env. Parsed once with zod; a bad or missing variable stops start-up
+// with one message listing every problem (never a stack trace, never a secret's value).
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+const list = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+const base = {
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  /** Prefix of every BullMQ key; wrap in {braces} on Redis Cluster. */
+  QUEUE_PREFIX: z.string().min(1).default('infdbg'),
+  NODE_NAME: z.string().min(1).default('local'),
+  /** Jobs a worker runs at once per queue. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Seconds a worker waits for running jobs after SIGTERM. */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+  /** Kubernetes namespaces diagnostics may read (comma-separated); empty = all the credentials allow. */
+  INFDBG_NAMESPACES: list.default([]),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+};
+
+const slack = {
+  SLACK_SIGNING_SECRET: z.string().min(1, 'required: the Slack app signing secret'),
+  SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token (xoxb-…)'),
+  /** Set to use Socket Mode instead of the HTTP receiver. */
+  SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)').optional(),
+  /** Web API base URL, e.g. for a proxy or a test stand-in; must end with `/api/`. */
+  SLACK_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+};
+
+export const workerConfigSchema = z.object({ ...base, ...slack });
+export const serveConfigSchema = z.object({ ...base, ...slack });
+export const cliConfigSchema = z.object(base);
+
+export type WorkerConfig = z.infer<typeof workerConfigSchema>;
+export type ServeConfig = z.infer<typeof serveConfigSchema>;
+export type CliConfig = z.infer<typeof cliConfigSchema>;
+
+/** Parses `env` with `schema`; throws ConfigError listing every problem by variable name. */
+export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.infer<S> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+  throw new ConfigError(`invalid configuration — ${problems.join('; ')}`);
+}

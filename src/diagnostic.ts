@@ -1,0 +1,44 @@
+// What a diagnostic is: a name, a zod payload schema, an argument parser shared by Slack and the
+// CLI, routing (shared queue or a node's queue) and a `run` that returns a DiagnosticResult.
+// Each diagnostic lives in its own file under jobs/; jobs/registry.ts lists them.
+import type { z } from 'zod';
+import type { DiagnosticResult } from './report/model.ts';
+
+/** I/O a diagnostic may use; tests pass real ones or stand-ins. */
+export interface DiagnosticDeps {
+  /** Aborted when the job times out or is cancelled: stop promptly. */
+  signal: AbortSignal;
+  /** Report progress, 0–100, with a short message for the Slack status line. */
+  progress(percent: number, message?: string): Promise<void> | void;
+  fetch: typeof fetch;
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** This node's name (`NODE_NAME`). */
+  nodeName: string;
+}
+
+export interface Diagnostic<S extends z.ZodType = z.ZodType> {
+  /** Registry name and `/debug` subcommand, e.g. `health`. */
+  name: string;
+  /** Usage line, e.g. `health <url> [--health-path /health] [--metrics-path /metrics]`. */
+  usage: string;
+  /** One line for `/debug help`. */
+  description: string;
+  /** The job payload. Parsed before `run`; a failure is unrecoverable. */
+  payload: S;
+  /**
+   * Turns command tokens (after the subcommand; Slack link markup already removed) into a
+   * payload candidate. Throws UsageError on malformed input. The result is validated by `payload`.
+   */
+  parseArgs(tokens: string[]): unknown;
+  /** Node whose queue must run it (node-local diagnostics), or undefined for the shared queue. */
+  route?(payload: z.infer<S>): string | undefined | Promise<string | undefined>;
+  /** Per-attempt deadline, ms. */
+  timeoutMs: number;
+  run(payload: z.infer<S>, deps: DiagnosticDeps): Promise<DiagnosticResult>;
+}
+
+/** Helper that keeps `S` inferred at the definition site. */
+export function defineDiagnostic<S extends z.ZodType>(d: Diagnostic<S>): Diagnostic<S> {
+  return d;
+}
