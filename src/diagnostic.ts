@@ -15,6 +15,10 @@ export interface DiagnosticDeps {
   now(): number;
   /** This node's name (`NODE_NAME`). */
   nodeName: string;
+  /** Spawns a program without a shell (nvidia-smi). Default: src/gpu/run-command.ts. `notFound`: not installed (ENOENT); `timedOut`: killed at `timeoutMs`. */
+  runCommand?(file: string, args: string[], options: { timeoutMs: number; signal: AbortSignal }): Promise<{ stdout: string; stderr: string; exitCode: number | null; notFound?: boolean; timedOut?: boolean }>;
+  /** Reads a text file (`/proc/<pid>/cgroup`). Default: node:fs/promises readFile. */
+  readFile?(path: string): Promise<string>;
 }
 
 export interface Diagnostic<S extends z.ZodType = z.ZodType> {
