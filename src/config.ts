@@ -21,18 +21,22 @@ const base = {
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 };
 
-const slack = {
-  SLACK_SIGNING_SECRET: z.string().min(1, 'required: the Slack app signing secret'),
+const slackWebApi = {
   SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token (xoxb-…)'),
+  /** Web API base URL, e.g. for a proxy or a test stand-in; must end with `/api/`. */
+  SLACK_API_URL: z.url({ protocol: /^https?$/ }).endsWith('/', 'must end with /, e.g. https://slack.com/api/').optional(),
+};
+
+const bot = {
+  SLACK_SIGNING_SECRET: z.string().min(1, 'required: the Slack app signing secret'),
   /** Set to use Socket Mode instead of the HTTP receiver. */
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)').optional(),
-  /** Web API base URL, e.g. for a proxy or a test stand-in; must end with `/api/`. */
-  SLACK_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
 };
 
-export const workerConfigSchema = z.object({ ...base, ...slack });
-export const serveConfigSchema = z.object({ ...base, ...slack });
+/** Workers post reports, so they need the bot token but not the signing secret. */
+export const workerConfigSchema = z.object({ ...base, ...slackWebApi });
+export const serveConfigSchema = z.object({ ...base, ...slackWebApi, ...bot });
 export const cliConfigSchema = z.object(base);
 
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;

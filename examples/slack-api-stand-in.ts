@@ -1,0 +1,207 @@
+// A local stand-in for Slack's servers, for the demo and the integration tests (Slack itself
+// cannot run here). It speaks Slack's wire format: Web API methods at POST /api/<method> with
+// form-urlencoded or JSON bodies and `{ ok, ... }` answers, the external upload URLs of
+// files.uploadV2 (multipart), and slash-command `response_url`s. Every call is recorded so a
+// test or the demo can print the thread a user would see.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedCall {
+  method: string;
+  args: Record<string, unknown>;
+  /** Authorization header value with the token masked, e.g. `Bearer xoxb-…`. */
+  auth: string | undefined;
+}
+
+export interface UploadedFile {
+  fileId: string;
+  filename: string;
+  bytes: Buffer;
+  channel?: string;
+  threadTs?: string;
+  title?: string;
+}
+
+export interface EphemeralReply {
+  path: string;
+  body: Record<string, unknown>;
+}
+
+export interface SlackApiStandIn {
+  /** Base URL for WebClient's `slackApiUrl`, ending in `/api/`. */
+  apiUrl: string;
+  /** A fresh response_url for a slash command. */
+  responseUrl(): string;
+  calls: RecordedCall[];
+  uploads: UploadedFile[];
+  ephemeral: EphemeralReply[];
+  callsTo(method: string): RecordedCall[];
+  /** Resolves when `predicate` holds, polling every 20 ms; rejects after `timeoutMs`. */
+  waitFor<T>(predicate: () => T | undefined | false, timeoutMs?: number): Promise<T>;
+  /** The thread as a user would see it: root message (latest text) and replies, files listed. */
+  transcript(channel: string, threadTs: string): string;
+  /** Channels for which chat.postMessage answers `not_in_channel`. */
+  notInChannel: Set<string>;
+  close(): Promise<void>;
+}
+
+interface StoredMessage {
+  channel: string;
+  ts: string;
+  threadTs?: string;
+  text: string;
+  blocks?: unknown;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function parseArgs(contentType: string, raw: Buffer): Record<string, unknown> {
+  if (contentType.includes('application/json')) return JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(raw.toString('utf8'))) {
+    out[k] = /^[[{]/.test(v) ? JSON.parse(v) : v;
+  }
+  return out;
+}
+
+function blockText(blocks: unknown): string {
+  if (!Array.isArray(blocks)) return '';
+  const texts: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (typeof o.text === 'string') texts.push(o.text);
+      for (const [k, v] of Object.entries(o)) if (k !== 'text' || typeof v !== 'string') walk(v);
+    }
+  };
+  walk(blocks);
+  return texts.join('\n');
+}
+
+export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
+  const calls: RecordedCall[] = [];
+  const uploads: UploadedFile[] = [];
+  const ephemeral: EphemeralReply[] = [];
+  const messages: StoredMessage[] = [];
+  const pendingUploads = new Map<string, { filename: string }>();
+  const notInChannel = new Set<string>();
+  let seq = 0;
+  let base = '';
+
+  const nextTs = () => `${1_763_900_000 + seq}.${String(++seq).padStart(6, '0')}`;
+
+  const answer = (method: string, args: Record<string, unknown>): Record<string, unknown> => {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://stand-in.slack.local/', team: 'Stand-in', user: 'infdbg', team_id: 'T0STANDIN', user_id: 'U0BOT', bot_id: 'B0BOT' };
+      case 'chat.postMessage': {
+        const channel = String(args.channel);
+        if (notInChannel.has(channel)) return { ok: false, error: 'not_in_channel' };
+        const msg: StoredMessage = { channel, ts: nextTs(), text: String(args.text ?? ''), blocks: args.blocks };
+        if (args.thread_ts) msg.threadTs = String(args.thread_ts);
+        messages.push(msg);
+        return { ok: true, channel, ts: msg.ts, message: { text: msg.text, ts: msg.ts } };
+      }
+      case 'chat.update': {
+        const msg = messages.find((m) => m.channel === args.channel && m.ts === args.ts);
+        if (!msg) return { ok: false, error: 'message_not_found' };
+        msg.text = String(args.text ?? msg.text);
+        msg.blocks = args.blocks ?? msg.blocks;
+        return { ok: true, channel: msg.channel, ts: msg.ts, text: msg.text };
+      }
+      case 'files.getUploadURLExternal': {
+        const fileId = `F${String(++seq).padStart(8, '0')}`;
+        pendingUploads.set(fileId, { filename: String(args.filename) });
+        return { ok: true, upload_url: `${base}/upload/${fileId}`, file_id: fileId };
+      }
+      case 'files.completeUploadExternal': {
+        const files = (args.files as Array<{ id: string; title?: string }>) ?? [];
+        for (const f of files) {
+          const up = uploads.find((u) => u.fileId === f.id);
+          if (!up) return { ok: false, error: 'file_not_found' };
+          up.channel = args.channel_id as string | undefined;
+          up.threadTs = args.thread_ts as string | undefined;
+          if (f.title) up.title = f.title;
+        }
+        return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
+      }
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  };
+
+  const server: Server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', base);
+      const raw = await readBody(req);
+      const contentType = req.headers['content-type'] ?? '';
+      if (url.pathname.startsWith('/api/')) {
+        const method = url.pathname.slice('/api/'.length);
+        const args = parseArgs(contentType, raw);
+        delete args.token;
+        const auth = req.headers.authorization?.replace(/(Bearer \w{4}-).*/, '$1…');
+        calls.push({ method, args, auth });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(method, args)));
+        return;
+      }
+      if (url.pathname.startsWith('/upload/')) {
+        const fileId = url.pathname.slice('/upload/'.length);
+        const pending = pendingUploads.get(fileId);
+        if (!pending) return void res.writeHead(404).end('unknown upload');
+        const form = await new Request('http://x/', { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(raw) }).formData();
+        const part = [...form.values()].find((v): v is File => typeof v !== 'string');
+        const bytes = part ? Buffer.from(await part.arrayBuffer()) : raw;
+        uploads.push({ fileId, filename: pending.filename, bytes });
+        res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${bytes.length}`);
+        return;
+      }
+      if (url.pathname.startsWith('/response/')) {
+        ephemeral.push({ path: url.pathname, body: parseArgs(contentType, raw) });
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+        return;
+      }
+      res.writeHead(404).end('not found');
+    } catch (err) {
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'invalid_request', detail: String(err) }));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  let responseSeq = 0;
+  return {
+    apiUrl: `${base}/api/`,
+    responseUrl: () => `${base}/response/${++responseSeq}`,
+    calls,
+    uploads,
+    ephemeral,
+    notInChannel,
+    callsTo: (method) => calls.filter((c) => c.method === method),
+    async waitFor(predicate, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const v = predicate();
+        if (v) return v;
+        if (Date.now() > deadline) throw new Error(`stand-in: condition not met within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    transcript(channel, threadTs) {
+      const root = messages.find((m) => m.channel === channel && m.ts === threadTs);
+      const lines = [`── thread ${channel}/${threadTs} ──`, root ? `[status] ${blockText(root.blocks) || root.text}` : '[no root message]'];
+      for (const m of messages.filter((x) => x.channel === channel && x.threadTs === threadTs)) {
+        lines.push('', `[reply ${m.ts}]`, blockText(m.blocks) || m.text);
+      }
+      for (const u of uploads.filter((x) => x.channel === channel && x.threadTs === threadTs)) {
+        lines.push(`[file] ${u.filename} (${u.bytes.length} bytes)${u.title ? ` — ${u.title}` : ''}`);
+      }
+      return lines.join('\n');
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,68 @@
+// Assembles the bot: the Bolt app (HTTP receiver at POST /slack/events, or Socket Mode when an
+// app token is set), the /debug listener, /healthz and /metrics, one app.error. `serve` and the
+// tests both build it through createApp.
+import { App, LogLevel } from '@slack/bolt';
+import type { Diagnostic } from './diagnostic.ts';
+import { oneLine } from './errors.ts';
+import type { Logger } from './logger.ts';
+import type { FlowEnqueuer } from './queue/flow.ts';
+import type { JobStore } from './queue/job-store.ts';
+import { register as registerCommands } from '../handlers/commands/index.ts';
+
+export interface AppDeps {
+  signingSecret: string;
+  botToken: string;
+  appToken?: string | undefined;
+  slackApiUrl?: string | undefined;
+  diagnostics: readonly Diagnostic[];
+  enqueuer: FlowEnqueuer;
+  store: JobStore;
+  redisReady(): Promise<boolean>;
+  now(): number;
+  logger: Logger;
+}
+
+export function createApp(deps: AppDeps): App {
+  const counts = new Map<string, number>();
+  const count = (outcome: string) => counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+  const metrics = () =>
+    [
+      '# HELP infdbg_commands_total /debug commands by outcome.',
+      '# TYPE infdbg_commands_total counter',
+      ...[...counts].map(([o, n]) => `infdbg_commands_total{outcome="${o}"} ${n}`),
+    ].join('\n') + '\n';
+
+  const app = new App({
+    signingSecret: deps.signingSecret,
+    token: deps.botToken,
+    ...(deps.appToken ? { socketMode: true, appToken: deps.appToken } : {}),
+    ...(deps.slackApiUrl ? { clientOptions: { slackApiUrl: deps.slackApiUrl } } : {}),
+    logLevel: LogLevel.WARN,
+    customRoutes: [
+      {
+        path: '/healthz',
+        method: ['GET'],
+        handler: async (_req, res) => {
+          const redis = await deps.redisReady();
+          res.writeHead(redis ? 200 : 503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ok: redis, redis: redis ? 'up' : 'unreachable' }));
+        },
+      },
+      {
+        path: '/metrics',
+        method: ['GET'],
+        handler: (_req, res) => {
+          res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+          res.end(metrics());
+        },
+      },
+    ],
+  });
+
+  registerCommands(app, { ...deps, count });
+
+  app.error(async (err) => {
+    deps.logger.error('listener failed', { code: (err as { code?: string }).code, error: oneLine(err) });
+  });
+  return app;
+}

@@ -1,0 +1,170 @@
+// `infdbg`: one binary for the bot (`serve`), the workers (`worker`) and every diagnostic run
+// in-process (`infdbg health <url> --format md|json`). Exit 0 on success, 2 on bad usage or
+// configuration, 1 when the diagnostic could not run — always with one line on stderr.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { webApi } from '@slack/bolt';
+import { diagnostics, findDiagnostic } from '../jobs/registry.ts';
+import { createApp } from './app.ts';
+import { cliConfigSchema, loadConfig, serveConfigSchema, workerConfigSchema } from './config.ts';
+import { productionDeps } from './deps.ts';
+import { ConfigError, InfdbgError, UsageError, oneLine } from './errors.ts';
+import { createLogger } from './logger.ts';
+import { FlowEnqueuer } from './queue/flow.ts';
+import { JobStore } from './queue/job-store.ts';
+import { RedisProbe, redisOptions } from './queue/redis.ts';
+import { renderResultJson } from './report/render-json.ts';
+import { renderResultMarkdown } from './report/render-markdown.ts';
+import { parsePayload, runDiagnostic } from './run-diagnostic.ts';
+import { SlackThread } from './slack/thread.ts';
+import { startWorkers } from './worker.ts';
+
+const USAGE = `usage: infdbg <command> [args]
+
+  serve                      run the Slack bot (HTTP receiver on $PORT, or Socket Mode)
+  worker                     run BullMQ workers for the shared queue and this node's queue
+${diagnostics.map((d) => `  ${d.usage.padEnd(26)} ${d.description}`).join('\n')}
+
+Diagnostics take --format md|json (default md) and --charts-dir DIR (default ./infdbg-out).`;
+
+interface Io {
+  stdout(s: string): void;
+  stderr(s: string): void;
+}
+
+/** Pulls --format and --charts-dir out of the tokens; the rest goes to the diagnostic. */
+function splitCliFlags(tokens: string[]): { format: 'md' | 'json'; chartsDir: string; rest: string[] } {
+  let format: 'md' | 'json' = 'md';
+  let chartsDir = 'infdbg-out';
+  const rest: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const [flag, inline] = t.startsWith('--') && t.includes('=') ? [t.slice(0, t.indexOf('=')), t.slice(t.indexOf('=') + 1)] : [t, undefined];
+    if (flag === '--format' || flag === '--charts-dir') {
+      const value = inline ?? tokens[++i];
+      if (value === undefined) throw new UsageError(`${flag} needs a value`);
+      if (flag === '--format') {
+        if (value !== 'md' && value !== 'json') throw new UsageError(`--format must be md or json, got "${value}"`);
+        format = value;
+      } else chartsDir = value;
+    } else rest.push(t);
+  }
+  return { format, chartsDir, rest };
+}
+
+async function runDiagnosticCommand(name: string, tokens: string[], io: Io, isTty: boolean): Promise<number> {
+  const diagnostic = findDiagnostic(name)!;
+  const { format, chartsDir, rest } = splitCliFlags(tokens);
+  const payload = parsePayload(diagnostic, diagnostic.parseArgs(rest));
+  const config = loadConfig(cliConfigSchema);
+  const result = await runDiagnostic(diagnostic, payload, {
+    ...productionDeps(config),
+    progress: (percent, message) => {
+      if (isTty) io.stderr(`\r[${name}] ${String(Math.round(percent)).padStart(3)}% ${message ?? ''}`.padEnd(80) + (percent >= 100 ? '\n' : ''));
+    },
+  });
+  if (result.charts.length > 0) {
+    const dir = resolve(chartsDir);
+    await mkdir(dir, { recursive: true });
+    for (const c of result.charts) {
+      await writeFile(join(dir, c.filename), Buffer.from(c.pngBase64, 'base64'));
+      io.stderr(`chart: ${join(dir, c.filename)}\n`);
+    }
+  }
+  io.stdout(format === 'json' ? JSON.stringify(renderResultJson(result), null, 2) + '\n' : renderResultMarkdown(result) + '\n');
+  return 0;
+}
+
+function onSignals(handler: (signal: string) => Promise<void>): void {
+  let stopping = false;
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(sig, () => {
+      if (stopping) return;
+      stopping = true;
+      handler(sig).then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+}
+
+async function serve(): Promise<void> {
+  const config = loadConfig(serveConfigSchema);
+  const logger = createLogger(config.LOG_LEVEL);
+  const connection = redisOptions(config.REDIS_URL);
+  const probe = new RedisProbe(config.REDIS_URL);
+  const enqueuer = new FlowEnqueuer(connection, config.QUEUE_PREFIX);
+  const store = new JobStore(connection, config.QUEUE_PREFIX);
+  const app = createApp({
+    signingSecret: config.SLACK_SIGNING_SECRET,
+    botToken: config.SLACK_BOT_TOKEN,
+    appToken: config.SLACK_APP_TOKEN,
+    slackApiUrl: config.SLACK_API_URL,
+    diagnostics,
+    enqueuer,
+    store,
+    redisReady: () => probe.ready(),
+    now: () => Date.now(),
+    logger,
+  });
+  await app.start(config.PORT);
+  logger.info('bot listening', { port: config.PORT, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http', path: '/slack/events' });
+  onSignals(async (signal) => {
+    logger.info('stopping', { signal });
+    await app.stop();
+    await Promise.all([enqueuer.close(), store.close(), probe.close()]);
+  });
+}
+
+async function worker(): Promise<void> {
+  const config = loadConfig(workerConfigSchema);
+  const logger = createLogger(config.LOG_LEVEL);
+  const client = new webApi.WebClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {});
+  const runtime = await startWorkers({
+    connection: redisOptions(config.REDIS_URL),
+    prefix: config.QUEUE_PREFIX,
+    nodeName: config.NODE_NAME,
+    concurrency: config.WORKER_CONCURRENCY,
+    diagnostics,
+    slack: new SlackThread(client),
+    deps: productionDeps(config),
+    logger,
+  });
+  onSignals(async (signal) => {
+    logger.info('stopping: no new jobs; waiting for running ones', { signal, graceSeconds: config.SHUTDOWN_GRACE_SECONDS });
+    await runtime.close(config.SHUTDOWN_GRACE_SECONDS * 1000);
+    logger.info('stopped');
+  });
+}
+
+export async function main(argv: string[], io: Io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (!command || command === 'help' || command === '--help' || command === '-h') {
+      io.stdout(USAGE + '\n');
+      return command ? 0 : 2;
+    }
+    if (command === 'serve') return await serve().then(() => -1);
+    if (command === 'worker') return await worker().then(() => -1);
+    if (findDiagnostic(command)) return await runDiagnosticCommand(command, rest, io, Boolean(process.stderr.isTTY));
+    throw new UsageError(`unknown command "${command}" (try: infdbg help)`);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`infdbg: ${oneLine(err)}${err.usage ? ` — usage: infdbg ${err.usage}` : ''}\n`);
+      return 2;
+    }
+    if (err instanceof ConfigError) {
+      io.stderr(`infdbg: ${oneLine(err)}\n`);
+      return 2;
+    }
+    io.stderr(`infdbg: ${err instanceof InfdbgError ? '' : 'error: '}${oneLine(err)}\n`);
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  const code = await main(process.argv.slice(2));
+  // -1: a long-running process (serve, worker) that exits on a signal.
+  if (code >= 0) process.exitCode = code;
+}

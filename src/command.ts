@@ -1,0 +1,52 @@
+// The `/debug` grammar: `help`, `status <request-id>`, and one subcommand per diagnostic in the
+// registry, so `help` is always true. Pure: text in, a typed command (or a UsageError) out.
+import { z } from 'zod';
+import { tokenize } from './args.ts';
+import type { Diagnostic } from './diagnostic.ts';
+import { UsageError } from './errors.ts';
+import { parsePayload } from './run-diagnostic.ts';
+
+export type DebugCommand =
+  | { kind: 'help' }
+  | { kind: 'status'; requestId: string }
+  | { kind: 'diagnostic'; diagnostic: Diagnostic; payload: unknown; title: string };
+
+const BUILTIN = [
+  { name: 'help', usage: 'help', description: 'this list' },
+  { name: 'status', usage: 'status <request-id>', description: 'progress and state of a request' },
+] as const;
+
+const requestIdSchema = z.string().regex(/^r[0-9a-f]{16}$/, 'a request id looks like r0123456789abcdef');
+
+export function helpText(diagnostics: readonly Diagnostic[]): string {
+  const rows = [...diagnostics.map((d) => ({ usage: d.usage, description: d.description })), ...BUILTIN];
+  return ['*/debug* — debug production ML inference. Subcommands:', ...rows.map((r) => `• \`/debug ${r.usage}\` — ${r.description}`)].join('\n');
+}
+
+export function usageLine(diagnostics: readonly Diagnostic[]): string {
+  return `/debug ${[...diagnostics.map((d) => d.name), ...BUILTIN.map((b) => b.name)].join('|')} …`;
+}
+
+export function parseCommand(text: string, diagnostics: readonly Diagnostic[]): DebugCommand {
+  const tokens = tokenize(text);
+  const names = [...BUILTIN.map((b) => b.name), ...diagnostics.map((d) => d.name)];
+  const sub = z.enum(names as [string, ...string[]]).safeParse((tokens[0] ?? 'help').toLowerCase());
+  if (!sub.success) throw new UsageError(`unknown subcommand "${tokens[0]}"`, usageLine(diagnostics));
+  const rest = tokens.slice(1);
+  if (sub.data === 'help') return { kind: 'help' };
+  if (sub.data === 'status') {
+    const id = requestIdSchema.safeParse(rest[0]);
+    if (!id.success || rest.length !== 1) throw new UsageError(rest[0] ? `"${rest[0]}" is not a request id` : 'missing the request id', 'status <request-id>');
+    return { kind: 'status', requestId: id.data };
+  }
+  const diagnostic = diagnostics.find((d) => d.name === sub.data)!;
+  let candidate: unknown;
+  try {
+    candidate = diagnostic.parseArgs(rest);
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(err.message, err.usage ?? diagnostic.usage);
+    throw err;
+  }
+  const payload = parsePayload(diagnostic, candidate);
+  return { kind: 'diagnostic', diagnostic, payload, title: `${diagnostic.name} ${rest.join(' ')}`.trim() };
+}

@@ -1,0 +1,100 @@
+// A request becomes one BullMQ flow: a parent `report` job whose children run the diagnostics
+// (on the shared queue or a node's queue). The parent runs once every child has finished or
+// failed for good, merges their results into one Report and posts it.
+import { FlowProducer, type ConnectionOptions } from 'bullmq';
+import type { Diagnostic } from '../diagnostic.ts';
+import { REPORT_QUEUE, SHARED_QUEUE, childJobId, nodeQueue } from './names.ts';
+
+/** Where the report goes in Slack; null when nobody waits in a thread (CLI, tests). */
+export interface ThreadRef {
+  channel: string;
+  /** The thread's root message (the status message). */
+  threadTs: string;
+  requestedBy?: string;
+}
+
+export interface ChildRef {
+  diagnostic: string;
+  queue: string;
+  jobId: string;
+}
+
+export interface ReportJobData {
+  requestId: string;
+  title: string;
+  incidentKey: string;
+  thread: ThreadRef | null;
+  children: ChildRef[];
+}
+
+export interface DiagnosticJobData {
+  requestId: string;
+  payload: unknown;
+  thread: ThreadRef | null;
+}
+
+export interface PlannedDiagnostic {
+  diagnostic: Diagnostic;
+  /** Already validated by `diagnostic.payload`. */
+  payload: unknown;
+}
+
+/** Retries with exponential backoff: 3 attempts, 2 s then 4 s. */
+export const CHILD_ATTEMPTS = 3;
+const RETENTION = { removeOnComplete: { age: 24 * 3600, count: 5000 }, removeOnFail: { age: 7 * 24 * 3600 } };
+
+export async function routeOf(planned: PlannedDiagnostic): Promise<string> {
+  const node = await planned.diagnostic.route?.(planned.payload);
+  return node ? nodeQueue(node) : SHARED_QUEUE;
+}
+
+export interface EnqueueRequest {
+  requestId: string;
+  title: string;
+  incidentKey: string;
+  thread: ThreadRef | null;
+  plan: PlannedDiagnostic[];
+}
+
+export class FlowEnqueuer {
+  private readonly producer: FlowProducer;
+  constructor(connection: ConnectionOptions, prefix: string) {
+    this.producer = new FlowProducer({ connection, prefix });
+  }
+
+  async enqueue(req: EnqueueRequest): Promise<ReportJobData> {
+    const children: ChildRef[] = [];
+    for (const p of req.plan) {
+      children.push({ diagnostic: p.diagnostic.name, queue: await routeOf(p), jobId: childJobId(req.requestId, p.diagnostic.name) });
+    }
+    const data: ReportJobData = { requestId: req.requestId, title: req.title, incidentKey: req.incidentKey, thread: req.thread, children };
+    await this.producer.add({
+      name: 'report',
+      queueName: REPORT_QUEUE,
+      data,
+      opts: { jobId: req.requestId, attempts: CHILD_ATTEMPTS, backoff: { type: 'exponential', delay: 2000 }, ...RETENTION },
+      children: req.plan.map((p, i) => {
+        const child = children[i]!;
+        const jobData: DiagnosticJobData = { requestId: req.requestId, payload: p.payload, thread: req.thread };
+        return {
+          name: p.diagnostic.name,
+          queueName: child.queue,
+          data: jobData,
+          opts: {
+            jobId: child.jobId,
+            attempts: CHILD_ATTEMPTS,
+            backoff: { type: 'exponential', delay: 2000 },
+            // A failed diagnostic must not sink the report: the parent runs and says why it failed.
+            ignoreDependencyOnFailure: true,
+            ...RETENTION,
+          },
+        };
+      }),
+    });
+    return data;
+  }
+
+  close(): Promise<void> {
+    return this.producer.close();
+  }
+}

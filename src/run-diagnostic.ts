@@ -1,0 +1,48 @@
+// Runs one diagnostic with its deadline: the same path for a worker's job and for `infdbg <diag>`
+// in a terminal. The payload is validated first; a diagnostic that ignores its AbortSignal still
+// cannot outlive the deadline.
+import { z } from 'zod';
+import type { Diagnostic, DiagnosticDeps } from './diagnostic.ts';
+import { InfdbgError, UsageError } from './errors.ts';
+import type { DiagnosticResult } from './report/model.ts';
+
+export class DeadlineError extends InfdbgError {
+  constructor(diagnostic: string, timeoutMs: number) {
+    super('E_DEADLINE', `${diagnostic} did not finish within ${Math.round(timeoutMs / 1000)} s`, { retryable: true });
+  }
+}
+
+/** Validates `payload` against the diagnostic's schema; UsageError with one readable line otherwise. */
+export function parsePayload(diagnostic: Diagnostic, payload: unknown): unknown {
+  const parsed = diagnostic.payload.safeParse(payload);
+  if (!parsed.success) {
+    throw new UsageError(`invalid ${diagnostic.name} request: ${z.prettifyError(parsed.error).replace(/\s*\n\s*/g, '; ')}`, diagnostic.usage);
+  }
+  return parsed.data;
+}
+
+export type BaseDeps = Omit<DiagnosticDeps, 'signal' | 'progress'>;
+
+export async function runDiagnostic(
+  diagnostic: Diagnostic,
+  payload: unknown,
+  deps: BaseDeps & { signal?: AbortSignal; progress?: DiagnosticDeps['progress']; timeoutMs?: number },
+): Promise<DiagnosticResult> {
+  const timeoutMs = deps.timeoutMs ?? diagnostic.timeoutMs;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DeadlineError(diagnostic.name, timeoutMs)), timeoutMs);
+  const signal = deps.signal ? AbortSignal.any([deadline.signal, deps.signal]) : deadline.signal;
+  const started = deps.now();
+  try {
+    const aborted = new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(signal.reason);
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+    const run = diagnostic.run(payload, { ...deps, signal, progress: deps.progress ?? (() => {}) });
+    run.catch(() => {}); // settled below or superseded by the deadline
+    const result = await Promise.race([run, aborted]);
+    return { ...result, durationMs: result.durationMs || deps.now() - started };
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,127 @@
+// `infdbg worker`: BullMQ workers for the shared queue, this node's queue and the report queue.
+// Diagnostic jobs run through runDiagnostic; the report job merges the children's results and
+// posts the thread. Progress is mirrored to the thread's status message. On close it stops
+// taking jobs and lets running ones finish within the grace period.
+import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Diagnostic } from './diagnostic.ts';
+import { InfdbgError, oneLine } from './errors.ts';
+import type { Logger } from './logger.ts';
+import type { DiagnosticJobData, ReportJobData } from './queue/flow.ts';
+import { JobStore } from './queue/job-store.ts';
+import { REPORT_QUEUE, SHARED_QUEUE, nodeQueue } from './queue/names.ts';
+import { buildReport } from './report/build.ts';
+import type { DiagnosticFailure, DiagnosticResult, Report } from './report/model.ts';
+import { parsePayload, runDiagnostic, type BaseDeps } from './run-diagnostic.ts';
+import { StatusThrottle, type SlackThread } from './slack/thread.ts';
+
+export interface WorkerRuntimeOptions {
+  connection: ConnectionOptions;
+  prefix: string;
+  nodeName: string;
+  /** Jobs run at once on each queue. */
+  concurrency: number;
+  diagnostics: readonly Diagnostic[];
+  /** Null when no Slack is configured (results stay in Redis). */
+  slack: SlackThread | null;
+  deps: BaseDeps;
+  logger: Logger;
+  /** Minimum ms between two status-message updates of one request. Default 1000. */
+  statusIntervalMs?: number;
+}
+
+export interface WorkerRuntime {
+  /** Stops taking jobs; waits up to `graceMs` for running ones, then cancels them. */
+  close(graceMs: number): Promise<void>;
+}
+
+export async function startWorkers(opts: WorkerRuntimeOptions): Promise<WorkerRuntime> {
+  const { connection, prefix, logger } = opts;
+  const store = new JobStore(connection, prefix);
+  const byName = new Map(opts.diagnostics.map((d) => [d.name, d]));
+
+  const throttle = new StatusThrottle(
+    opts.statusIntervalMs ?? 1000,
+    async (requestId) => {
+      const status = await store.requestStatus(requestId);
+      if (status?.thread && opts.slack) await opts.slack.updateStatus(status.thread, status);
+    },
+    (err) => logger.warn('status update failed', { error: oneLine(err) }),
+  );
+
+  const processDiagnostic = async (job: Job<DiagnosticJobData>, _token?: string, signal?: AbortSignal): Promise<DiagnosticResult> => {
+    const diagnostic = byName.get(job.name);
+    if (!diagnostic) throw new UnrecoverableError(`unknown diagnostic "${job.name}"`);
+    try {
+      const payload = parsePayload(diagnostic, job.data.payload);
+      return await runDiagnostic(diagnostic, payload, {
+        ...opts.deps,
+        ...(signal ? { signal } : {}),
+        progress: async (percent, message) => {
+          await job.updateProgress({ percent: Math.max(0, Math.min(100, Math.round(percent))), ...(message ? { message } : {}) });
+        },
+      });
+    } catch (err) {
+      if (err instanceof InfdbgError && !err.retryable) throw new UnrecoverableError(oneLine(err));
+      throw err;
+    }
+  };
+
+  const processReport = async (job: Job<ReportJobData>): Promise<Report> => {
+    const values = await job.getChildrenValues<DiagnosticResult>();
+    const failed = await job.getIgnoredChildrenFailures();
+    const results: DiagnosticResult[] = [];
+    const failures: DiagnosticFailure[] = [];
+    for (const child of job.data.children) {
+      const key = Object.keys(values).find((k) => k.endsWith(`:${child.queue}:${child.jobId}`));
+      const failKey = Object.keys(failed).find((k) => k.endsWith(`:${child.queue}:${child.jobId}`));
+      if (key) results.push(values[key]!);
+      else failures.push({ diagnostic: child.diagnostic, title: job.data.title, error: failKey ? failed[failKey]! : 'no result' });
+    }
+    const report = buildReport({ title: job.data.title, incidentKey: job.data.incidentKey, results, failures, now: new Date(opts.deps.now()) });
+    if (job.data.thread && opts.slack) {
+      await opts.slack.postReport(job.data.thread, report);
+      const status = await store.requestStatus(job.data.requestId);
+      if (status) await opts.slack.updateStatus(job.data.thread, { ...status, reportState: 'completed' });
+    }
+    logger.info('report posted', { requestId: job.data.requestId, severity: report.severity, failures: failures.length });
+    return report;
+  };
+
+  const common = { connection, prefix, concurrency: opts.concurrency };
+  const diagnosticQueues = [SHARED_QUEUE, nodeQueue(opts.nodeName)];
+  const workers: Worker[] = diagnosticQueues.map((q) => new Worker<DiagnosticJobData, DiagnosticResult>(q, processDiagnostic, common));
+  workers.push(new Worker<ReportJobData, Report>(REPORT_QUEUE, processReport, common));
+
+  for (const w of workers) {
+    const poke = (job: Job | undefined) => {
+      const data = job?.data as Partial<DiagnosticJobData> | undefined;
+      if (data?.thread && data.requestId && job?.queueName !== REPORT_QUEUE) throttle.poke(data.requestId);
+    };
+    w.on('active', poke);
+    w.on('progress', poke);
+    w.on('completed', poke);
+    w.on('failed', (job, err) => {
+      logger.warn('job failed', { queue: w.name, job: job?.id, attempt: job?.attemptsMade, error: oneLine(err) });
+      poke(job);
+    });
+    w.on('error', (err) => logger.error('worker error', { queue: w.name, error: oneLine(err) }));
+  }
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  logger.info('worker ready', { queues: [...diagnosticQueues, REPORT_QUEUE], concurrency: opts.concurrency });
+
+  return {
+    async close(graceMs: number) {
+      const graceful = Promise.all(workers.map((w) => w.close()));
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), graceMs)));
+      if ((await Promise.race([graceful, expired])) === 'expired') {
+        logger.warn('grace period over: cancelling running jobs', { graceMs });
+        for (const w of workers) w.cancelAllJobs('worker shutting down');
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
+      clearTimeout(timer);
+      throttle.close();
+      await store.close();
+    },
+  };
+}

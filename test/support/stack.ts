@@ -1,0 +1,165 @@
+// The whole system on loopback for integration tests: a real Redis (unique key prefix per
+// stack), the real Bolt app on its HTTP receiver, real BullMQ workers, and the Slack API
+// stand-in. Tests send correctly signed slash commands and read the thread back.
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import { webApi } from '@slack/bolt';
+import { startSlackApiStandIn, type SlackApiStandIn } from '../../examples/slack-api-stand-in.ts';
+import { createApp } from '../../src/app.ts';
+import type { Diagnostic } from '../../src/diagnostic.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { FlowEnqueuer } from '../../src/queue/flow.ts';
+import { JobStore } from '../../src/queue/job-store.ts';
+import { RedisProbe, redisOptions } from '../../src/queue/redis.ts';
+import type { BaseDeps } from '../../src/run-diagnostic.ts';
+import { SlackThread } from '../../src/slack/thread.ts';
+import { startWorkers, type WorkerRuntime } from '../../src/worker.ts';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
+
+export interface CommandOptions {
+  channel?: string;
+  user?: string;
+  /** `bad`: wrong secret; `stale`: timestamp 10 minutes old. */
+  signature?: 'valid' | 'bad' | 'stale';
+}
+
+export interface CommandResponse {
+  status: number;
+  /** Parsed JSON when the ack carried a body, else the raw text. */
+  body: unknown;
+  responseUrl: string;
+}
+
+export interface Stack {
+  slack: SlackApiStandIn;
+  botUrl: string;
+  prefix: string;
+  nodeName: string;
+  store: JobStore;
+  sendCommand(text: string, options?: CommandOptions): Promise<CommandResponse>;
+  /** Waits until a report reply has been posted in the newest thread of `channel`; returns the thread. */
+  waitForReport(channel?: string, timeoutMs?: number): Promise<{ threadTs: string; transcript: string }>;
+  /** Keys under this stack's prefix (to assert nothing was enqueued). */
+  redisKeys(): Promise<string[]>;
+  startWorkers(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function signSlackRequest(body: string, secret: string, timestampSec: number): Record<string, string> {
+  const signature = 'v0=' + createHmac('sha256', secret).update(`v0:${timestampSec}:${body}`).digest('hex');
+  return { 'x-slack-request-timestamp': String(timestampSec), 'x-slack-signature': signature };
+}
+
+export async function startStack(options: { diagnostics: readonly Diagnostic[]; deps?: Partial<BaseDeps>; workers?: boolean; nodeName?: string; redisUrl?: string }): Promise<Stack> {
+  const prefix = `infdbg-test-${randomBytes(4).toString('hex')}`;
+  const nodeName = options.nodeName ?? 'test-node';
+  const redisUrl = options.redisUrl ?? REDIS_URL;
+  const connection = redisOptions(redisUrl);
+  const slack = await startSlackApiStandIn();
+  const probe = new RedisProbe(redisUrl);
+  const enqueuer = new FlowEnqueuer(connection, prefix);
+  const store = new JobStore(connection, prefix);
+  const app = createApp({
+    signingSecret: SIGNING_SECRET,
+    botToken: 'xoxb-test-token',
+    slackApiUrl: slack.apiUrl,
+    diagnostics: options.diagnostics,
+    enqueuer,
+    store,
+    redisReady: () => probe.ready(),
+    now: () => Date.now(),
+    logger: silentLogger,
+  });
+  const server = (await app.start(0)) as Server;
+  const botUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const deps: BaseDeps = { fetch: globalThis.fetch, now: () => Date.now(), nodeName, ...options.deps };
+
+  let runtime: WorkerRuntime | undefined;
+  const start = async () => {
+    const client = new webApi.WebClient('xoxb-test-token', { slackApiUrl: slack.apiUrl });
+    runtime = await startWorkers({
+      connection,
+      prefix,
+      nodeName,
+      concurrency: 2,
+      diagnostics: options.diagnostics,
+      slack: new SlackThread(client),
+      deps,
+      logger: silentLogger,
+      statusIntervalMs: 100,
+    });
+  };
+  if (options.workers !== false) await start();
+
+  return {
+    slack,
+    botUrl,
+    prefix,
+    nodeName,
+    store,
+    startWorkers: start,
+    async sendCommand(text, opts = {}) {
+      const responseUrl = slack.responseUrl();
+      const body = new URLSearchParams({
+        token: 'deprecated-verification-token',
+        team_id: 'T0STANDIN',
+        team_domain: 'standin',
+        channel_id: opts.channel ?? 'C0INCIDENT',
+        channel_name: 'incidents',
+        user_id: opts.user ?? 'U0ONCALL',
+        user_name: 'oncall',
+        command: '/debug',
+        text,
+        api_app_id: 'A0INFDBG',
+        response_url: responseUrl,
+        trigger_id: '1234.5678.abcdef',
+      }).toString();
+      const now = Math.floor(Date.now() / 1000);
+      const ts = opts.signature === 'stale' ? now - 600 : now;
+      const secret = opts.signature === 'bad' ? 'not-the-secret' : SIGNING_SECRET;
+      const res = await fetch(`${botUrl}/slack/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...signSlackRequest(body, secret, ts) },
+        body,
+      });
+      const raw = await res.text();
+      let parsed: unknown = raw;
+      try {
+        parsed = raw ? JSON.parse(raw) : '';
+      } catch {
+        parsed = raw;
+      }
+      return { status: res.status, body: parsed, responseUrl };
+    },
+    async waitForReport(channel = 'C0INCIDENT', timeoutMs = 30_000) {
+      const reply = await slack.waitFor(
+        () => slack.callsTo('chat.postMessage').find((c) => c.args.channel === channel && c.args.thread_ts),
+        timeoutMs,
+      );
+      const threadTs = String(reply.args.thread_ts);
+      return { threadTs, transcript: slack.transcript(channel, threadTs) };
+    },
+    async redisKeys() {
+      const redis = new Redis(redisUrl);
+      try {
+        return await redis.keys(`${prefix}:*`);
+      } finally {
+        redis.disconnect();
+      }
+    },
+    async close() {
+      await runtime?.close(5000);
+      await app.stop();
+      await Promise.all([enqueuer.close(), store.close(), probe.close()]);
+      const redis = new Redis(redisUrl);
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+      await slack.close();
+    },
+  };
+}
