@@ -1,0 +1,85 @@
+// The report for machines (`infdbg <diagnostic> --format json`, scripts, CI gates). A
+// diagnostic's `data` is spread at the top level so its contract reads directly
+// (`jq .findings`, `jq .driftedShare`), next to the report sections every diagnostic shares.
+
+import type { DiagnosticFailure, DiagnosticResult, Evidence, Hypothesis, MetricsTable, Report, Severity } from './model.ts';
+
+/**
+ * Top-level keys owned by the report. A `data` key with one of these names is left out of the
+ * JSON (the report's value wins), so diagnostics must not use them for their own fields.
+ */
+export const RESERVED_RESULT_KEYS = [
+  'diagnostic',
+  'title',
+  'severity',
+  'summary',
+  'evidence',
+  'tables',
+  'hypotheses',
+  'fixes',
+  'verification',
+  'prevention',
+  'charts',
+  'durationMs',
+] as const;
+
+export interface ResultJson {
+  diagnostic: string;
+  title: string;
+  severity: Severity;
+  summary: string;
+  evidence: Evidence[];
+  tables: MetricsTable[];
+  hypotheses: Hypothesis[];
+  fixes: string[];
+  verification: string[];
+  prevention: string[];
+  /** Chart file names (the PNG bytes are not repeated in JSON). */
+  charts: string[];
+  durationMs: number;
+  /** The diagnostic's own `data` fields. */
+  [dataKey: string]: unknown;
+}
+
+export interface ReportJson {
+  title: string;
+  incidentKey: string;
+  severity: Severity;
+  summary: string;
+  generatedAt: string;
+  results: ResultJson[];
+  failures: DiagnosticFailure[];
+}
+
+/** `{ diagnostic, title, severity, summary, ...data, evidence, …, charts: [filenames], durationMs }`. */
+export function renderResultJson(result: DiagnosticResult): ResultJson {
+  const reserved: ReadonlySet<string> = new Set(RESERVED_RESULT_KEYS);
+  const data = Object.fromEntries(Object.entries(result.data).filter(([key]) => !reserved.has(key)));
+  return {
+    diagnostic: result.diagnostic,
+    title: result.title,
+    severity: result.severity,
+    summary: result.summary,
+    ...data,
+    evidence: result.evidence,
+    tables: result.tables,
+    hypotheses: result.hypotheses,
+    fixes: result.fixes,
+    verification: result.verification,
+    prevention: result.prevention,
+    charts: result.charts.map((c) => c.filename),
+    durationMs: result.durationMs,
+  };
+}
+
+export function renderReportJson(report: Report): ReportJson {
+  return {
+    title: report.title,
+    incidentKey: report.incidentKey,
+    severity: report.severity,
+    summary: report.summary,
+    generatedAt: report.generatedAt,
+    results: report.results.map(renderResultJson),
+    failures: report.failures,
+  };
+}

@@ -1,0 +1,84 @@
+// The report for a terminal (`infdbg <diagnostic> --format md`) and the file attached to a
+// Slack thread when the report does not fit in Block Kit. GitHub-flavoured Markdown, so it
+// reads as plain text and renders where Markdown is shown.
+
+import { formatCell } from './format-cell.ts';
+import type { DiagnosticResult, Evidence, MetricsTable, Report } from './model.ts';
+
+/** The whole report: header, failures, then one section per diagnostic. */
+export function renderMarkdown(report: Report): string {
+  const out = [
+    `# ${inline(report.title)}`,
+    '',
+    `**Severity:** ${report.severity.toUpperCase()} · incident \`${inline(report.incidentKey)}\` · generated ${report.generatedAt}`,
+  ];
+  if (report.summary) out.push('', report.summary);
+  if (report.failures.length > 0) {
+    out.push('', '## Could not run', '');
+    for (const f of report.failures) out.push(`- **${inline(f.diagnostic)}** (${inline(f.title)}): ${inline(f.error)}`);
+  }
+  for (const result of report.results) out.push('', resultMarkdown(result, 2));
+  return `${out.join('\n')}\n`;
+}
+
+/** One diagnostic's result on its own, as `infdbg <diagnostic> --format md` prints it. */
+export function renderResultMarkdown(result: DiagnosticResult): string {
+  return `${resultMarkdown(result, 1)}\n`;
+}
+
+function resultMarkdown(result: DiagnosticResult, level: number): string {
+  const h = '#'.repeat(level);
+  const sub = `${h}#`;
+  const out = [
+    `${h} ${inline(result.title)}`,
+    '',
+    `**Severity:** ${result.severity.toUpperCase()} · diagnostic \`${result.diagnostic}\` · ${formatDuration(result.durationMs)}`,
+  ];
+  if (result.summary) out.push('', result.summary);
+  if (result.evidence.length > 0) out.push('', `${sub} Evidence`, '', ...result.evidence.map(evidenceLine));
+  for (const table of result.tables) out.push('', `${sub} ${inline(table.title)}`, '', tableMarkdown(table));
+  if (result.hypotheses.length > 0) {
+    out.push('', `${sub} Hypotheses (most likely first)`, '');
+    result.hypotheses.forEach((hyp, i) => {
+      out.push(`${i + 1}. **${inline(hyp.title)}** — likelihood ${hyp.likelihood}`);
+      for (const e of hyp.evidence) out.push(`   - evidence: ${inline(e)}`);
+      for (const f of hyp.fixes) out.push(`   - fix: ${inline(f)}`);
+    });
+  }
+  if (result.fixes.length > 0) out.push('', `${sub} Fixes`, '', ...result.fixes.map((f, i) => `${i + 1}. ${inline(f)}`));
+  if (result.verification.length > 0) out.push('', `${sub} Verification`, '', ...result.verification.map((v) => `- ${inline(v)}`));
+  if (result.prevention.length > 0) out.push('', `${sub} Prevention`, '', ...result.prevention.map((p) => `- ${inline(p)}`));
+  if (result.charts.length > 0) out.push('', `${sub} Charts`, '', ...result.charts.map((c) => `- ${c.filename} — ${inline(c.title)}`));
+  return out.join('\n');
+}
+
+function evidenceLine(e: Evidence): string {
+  const severity = e.severity && e.severity !== 'ok' && e.severity !== 'info' ? ` **(${e.severity})**` : '';
+  const detail = e.detail ? ` — ${inline(e.detail)}` : '';
+  return `- **${inline(e.label)}**: ${inline(e.value)}${severity}${detail}`;
+}
+
+/** A GitHub table; pipes in cells are escaped so a cell never splits into two columns. */
+function tableMarkdown(table: MetricsTable): string {
+  const width = Math.max(table.columns.length, ...table.rows.map((r) => r.length), 1);
+  const header = Array.from({ length: width }, (_, i) => table.columns[i] ?? '');
+  const row = (cells: string[]) => `| ${cells.map((c) => cell(c)).join(' | ')} |`;
+  const lines = [row(header), `|${' --- |'.repeat(width)}`];
+  for (const r of table.rows) lines.push(row(Array.from({ length: width }, (_, i) => formatCell(r[i] ?? null))));
+  if (table.rows.length === 0) lines.push(row(Array.from({ length: width }, (_, i) => (i === 0 ? '(no rows)' : ''))));
+  return lines.join('\n');
+}
+
+function cell(s: string): string {
+  return inline(s).replace(/\|/g, '\\|');
+}
+
+/** Keeps list items and table cells on one line. */
+function inline(s: string): string {
+  return s.replace(/\s*\r?\n\s*/g, ' ');
+}
+
+function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return 'duration unknown';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
