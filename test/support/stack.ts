@@ -43,7 +43,7 @@ export interface Stack {
   sendCommand(text: string, options?: CommandOptions): Promise<CommandResponse>;
   /** Waits until a report reply has been posted in the newest thread of `channel`; returns the thread. */
   waitForReport(channel?: string, timeoutMs?: number): Promise<{ threadTs: string; transcript: string }>;
-  /** Keys under this stack's prefix (to assert nothing was enqueued). */
+  /** Job keys under this stack's prefix (to assert nothing was enqueued); workers' bookkeeping keys excluded. */
   redisKeys(): Promise<string[]>;
   startWorkers(): Promise<void>;
   close(): Promise<void>;
@@ -144,9 +144,9 @@ export async function startStack(options: { diagnostics: readonly Diagnostic[]; 
       return { threadTs, transcript: slack.transcript(channel, threadTs) };
     },
     async redisKeys() {
-      const redis = new Redis(redisUrl);
+      const redis = new Redis(REDIS_URL);
       try {
-        return await redis.keys(`${prefix}:*`);
+        return (await redis.keys(`${prefix}:*`)).filter((k) => !/:(meta|stalled-check)$/.test(k));
       } finally {
         redis.disconnect();
       }
@@ -154,8 +154,10 @@ export async function startStack(options: { diagnostics: readonly Diagnostic[]; 
     async close() {
       await runtime?.close(5000);
       await app.stop();
-      await Promise.all([enqueuer.close(), store.close(), probe.close()]);
-      const redis = new Redis(redisUrl);
+      // With an unreachable Redis, closing its clients would wait for a connection that never comes.
+      const closing = Promise.all([enqueuer.close(), store.close(), probe.close()]);
+      await Promise.race([closing, new Promise((r) => setTimeout(r, 2000))]);
+      const redis = new Redis(REDIS_URL);
       const keys = await redis.keys(`${prefix}:*`);
       if (keys.length) await redis.del(...keys);
       redis.disconnect();
