@@ -2,6 +2,7 @@
 // CLI, routing (shared queue or a node's queue) and a `run` that returns a DiagnosticResult.
 // Each diagnostic lives in its own file under jobs/; jobs/registry.ts lists them.
 import type { z } from 'zod';
+import type { KubeAccess } from './k8s/kube-access.ts';
 import type { DiagnosticResult } from './report/model.ts';
 
 /** I/O a diagnostic may use; tests pass real ones or stand-ins. */
@@ -19,6 +20,8 @@ export interface DiagnosticDeps {
   runCommand?(file: string, args: string[], options: { timeoutMs: number; signal: AbortSignal }): Promise<{ stdout: string; stderr: string; exitCode: number | null; notFound?: boolean; timedOut?: boolean }>;
   /** Reads a text file (`/proc/<pid>/cgroup`). Default: node:fs/promises readFile. */
   readFile?(path: string): Promise<string>;
+  /** Read-only Kubernetes API access (namespace allowlist, deadlines). Default: none — diagnostics that need it report that it is not configured. */
+  kube?: KubeAccess;
 }
 
 export interface Diagnostic<S extends z.ZodType = z.ZodType> {
