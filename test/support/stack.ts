@@ -1,7 +1,7 @@
 // The whole system on loopback for integration tests: a real Redis (unique key prefix per
 // stack), the real Bolt app on its HTTP receiver, real BullMQ workers, and the Slack API
 // stand-in. Tests send correctly signed slash commands and read the thread back.
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
@@ -14,6 +14,7 @@ import { FlowEnqueuer } from '../../src/queue/flow.ts';
 import { JobStore } from '../../src/queue/job-store.ts';
 import { RedisProbe, redisOptions } from '../../src/queue/redis.ts';
 import type { BaseDeps } from '../../src/run-diagnostic.ts';
+import { signSlackRequest } from '../../src/slack/signature.ts';
 import { SlackThread } from '../../src/slack/thread.ts';
 import { startWorkers, type WorkerRuntime } from '../../src/worker.ts';
 
@@ -47,11 +48,6 @@ export interface Stack {
   redisKeys(): Promise<string[]>;
   startWorkers(): Promise<void>;
   close(): Promise<void>;
-}
-
-export function signSlackRequest(body: string, secret: string, timestampSec: number): Record<string, string> {
-  const signature = 'v0=' + createHmac('sha256', secret).update(`v0:${timestampSec}:${body}`).digest('hex');
-  return { 'x-slack-request-timestamp': String(timestampSec), 'x-slack-signature': signature };
 }
 
 export async function startStack(options: { diagnostics: readonly Diagnostic[]; deps?: Partial<BaseDeps>; workers?: boolean; nodeName?: string; redisUrl?: string }): Promise<Stack> {

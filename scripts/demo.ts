@@ -1,0 +1,143 @@
+// `npm run demo`: the main job end to end on one machine. It starts the sample model server
+// (with tail-latency spikes and 3% errors injected) and sends it traffic, a Slack API stand-in,
+// the real bot (`infdbg serve`) and a real worker (`infdbg worker`) as separate processes, then
+// posts a correctly signed `/debug health <url>` to the bot's Bolt receiver and prints the thread
+// a user would see. Redis: $REDIS_URL, else 127.0.0.1:6379, else a private redis-server.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { startSlackApiStandIn } from '../examples/slack-api-stand-in.ts';
+import { startModelServer } from '../examples/model-server/server.ts';
+import { signSlackRequest } from '../src/slack/signature.ts';
+
+const SIGNING_SECRET = randomBytes(16).toString('hex');
+const children: ChildProcess[] = [];
+const say = (s: string) => process.stdout.write(`demo: ${s}\n`);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function redisAnswers(url: string): Promise<boolean> {
+  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 800, retryStrategy: () => null });
+  r.on('error', () => {});
+  try {
+    await r.connect();
+    return (await r.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    r.disconnect();
+  }
+}
+
+async function findRedis(): Promise<string> {
+  if (process.env.REDIS_URL) {
+    if (await redisAnswers(process.env.REDIS_URL)) return process.env.REDIS_URL;
+    throw new Error(`REDIS_URL is set but Redis does not answer there`);
+  }
+  if (await redisAnswers('redis://127.0.0.1:6379')) return 'redis://127.0.0.1:6379';
+  const port = await freePort();
+  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const spawned = await new Promise<boolean>((resolve) => {
+    redis.once('error', () => resolve(false));
+    redis.once('spawn', () => resolve(true));
+  });
+  if (!spawned) throw new Error('no Redis: set REDIS_URL, run one on 127.0.0.1:6379, or install redis-server (apt-get install redis-server)');
+  children.push(redis);
+  const url = `redis://127.0.0.1:${port}`;
+  for (let i = 0; i < 50 && !(await redisAnswers(url)); i++) await new Promise((r) => setTimeout(r, 100));
+  say(`started a private redis-server on port ${port}`);
+  return url;
+}
+
+function startProcess(name: string, args: string[], env: Record<string, string>, readyText: string): Promise<void> {
+  const child = spawn(process.execPath, ['src/cli.ts', ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  children.push(child);
+  let log = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within 20 s:\n${log}`)), 20_000);
+    child.stderr!.on('data', (d) => {
+      log += String(d);
+      if (log.includes(readyText)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}:\n${log}`)));
+  });
+}
+
+async function main(): Promise<void> {
+  const redisUrl = await findRedis();
+  const prefix = `infdbg-demo-${randomBytes(3).toString('hex')}`;
+
+  const model = await startModelServer({ port: 0, faults: { spikeProbability: 0.05, spikeLatencyMs: 120, errorRate: 0.03 } });
+  say(`sample model server (Silero VAD on onnxruntime-node) at ${model.url}, with 5% 120 ms spikes and 3% errors`);
+  const body = JSON.stringify({ audio: Array.from({ length: 512 }, (_, i) => Math.sin(i / 8) * 0.3) });
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let i = 0; i < 40; i++) await fetch(`${model.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.arrayBuffer());
+    }),
+  );
+  say('sent 320 /predict requests so its metrics have traffic');
+  // Keep light traffic flowing so the health check's two scrapes see a request rate.
+  const traffic = setInterval(() => {
+    fetch(`${model.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.arrayBuffer(), () => {});
+  }, 20);
+
+  const slack = await startSlackApiStandIn();
+  const port = await freePort();
+  const env = { REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, NODE_NAME: 'demo-node', SLACK_BOT_TOKEN: 'xoxb-demo-token', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, PORT: String(port), LOG_LEVEL: 'info' };
+  await startProcess('infdbg serve', ['serve'], env, 'bot listening');
+  await startProcess('infdbg worker', ['worker'], env, 'worker ready');
+  say(`bot (Bolt HTTP receiver) on :${port}, worker on queues shared, node-demo-node, report`);
+
+  const text = `health ${model.url}`;
+  const form = new URLSearchParams({ command: '/debug', text, channel_id: 'C0DEMO', user_id: 'U0ONCALL', team_id: 'T0DEMO', response_url: slack.responseUrl(), trigger_id: 'demo' }).toString();
+  const started = Date.now();
+  const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...signSlackRequest(form, SIGNING_SECRET, Math.floor(Date.now() / 1000)) },
+    body: form,
+  });
+  say(`/debug ${text} → HTTP ${res.status} ack in ${Date.now() - started} ms`);
+
+  const reply = await slack.waitFor(() => slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts), 60_000);
+  const threadTs = String(reply.args.thread_ts);
+  await slack.waitFor(() => slack.uploads.length > 0 || Date.now() - started > 5000 || undefined, 10_000).catch(() => {});
+  say(`report posted ${Date.now() - started} ms after the command; the thread as a user sees it:\n`);
+  process.stdout.write(slack.transcript('C0DEMO', threadTs) + '\n\n');
+  if (slack.uploads.length) {
+    await mkdir('infdbg-out', { recursive: true });
+    for (const u of slack.uploads) await writeFile(join('infdbg-out', u.filename), u.bytes);
+    say(`files uploaded to the thread were written to infdbg-out/`);
+  }
+  clearInterval(traffic);
+  await model.close();
+  await slack.close();
+  const redis = new Redis(redisUrl);
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+}
+
+try {
+  await main();
+  say('done');
+} catch (err) {
+  process.stderr.write(`demo: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+} finally {
+  for (const c of children) c.kill('SIGTERM');
+}
