@@ -1,0 +1,75 @@
+// Reads the Chrome-trace JSON that ONNX Runtime writes when a session has `enableProfiling`, and
+// turns it into per-run time by operator type and execution provider — the "which operators eat
+// the time" table. Pure: the caller reads the file.
+
+/** One operator type on one execution provider, averaged per run. */
+export interface OperatorTime {
+  op: string;
+  provider: string;
+  /** Kernel time per run, ms. */
+  ms: number;
+  /** Fraction (0–1) of all leaf kernel time. */
+  share: number;
+  /** Kernel invocations per run. */
+  calls: number;
+}
+
+export interface TraceSummary {
+  /** `model_run` events in the trace: the number of profiled runs. */
+  runs: number;
+  /** Mean `model_run` duration, ms (ORT's own view of one run, without the JS binding). */
+  modelRunMs: number;
+  /** Leaf kernel time per run, ms (control-flow nodes excluded, see `CONTROL_FLOW_OPS`). */
+  kernelMs: number;
+  /** Sorted by time, largest first. */
+  operators: OperatorTime[];
+}
+
+/**
+ * Control-flow operators whose kernel time includes the nodes of their subgraphs, which appear in
+ * the trace on their own: counting both would count that time twice (silero_vad's `If`).
+ */
+export const CONTROL_FLOW_OPS: ReadonlySet<string> = new Set(['If', 'Loop', 'Scan']);
+
+interface TraceEvent {
+  cat?: unknown;
+  name?: unknown;
+  dur?: unknown;
+  args?: { op_name?: unknown; provider?: unknown };
+}
+
+/**
+ * Aggregates a parsed ORT profile (an array of trace events). Kernel events are those with
+ * `cat: 'Node'` and a name ending in `_kernel_time`; `dur` is in microseconds. Throws when the
+ * value is not a trace or holds no run.
+ */
+export function summarizeOrtTrace(trace: unknown): TraceSummary {
+  if (!Array.isArray(trace)) throw new Error('ONNX Runtime profile is not a JSON array of trace events');
+  let runs = 0;
+  let runUs = 0;
+  const byKey = new Map<string, { op: string; provider: string; us: number; calls: number }>();
+  for (const raw of trace as TraceEvent[]) {
+    if (typeof raw !== 'object' || raw === null || typeof raw.dur !== 'number') continue;
+    if (raw.cat === 'Session' && raw.name === 'model_run') {
+      runs++;
+      runUs += raw.dur;
+      continue;
+    }
+    if (raw.cat !== 'Node' || typeof raw.name !== 'string' || !raw.name.endsWith('_kernel_time')) continue;
+    const op = typeof raw.args?.op_name === 'string' ? raw.args.op_name : 'unknown';
+    if (CONTROL_FLOW_OPS.has(op)) continue;
+    const provider = typeof raw.args?.provider === 'string' ? raw.args.provider : 'unknown';
+    const key = `${op}\u0000${provider}`;
+    const entry = byKey.get(key) ?? { op, provider, us: 0, calls: 0 };
+    entry.us += raw.dur;
+    entry.calls++;
+    byKey.set(key, entry);
+  }
+  if (runs === 0) throw new Error('ONNX Runtime profile holds no model_run event');
+  let totalUs = 0;
+  for (const e of byKey.values()) totalUs += e.us;
+  const operators = [...byKey.values()]
+    .map((e) => ({ op: e.op, provider: e.provider, ms: e.us / 1000 / runs, share: totalUs > 0 ? e.us / totalUs : 0, calls: e.calls / runs }))
+    .sort((a, b) => b.ms - a.ms);
+  return { runs, modelRunMs: runUs / 1000 / runs, kernelMs: totalUs / 1000 / runs, operators };
+}
