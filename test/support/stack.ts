@@ -123,11 +123,11 @@ export async function startStack(options: { diagnostics: readonly Diagnostic[]; 
         body,
       });
       const raw = await res.text();
-      let parsed: unknown = raw;
+      let parsed: unknown;
       try {
         parsed = raw ? JSON.parse(raw) : '';
       } catch {
-        parsed = raw;
+        parsed = raw; // Bolt acks with a plain-text body in some cases
       }
       return { status: res.status, body: parsed, responseUrl };
     },
