@@ -1,0 +1,137 @@
+// The DCGM exporter as a GPU source, for clusters that run it instead of letting workers call
+// nvidia-smi: its Prometheus text (`DCGM_FI_DEV_*` gauges labelled gpu/UUID/modelName and, with
+// pod mapping on, pod/namespace/container) folded into the same GpuRecords, plus the pods the
+// exporter attributes to each GPU and the last Xid error it saw.
+import { decodeThrottleReasons, type GpuRecord } from './nvidia-smi.ts';
+
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Prometheus text exposition format, the subset exporters emit: one sample per line. */
+function parseExposition(text: string): Sample[] {
+  const samples: Sample[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^([A-Za-z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+-?\d+)?$/.exec(line);
+    if (!m?.[1] || m[3] === undefined) continue;
+    const value = m[3] === 'NaN' ? Number.NaN : Number(m[3]);
+    const labels: Record<string, string> = {};
+    for (const l of (m[2] ?? '').matchAll(/([A-Za-z_]\w*)\s*=\s*"((?:[^"\\]|\\.)*)"/g)) {
+      if (l[1]) labels[l[1]] = (l[2] ?? '').replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+    }
+    samples.push({ name: m[1], labels, value });
+  }
+  return samples;
+}
+
+/** A pod the exporter attributes GPU use to (pod mapping on). */
+export interface DcgmPod {
+  namespace: string;
+  name: string;
+  container: string | null;
+}
+
+export interface DcgmGpu extends GpuRecord {
+  /** Last Xid error code the exporter saw (0 = none), null when not exported. */
+  lastXid: number | null;
+  pods: DcgmPod[];
+  hostname: string | null;
+}
+
+const FIELD = {
+  DCGM_FI_DEV_FB_USED: 'used',
+  DCGM_FI_DEV_FB_FREE: 'free',
+  DCGM_FI_DEV_FB_RESERVED: 'reserved',
+  DCGM_FI_DEV_GPU_UTIL: 'util',
+  DCGM_FI_DEV_GPU_TEMP: 'temp',
+  DCGM_FI_DEV_POWER_USAGE: 'power',
+  DCGM_FI_DEV_POWER_MGMT_LIMIT: 'powerLimit',
+  DCGM_FI_DEV_SM_CLOCK: 'smClock',
+  DCGM_FI_DEV_MEM_CLOCK: 'memClock',
+  DCGM_FI_DEV_XID_ERRORS: 'xid',
+  DCGM_FI_DEV_ECC_DBE_VOL_TOTAL: 'ecc',
+  DCGM_FI_DEV_CLOCK_THROTTLE_REASONS: 'throttle',
+  DCGM_FI_DEV_CLOCKS_EVENT_REASONS: 'throttle',
+} as const;
+type Field = (typeof FIELD)[keyof typeof FIELD];
+
+/** Folds an exporter scrape into one record per physical GPU (MIG instances summed). */
+export function parseDcgmMetrics(text: string): DcgmGpu[] {
+  const byUuid = new Map<string, { gpu: DcgmGpu; values: Partial<Record<Field, number[]>>; seen: Set<string>; mig: boolean }>();
+  for (const s of parseExposition(text)) {
+    const field = FIELD[s.name as keyof typeof FIELD] as Field | undefined;
+    const uuid = s.labels.UUID ?? s.labels.uuid;
+    if (!field || !uuid) continue;
+    let entry = byUuid.get(uuid);
+    if (!entry) {
+      entry = {
+        gpu: {
+          index: Number(s.labels.gpu ?? byUuid.size),
+          uuid,
+          name: s.labels.modelName ?? '',
+          memoryTotalMiB: null,
+          memoryUsedMiB: null,
+          memoryFreeMiB: null,
+          utilizationPct: null,
+          temperatureC: null,
+          powerDrawW: null,
+          powerLimitW: null,
+          smClockMHz: null,
+          memClockMHz: null,
+          eccUncorrected: null,
+          migMode: null,
+          throttleReasons: null,
+          lastXid: null,
+          pods: [],
+          hostname: s.labels.Hostname ?? s.labels.hostname ?? null,
+        },
+        values: {},
+        seen: new Set(),
+        mig: false,
+      };
+      byUuid.set(uuid, entry);
+    }
+    const instance = s.labels.GPU_I_ID ?? '';
+    if (instance !== '') entry.mig = true;
+    // one value per (field, MIG instance): pod-labelled duplicates of a series count once
+    const key = `${field}|${instance}`;
+    if (!entry.seen.has(key) && Number.isFinite(s.value)) {
+      entry.seen.add(key);
+      (entry.values[field] ??= []).push(s.value);
+    }
+    const { pod, namespace, container } = s.labels;
+    if (pod && namespace && !entry.gpu.pods.some((p) => p.name === pod && p.namespace === namespace && p.container === (container ?? null))) {
+      entry.gpu.pods.push({ namespace, name: pod, container: container || null });
+    }
+  }
+  return [...byUuid.values()]
+    .map(({ gpu, values, mig }) => {
+      const sum = (f: Field) => (values[f] ? values[f].reduce((a, b) => a + b, 0) : null);
+      const max = (f: Field) => (values[f] ? Math.max(...values[f]) : null);
+      const used = sum('used');
+      const free = sum('free');
+      const reserved = sum('reserved') ?? 0;
+      const throttle = max('throttle');
+      return {
+        ...gpu,
+        memoryUsedMiB: used,
+        memoryFreeMiB: free,
+        memoryTotalMiB: used !== null && free !== null ? used + free + reserved : null,
+        utilizationPct: max('util'),
+        temperatureC: max('temp'),
+        powerDrawW: max('power'),
+        powerLimitW: max('powerLimit'),
+        smClockMHz: max('smClock'),
+        memClockMHz: max('memClock'),
+        eccUncorrected: sum('ecc'),
+        migMode: mig ? ('enabled' as const) : null,
+        throttleReasons: throttle === null ? null : decodeThrottleReasons(throttle),
+        lastXid: max('xid'),
+      };
+    })
+    .sort((a, b) => a.index - b.index);
+}
