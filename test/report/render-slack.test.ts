@@ -5,49 +5,7 @@ import type { Report } from '../../src/report/model.ts';
 import { renderMarkdown } from '../../src/report/render-markdown.ts';
 import { progressBar, renderSlackReport, renderStatusBlocks } from '../../src/report/render-slack.ts';
 import { healthResult, report } from './sample-report.ts';
-
-/** Every Block Kit limit Slack enforces on the blocks we emit; returns every mrkdwn string. */
-function assertWithinSlackLimits(blocks: KnownBlock[]): string[] {
-  const mrkdwn: string[] = [];
-  expect(blocks.length).toBeLessThanOrEqual(50);
-  for (const block of blocks) {
-    if (block.type === 'header') {
-      expect(block.text.text.length).toBeGreaterThan(0);
-      expect(block.text.text.length).toBeLessThanOrEqual(150);
-    } else if (block.type === 'section') {
-      expect(block.text !== undefined || block.fields !== undefined).toBe(true);
-      if (block.text) {
-        expect(block.text.text.length).toBeGreaterThan(0);
-        expect(block.text.text.length).toBeLessThanOrEqual(3000);
-        mrkdwn.push(block.text.text);
-      }
-      if (block.fields) {
-        expect(block.fields.length).toBeGreaterThan(0);
-        expect(block.fields.length).toBeLessThanOrEqual(10);
-        for (const f of block.fields) {
-          expect(f.text.length).toBeLessThanOrEqual(2000);
-          mrkdwn.push(f.text);
-        }
-      }
-    } else if (block.type === 'context') {
-      expect(block.elements.length).toBeLessThanOrEqual(10);
-      for (const e of block.elements) {
-        if (e.type === 'mrkdwn') {
-          expect(e.text.length).toBeLessThanOrEqual(2000);
-          mrkdwn.push(e.text);
-        }
-      }
-    } else {
-      expect(block.type).toBe('divider');
-    }
-  }
-  for (const text of mrkdwn) {
-    // Slack's three control characters only ever appear as entities, never half-cut.
-    expect(text).not.toMatch(/[<>]/);
-    expect(text).not.toMatch(/&(?!amp;|lt;|gt;)/);
-  }
-  return mrkdwn;
-}
+import { assertWithinSlackLimits } from './slack-limits.ts';
 
 function allText(blocks: KnownBlock[]): string {
   return JSON.stringify(blocks);

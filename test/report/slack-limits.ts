@@ -1,0 +1,49 @@
+// Slack rejects a whole message (`invalid_blocks`) when one Block Kit limit is broken; the
+// report tests check every message we build against those limits with this one function.
+
+import type { KnownBlock } from '@slack/types';
+import { expect } from 'vitest';
+
+/** Every Block Kit limit Slack enforces on the blocks we emit; returns every mrkdwn string. */
+export function assertWithinSlackLimits(blocks: KnownBlock[]): string[] {
+  const mrkdwn: string[] = [];
+  expect(blocks.length).toBeLessThanOrEqual(50);
+  for (const block of blocks) {
+    if (block.type === 'header') {
+      expect(block.text.text.length).toBeGreaterThan(0);
+      expect(block.text.text.length).toBeLessThanOrEqual(150);
+    } else if (block.type === 'section') {
+      expect(block.text !== undefined || block.fields !== undefined).toBe(true);
+      if (block.text) {
+        expect(block.text.text.length).toBeGreaterThan(0);
+        expect(block.text.text.length).toBeLessThanOrEqual(3000);
+        mrkdwn.push(block.text.text);
+      }
+      if (block.fields) {
+        expect(block.fields.length).toBeGreaterThan(0);
+        expect(block.fields.length).toBeLessThanOrEqual(10);
+        for (const f of block.fields) {
+          expect(f.text.length).toBeLessThanOrEqual(2000);
+          mrkdwn.push(f.text);
+        }
+      }
+    } else if (block.type === 'context') {
+      expect(block.elements.length).toBeLessThanOrEqual(10);
+      for (const e of block.elements) {
+        if (e.type === 'mrkdwn') {
+          expect(e.text.length).toBeLessThanOrEqual(2000);
+          mrkdwn.push(e.text);
+        }
+      }
+    } else {
+      expect(block.type).toBe('divider');
+    }
+  }
+  for (const text of mrkdwn) {
+    // Slack's three control characters only ever appear as entities, never half-cut.
+    expect(text).not.toMatch(/[<>]/);
+    expect(text).not.toMatch(/&(?!amp;|lt;|gt;)/);
+  }
+  return mrkdwn;
+}
+
