@@ -11,6 +11,7 @@ export interface HistogramSpec {
   kind: 'histogram';
   title: string;
   xLabel: string;
+  /** Default `count`; pass e.g. `share` for normalised counts. */
   yLabel?: string;
   /** n+1 increasing bin edges. */
   edges: number[];
@@ -89,7 +90,7 @@ function page(title: string, legend: string, body: string): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="${FONT}">`,
     `<rect x="0" y="0" width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`,
-    text(WIDTH / 2, 26, truncate(title, 80), { size: 17, anchor: 'middle', weight: 'bold' }),
+    text(WIDTH / 2, 26, truncate(title, 72), { size: 17, anchor: 'middle', weight: 'bold' }),
     legend,
     body,
     '</svg>',
@@ -270,7 +271,7 @@ function linearScale(lo: number, hi: number, p0: number, p1: number, nice = true
     max,
     ticks,
     map: (v) => p0 + ((v - min) / span) * (p1 - p0),
-    label: (v) => formatTick(v, step),
+    label: (v) => formatTick(v, step, Math.max(Math.abs(min), Math.abs(max))),
   };
 }
 
@@ -296,7 +297,7 @@ function logScale(lo: number, hi: number, p0: number, p1: number): Scale {
     max: 10 ** max,
     ticks,
     map: (v) => p0 + ((Math.log10(v) - min) / (max - min)) * (p1 - p0),
-    label: (v) => formatTick(v, v >= 1 ? 1 : v),
+    label: (v) => formatTick(v, v >= 1 ? 1 : v, v),
   };
 }
 
@@ -313,14 +314,21 @@ function roundTo(v: number, step: number): number {
   return Number(v.toFixed(Math.min(decimals, 20)));
 }
 
-function formatTick(v: number, step: number): string {
-  const abs = Math.abs(v);
-  if (abs >= 1e9) return `${trim((v / 1e9).toFixed(2))}G`;
-  if (abs >= 1e6) return `${trim((v / 1e6).toFixed(2))}M`;
-  if (abs >= 1e4) return `${trim((v / 1e3).toFixed(1))}k`;
-  if (abs !== 0 && abs < 1e-3) return v.toExponential(1);
-  const decimals = Math.max(0, Math.min(6, -Math.floor(Math.log10(step)) + (step.toString().includes('25') ? 1 : 0)));
-  return trim(v.toFixed(decimals));
+/** A tick label; one unit suffix (k, M, G) per axis, chosen by its largest value `scale`. */
+function formatTick(v: number, step: number, scale: number): string {
+  if (v === 0) return '0';
+  if (scale < 1e-3) return v.toExponential(1);
+  const [divisor, suffix] = scale >= 1e9 ? [1e9, 'G'] : scale >= 1e6 ? [1e6, 'M'] : scale >= 1e4 ? [1e3, 'k'] : [1, ''];
+  return `${trim((v / divisor).toFixed(decimalsOf(step / divisor)))}${suffix}`;
+}
+
+/** Decimals needed to print multiples of `step` exactly (2.5 → 1, 0.25 → 2, 500 → 0), at most 6. */
+function decimalsOf(step: number): number {
+  for (let d = 0; d < 6; d++) {
+    const scaled = step * 10 ** d;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-6 * Math.max(1, scaled)) return d;
+  }
+  return 6;
 }
 
 function trim(s: string): string {

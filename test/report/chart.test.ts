@@ -137,5 +137,9 @@ describe('chartSvg', () => {
     for (const tick of ['200', '400', '600', '800', '1000']) expect(svg).toContain(`>${tick}</text>`);
     const log = chartSvg({ kind: 'line', title: 't', xLabel: 'x', yLabel: 'y', logX: true, series: [{ name: 'a', points: [[1, 1], [1000, 2]] }] });
     for (const tick of ['1', '10', '100', '1000']) expect(log).toContain(`>${tick}</text>`);
+    // One unit per axis, and steps of 2.5 keep their decimal.
+    const big = chartSvg({ kind: 'line', title: 't', xLabel: 'x', yLabel: 'y', series: [{ name: 'a', points: [[0, 0], [12_000, 20_000]] }] });
+    for (const tick of ['2.5k', '5k', '7.5k', '10k', '15k', '20k']) expect(big).toContain(`>${tick}</text>`);
+    expect(big).not.toContain('>0k<');
   });
 });
