@@ -79,7 +79,7 @@ export interface ModelProfile {
   batchSize: number;
   /** Session creation with default options, ms (the cold start a new replica pays). */
   coldStartMs: number;
-  /** Building the input tensors for one inference, ms. */
+  /** Building the input tensors for one inference (median of a few repeats, after a first untimed one), ms. */
   inputSynthesisMs: number;
   measurement: ModelMeasurement;
   limits: RunLimits;
@@ -99,6 +99,18 @@ export interface ModelProfile {
 export interface ModelProfileDeps {
   signal: AbortSignal;
   progress(percent: number, message?: string): Promise<void> | void;
+}
+
+/** Median time of a few calls (at most 5, or fewer once 500 ms are spent), ms. */
+function medianTime(fn: () => unknown): number {
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < 5 && (times.length === 0 || performance.now() - start < 500)) {
+    const t = performance.now();
+    fn();
+    times.push(performance.now() - t);
+  }
+  return latencySummary(times).p50;
 }
 
 function chooseSweeps(options: ModelProfileOptions, hasBatch: boolean): SweepKind[] {
@@ -129,22 +141,18 @@ export async function profileModel(options: ModelProfileOptions, deps: ModelProf
     }
     const batchSize = batchDim === undefined ? 1 : (batchSizes?.[0] ?? 1);
 
-    const s0 = performance.now();
-    let feeds: Record<string, Tensor>;
-    let inputs: ResolvedInput[];
-    if (options.inputsFile !== undefined) {
+    const buildFeeds = (): { feeds: Record<string, Tensor>; inputs: ResolvedInput[] } => {
+      if (options.inputsFile === undefined) {
+        const inputs = resolveInputShapes(meta, { dims, batchSize });
+        return { inputs, feeds: synthesizeFeeds(inputs, options.values) };
+      }
       const { given, missing } = feedsFromJson(options.inputsFile.json, meta, options.inputsFile.file);
       const rest = resolveInputShapes(meta.filter((m) => missing.includes(m.name)), { dims, batchSize });
-      feeds = { ...given, ...synthesizeFeeds(rest, options.values) };
-      inputs = meta.map((m) => {
-        const t = feeds[m.name] as Tensor;
-        return { name: m.name, type: t.type, dims: [...t.dims] };
-      });
-    } else {
-      inputs = resolveInputShapes(meta, { dims, batchSize });
-      feeds = synthesizeFeeds(inputs, options.values);
-    }
-    const inputSynthesisMs = performance.now() - s0;
+      const feeds = { ...given, ...synthesizeFeeds(rest, options.values) };
+      return { feeds, inputs: meta.map((m) => ({ name: m.name, type: (feeds[m.name] as Tensor).type, dims: [...(feeds[m.name] as Tensor).dims] })) };
+    };
+    const { feeds, inputs } = buildFeeds();
+    const inputSynthesisMs = medianTime(buildFeeds);
     await checkRun(session, feeds, label);
 
     await deps.progress(5, `measuring (${limits.warmup} warm-up runs, then windows until stable)`);

@@ -34,27 +34,31 @@ export const CONTROL_FLOW_OPS: ReadonlySet<string> = new Set(['If', 'Loop', 'Sca
 interface TraceEvent {
   cat?: unknown;
   name?: unknown;
+  ts?: unknown;
   dur?: unknown;
   args?: { op_name?: unknown; provider?: unknown };
 }
 
+const isEvent = (e: unknown): e is TraceEvent & { ts: number; dur: number } =>
+  typeof e === 'object' && e !== null && typeof (e as TraceEvent).dur === 'number' && typeof (e as TraceEvent).ts === 'number';
+
 /**
  * Aggregates a parsed ORT profile (an array of trace events). Kernel events are those with
- * `cat: 'Node'` and a name ending in `_kernel_time`; `dur` is in microseconds. Throws when the
- * value is not a trace or holds no run.
+ * `cat: 'Node'` and a name ending in `_kernel_time`; `ts` and `dur` are in microseconds. The
+ * first `skipRuns` runs (warm-up: first-run allocations) and the kernels inside them are left
+ * out. Throws when the value is not a trace or holds no run after the skipped ones.
  */
-export function summarizeOrtTrace(trace: unknown): TraceSummary {
+export function summarizeOrtTrace(trace: unknown, skipRuns = 0): TraceSummary {
   if (!Array.isArray(trace)) throw new Error('ONNX Runtime profile is not a JSON array of trace events');
-  let runs = 0;
-  let runUs = 0;
+  const events = (trace as unknown[]).filter(isEvent);
+  const allRuns = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').sort((a, b) => a.ts - b.ts);
+  const skipped = allRuns.slice(0, skipRuns);
+  const inSkippedRun = (ts: number): boolean => skipped.some((r) => ts >= r.ts && ts <= r.ts + r.dur);
+  const runs = allRuns.length - skipped.length;
+  const runUs = allRuns.slice(skipped.length).reduce((s, r) => s + r.dur, 0);
   const byKey = new Map<string, { op: string; provider: string; us: number; calls: number }>();
-  for (const raw of trace as TraceEvent[]) {
-    if (typeof raw !== 'object' || raw === null || typeof raw.dur !== 'number') continue;
-    if (raw.cat === 'Session' && raw.name === 'model_run') {
-      runs++;
-      runUs += raw.dur;
-      continue;
-    }
+  for (const raw of events) {
+    if (inSkippedRun(raw.ts)) continue;
     if (raw.cat !== 'Node' || typeof raw.name !== 'string' || !raw.name.endsWith('_kernel_time')) continue;
     const op = typeof raw.args?.op_name === 'string' ? raw.args.op_name : 'unknown';
     if (CONTROL_FLOW_OPS.has(op)) continue;
@@ -65,7 +69,7 @@ export function summarizeOrtTrace(trace: unknown): TraceSummary {
     entry.calls++;
     byKey.set(key, entry);
   }
-  if (runs === 0) throw new Error('ONNX Runtime profile holds no model_run event');
+  if (runs <= 0) throw new Error(`ONNX Runtime profile holds ${allRuns.length} model_run event(s), none after the ${skipRuns} skipped`);
   let totalUs = 0;
   for (const e of byKey.values()) totalUs += e.us;
   const operators = [...byKey.values()]

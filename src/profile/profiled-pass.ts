@@ -13,7 +13,10 @@ export interface ProfiledPass extends TraceSummary {
   jsRunMs: number;
 }
 
-/** Runs the model `runs` times with profiling on and summarises the trace. */
+/** Unprofiled-in-effect runs at the start of the pass: traced, but left out of the summary. */
+const WARMUP_RUNS = 3;
+
+/** Runs the model `runs` times (after a few warm-up runs) with profiling on and summarises the trace. */
 export async function profiledPass(
   modelPath: string,
   label: string,
@@ -27,11 +30,11 @@ export async function profiledPass(
     const session = await openSession(modelPath, label, { ...settings, profileFilePrefix: join(dir, 'ort') });
     let jsMs = 0;
     try {
-      for (let i = 0; i < runs; i++) {
+      for (let i = 0; i < WARMUP_RUNS + runs; i++) {
         signal.throwIfAborted();
         const t = performance.now();
         await session.run(feeds);
-        jsMs += performance.now() - t;
+        if (i >= WARMUP_RUNS) jsMs += performance.now() - t;
       }
       session.endProfiling();
     } finally {
@@ -39,7 +42,7 @@ export async function profiledPass(
     }
     const file = (await readdir(dir)).find((f) => f.endsWith('.json'));
     if (file === undefined) throw new Error(`onnxruntime wrote no profile into ${dir}`);
-    const summary = summarizeOrtTrace(JSON.parse(await readFile(join(dir, file), 'utf8')));
+    const summary = summarizeOrtTrace(JSON.parse(await readFile(join(dir, file), 'utf8')), WARMUP_RUNS);
     return { ...summary, jsRunMs: jsMs / Math.max(1, runs) };
   } finally {
     await rm(dir, { recursive: true, force: true });
