@@ -20,7 +20,7 @@ export interface EndpointProfileOptions {
   body?: string;
   /** Closed-loop concurrency levels, measured in order; the first is the reference level. Default [1, 4, 16]. */
   concurrency?: number[];
-  /** Requests measured per level at most (warm-up not counted). Default 2000. */
+  /** Requests measured per level at most (warm-up not counted). Default 2000, at most 1 000 000. */
   maxRequestsPerLevel?: number;
   /** Measuring time per level at most, ms. Default 10 000. */
   maxDurationMsPerLevel?: number;
@@ -107,6 +107,8 @@ export const ENDPOINT_DEFAULTS = {
 /** Largest `--body @file` read, bytes. */
 const MAX_BODY_FILE_BYTES = 16 * 1024 * 1024;
 const MAX_CONCURRENCY = 1024;
+/** Bounds the per-level sample arrays (two Float64Arrays: 16 MB). */
+const MAX_REQUESTS_PER_LEVEL = 1_000_000;
 const SCRAPE_TIMEOUT_MS = 5000;
 
 /** `--body` argument: inline JSON (validated), or `@path` whose bytes are sent as they are. */
@@ -254,6 +256,7 @@ export async function profileEndpoint(options: EndpointProfileOptions, deps: End
   const perLevelMs = options.maxDurationMsPerLevel ?? ENDPOINT_DEFAULTS.maxDurationMsPerLevel;
   const overallMs = options.maxDurationMs ?? ENDPOINT_DEFAULTS.maxDurationMs;
   const timeoutMs = options.requestTimeoutMs ?? ENDPOINT_DEFAULTS.requestTimeoutMs;
+  if (maxRequests > MAX_REQUESTS_PER_LEVEL) throw new UsageError(`iterations per level at most ${MAX_REQUESTS_PER_LEVEL}, got ${maxRequests}`);
   for (const [name, v] of [['iterations', maxRequests], ['duration', perLevelMs], ['duration', overallMs], ['request timeout', timeoutMs]] as const) {
     if (!(v > 0) || !Number.isFinite(v)) throw new UsageError(`${name} must be positive, got ${v}`);
   }

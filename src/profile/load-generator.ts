@@ -68,6 +68,7 @@ export function createLoadClient(options: LoadClientOptions): LoadClient {
   signal.addEventListener('abort', onAbort, { once: true });
 
   function send(): Promise<RequestOutcome> {
+    if (signal.aborted) return Promise.resolve({ error: 'aborted', errorMessage: 'aborted', ttfbMs: 0, totalMs: 0 });
     return new Promise((resolve) => {
       const t0 = performance.now();
       let ttfbMs = Number.NaN;
