@@ -206,3 +206,11 @@ export function llmServerScenario(): KubeApiStandInOptions {
     nodeEvents: { 'gpu-node-3': fixtureJson('events-node-gpu-node-3.json') },
   };
 }
+
+/** A second recorded pod on the same node: exit 1 after a fragmentation-type CUDA OOM (no OOMKilled). */
+export function diffusionWorkerPod(): StandInPod {
+  return {
+    pod: fixtureJson('pod-ml-diffusion-worker.json'),
+    previousLogs: { worker: fixtureText('logs-previous-worker.txt') },
+  };
+}

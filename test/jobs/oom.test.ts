@@ -1,0 +1,178 @@
+// The oom diagnostic end to end: the real @kubernetes/client-node against the API server stand-in
+// serving recorded objects, H5a's CUDA OOM parser on the recorded logs, ranked hypotheses.
+import { afterEach, describe, expect, it } from 'vitest';
+import { oomDiagnostic, withPodNode, type OomData } from '../../jobs/oom.ts';
+import type { DiagnosticDeps } from '../../src/diagnostic.ts';
+import { UsageError } from '../../src/errors.ts';
+import { createKubeAccess, type KubeAccess } from '../../src/k8s/kube-access.ts';
+import { runDiagnostic } from '../../src/run-diagnostic.ts';
+import { diffusionWorkerPod, llmServerScenario, startKubeApiStandIn, type KubeApiStandIn, type KubeApiStandInOptions } from '../support/kube-api-stand-in.ts';
+
+const POD = 'llm-server-6d8f7b9c4-k2x7p';
+const GiB = 2 ** 30;
+let standIn: KubeApiStandIn | undefined;
+
+afterEach(async () => {
+  await standIn?.close();
+  standIn = undefined;
+});
+
+async function kubeFor(options: KubeApiStandInOptions = llmServerScenario(), namespaces: string[] = []): Promise<KubeAccess> {
+  standIn = await startKubeApiStandIn(options);
+  return createKubeAccess({ namespaces, kubeConfig: standIn.kubeConfig() });
+}
+
+function deps(kube: KubeAccess | undefined, progress: Array<[number, string | undefined]> = []): Omit<DiagnosticDeps, 'signal' | 'progress'> & { progress: DiagnosticDeps['progress'] } {
+  return { fetch, now: () => Date.now(), nodeName: 'gpu-node-3', kube, progress: (p, m) => void progress.push([p, m]) };
+}
+
+async function oom(payload: unknown, kube: KubeAccess | undefined) {
+  return runDiagnostic(oomDiagnostic, oomDiagnostic.payload.parse(payload), deps(kube));
+}
+
+describe('oom <namespace>/<pod>', () => {
+  it('parses ns/pod and --container, and rejects anything else with the usage line', () => {
+    expect(oomDiagnostic.parseArgs(['ml/llm-server-6d8f7b9c4-k2x7p'])).toEqual({ namespace: 'ml', pod: POD });
+    expect(oomDiagnostic.parseArgs(['ml/x', '--container', 'server'])).toEqual({ namespace: 'ml', pod: 'x', container: 'server' });
+    expect(() => oomDiagnostic.parseArgs(['llm-server'])).toThrow('"llm-server" is not <namespace>/<pod>');
+    expect(() => oomDiagnostic.parseArgs([])).toThrow(UsageError);
+    expect(() => oomDiagnostic.parseArgs(['ml/x', '--tail', '5'])).toThrow(UsageError);
+    expect(oomDiagnostic.payload.safeParse({ namespace: 'ML', pod: 'x' }).success).toBe(false);
+  });
+
+  it('finds the OOMKilled container, the CUDA OOM numbers in its previous logs and ranks the causes', async () => {
+    const kube = await kubeFor();
+    const progress: Array<[number, string | undefined]> = [];
+    const result = await runDiagnostic(oomDiagnostic, { namespace: 'ml', pod: POD }, deps(kube, progress));
+
+    expect(result.severity).toBe('critical');
+    const data = result.data as OomData;
+    expect(data.pod).toEqual({ namespace: 'ml', name: POD, node: 'gpu-node-3', phase: 'Running', restarts: 5 });
+    const server = data.containers.find((c) => c.name === 'server');
+    expect(server).toEqual({
+      name: 'server',
+      lastTermination: { reason: 'OOMKilled', exitCode: 137, startedAt: '2026-11-22T14:02:11.000Z', finishedAt: '2026-11-22T14:03:05.000Z' },
+      restartCount: 5,
+      waitingReason: 'CrashLoopBackOff',
+      memoryRequestBytes: 24 * GiB,
+      memoryLimitBytes: 32 * GiB,
+      memoryUsageBytes: 33254360 * 1024,
+      gpuLimit: 1,
+    });
+    // The numbers of the real torch message in the previous logs.
+    expect(data.cudaOom).toHaveLength(1);
+    expect(data.cudaOom[0]).toMatchObject({ container: 'server', gpu: 0, triedToAllocateBytes: Math.round(46.57 * GiB), freeBytes: Math.round(12.87 * GiB), reservedUnallocatedBytes: 0, processes: [{ pid: 406, bytes: Math.round(19.22 * GiB) }] });
+    expect(data.nodeConditions).toContainEqual({ type: 'MemoryPressure', status: 'True', reason: 'KubeletHasInsufficientMemory', message: 'kubelet has insufficient memory available' });
+    expect(data.events.map((e) => e.reason)).toEqual(expect.arrayContaining(['FailedScheduling', 'BackOff', 'OOMKilling']));
+
+    const ids = result.hypotheses.map((h) => (h as { id?: string }).id);
+    // The kill itself is the kernel's (limit); the CUDA OOM is the other high-likelihood cause.
+    expect(ids.slice(0, 2)).toEqual(['limit-below-working-set', 'batch-too-large']);
+    expect(ids).not.toContain('fragmentation'); // 0 bytes reserved but unallocated
+    expect(result.hypotheses.find((h) => (h as { id?: string }).id === 'another-process')?.likelihood).toBe('medium');
+    expect(result.hypotheses.find((h) => (h as { id?: string }).id === 'gpu-not-schedulable')?.likelihood).toBe('low');
+    const batch = result.hypotheses.find((h) => (h as { id?: string }).id === 'batch-too-large');
+    expect(batch?.title).toBe('Batch or sequence too large: shrink it by about 3.6×');
+    expect(batch?.fixes[0]).toBe('Set --max-batch-size 64 → 16 (divide by 4), or cut the maximum sequence length by the same factor.');
+    const limit = result.hypotheses[0];
+    expect(limit?.fixes[0]).toMatch(/^Raise the memory limit of server to 40Gi/);
+    expect(result.summary).toMatch(/^ml\/llm-server-6d8f7b9c4-k2x7p: container server was OOMKilled \(exit 137\), 5 restarts, CrashLoopBackOff; server's logs show a CUDA out-of-memory error asking for 46\.6 GiB with 12\.9 GiB free\. Most likely: Memory limit of server/);
+    expect(progress.at(-1)?.[0]).toBe(100);
+  });
+
+  it('asks the API for exactly the evidence it needs, with the bearer token', async () => {
+    const kube = await kubeFor();
+    await oom({ namespace: 'ml', pod: POD }, kube);
+    const asked = standIn?.requests.map((r) => `${r.path}?${new URLSearchParams(r.query).toString()}`).sort();
+    expect(asked).toEqual(
+      [
+        `/api/v1/namespaces/ml/pods/${POD}?`,
+        `/api/v1/namespaces/ml/events?fieldSelector=involvedObject.kind%3DPod%2CinvolvedObject.name%3D${POD}`,
+        '/api/v1/namespaces/default/events?fieldSelector=involvedObject.kind%3DNode%2CinvolvedObject.name%3Dgpu-node-3',
+        '/api/v1/nodes/gpu-node-3?',
+        `/apis/metrics.k8s.io/v1beta1/namespaces/ml/pods/${POD}?`,
+        `/api/v1/namespaces/ml/pods/${POD}/log?container=server&limitBytes=4194304&previous=true&tailLines=5000`,
+        `/api/v1/namespaces/ml/pods/${POD}/log?container=metrics-exporter&limitBytes=4194304&previous=false&tailLines=5000`,
+      ].sort(),
+    );
+    expect(new Set(standIn?.requests.map((r) => r.authorization))).toEqual(new Set(['Bearer test-token']));
+  });
+
+  it('reads fragmentation from a CUDA OOM with large reserved-but-unallocated memory, and says when metrics are unavailable', async () => {
+    const kube = await kubeFor({ ...llmServerScenario(), pods: [diffusionWorkerPod()], metricsApi: false });
+    const result = await oom({ namespace: 'ml', pod: 'diffusion-worker-5b7d9c8f6-q4n8z' }, kube);
+    const ids = result.hypotheses.map((h) => (h as { id?: string }).id);
+    expect(ids[0]).toBe('fragmentation');
+    expect(result.hypotheses[0]?.likelihood).toBe('high');
+    expect(result.hypotheses[0]?.fixes[0]).toContain('PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True');
+    const batch = result.hypotheses.find((h) => (h as { id?: string }).id === 'batch-too-large');
+    expect(batch?.likelihood).toBe('medium');
+    expect(batch?.fixes[0]).toBe('Set --batch-size 8 → 4 (divide by 2), or cut the maximum sequence length by the same factor.');
+    // "Process 76883 has 53.16 GiB" is the crashing process itself (11.97 + 40.69 GiB), not a neighbour.
+    expect(ids).not.toContain('another-process');
+    expect(ids).not.toContain('limit-below-working-set'); // exit 1, not OOMKilled
+    const data = result.data as OomData;
+    expect(data.containers[0]).toMatchObject({ name: 'worker', lastTermination: { reason: 'Error', exitCode: 1 }, memoryUsageBytes: null });
+    expect(data.findings).toContainEqual(expect.objectContaining({ code: 'metrics-unavailable', message: expect.stringContaining('metrics unavailable') }));
+    expect(result.tables[0]?.rows[0]?.[7]).toBe('metrics unavailable');
+  });
+
+  it('turns a 403 on the logs into a finding naming the RBAC verb and resource, and still reports the rest', async () => {
+    const kube = await kubeFor({ ...llmServerScenario(), forbid: ['pods/log'] });
+    const result = await oom({ namespace: 'ml', pod: POD }, kube);
+    const findings = (result.data as { findings: Array<{ code: string; message: string; fix: string }> }).findings;
+    const forbidden = findings.filter((f) => f.code === 'kube-forbidden');
+    expect(forbidden).toHaveLength(2);
+    expect(forbidden[0]?.message).toContain('the service account cannot get pods/log in namespace ml — add verb get on resource pods/log to its Role');
+    expect(forbidden[0]?.fix).toBe('Add to the worker\'s Role: {apiGroups: [""], resources: ["pods/log"], verbs: ["get"]}');
+    expect(result.hypotheses[0]?.title).toMatch(/^Memory limit of server/);
+    expect(result.summary).toContain('Not checked: read previous logs of container server: forbidden');
+  });
+
+  it('turns a 403 on the pod itself into a result with the RBAC finding, not a crash', async () => {
+    const kube = await kubeFor({ ...llmServerScenario(), forbid: ['pods'] });
+    const result = await oom({ namespace: 'ml', pod: POD }, kube);
+    expect(result.severity).toBe('warning');
+    expect(result.summary).toBe(
+      `Could not read pod ml/${POD}: get pod ml/${POD}: forbidden: the service account cannot get pods in namespace ml — add verb get on resource pods to its Role Add to the worker's Role: {apiGroups: [""], resources: ["pods"], verbs: ["get"]}`,
+    );
+  });
+
+  it('answers a missing pod with a one-line usage error', async () => {
+    const kube = await kubeFor();
+    const err = await oom({ namespace: 'ml', pod: 'missing-pod' }, kube).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toBe('pod ml/missing-pod not found');
+  });
+
+  it('reports an unreachable API server as a finding', async () => {
+    const kube = await kubeFor();
+    const url = standIn?.url ?? '';
+    await standIn?.close();
+    standIn = undefined;
+    const result = await oom({ namespace: 'ml', pod: POD }, kube);
+    expect(result.severity).toBe('warning');
+    expect(result.summary).toContain(`Kubernetes API server ${url} is unreachable (ECONNREFUSED)`);
+    expect((result.data as { findings: Array<{ code: string }> }).findings[0]?.code).toBe('kube-unreachable');
+  });
+
+  it('refuses a namespace outside the allowlist before asking the API', async () => {
+    const kube = await kubeFor(llmServerScenario(), ['serving']);
+    await expect(oom({ namespace: 'ml', pod: POD }, kube)).rejects.toThrow('namespace "ml" is not in the allowlist (INFDBG_NAMESPACES: serving)');
+    expect(standIn?.requests).toEqual([]);
+  });
+
+  it('says so when the worker has no Kubernetes access', async () => {
+    const result = await oom({ namespace: 'ml', pod: POD }, undefined);
+    expect(result.summary).toMatch(/no Kubernetes access/);
+  });
+
+  it('routes to the node that runs the pod once the enqueuer fills it in', async () => {
+    const kube = await kubeFor();
+    const payload = await withPodNode({ namespace: 'ml', pod: POD }, kube);
+    expect(payload).toEqual({ namespace: 'ml', pod: POD, node: 'gpu-node-3' });
+    expect(await oomDiagnostic.route?.(payload)).toBe('gpu-node-3');
+    expect(await oomDiagnostic.route?.({ namespace: 'ml', pod: POD })).toBeUndefined();
+    await expect(withPodNode({ namespace: 'ml', pod: 'missing-pod' }, kube)).rejects.toThrow('pod ml/missing-pod not found');
+  });
+});
