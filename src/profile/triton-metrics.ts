@@ -35,6 +35,11 @@ export interface TritonModelTimes {
 const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{((?:[^"}]|"(?:[^"\\]|\\.)*")*)\})?\s+(\S+)/;
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"/g;
 
+/** Label value escapes of the text format: `\\`, `\"`, `\n`. */
+function unescapeLabel(value: string): string {
+  return value.replace(/\\(["\\n])/g, (_, c: string) => (c === 'n' ? '\n' : c));
+}
+
 /** Reads the Triton counters out of Prometheus text exposition; other metrics are ignored. */
 export function parseTritonCounters(text: string): TritonCounters {
   const out: TritonCounters = new Map();
@@ -45,7 +50,7 @@ export function parseTritonCounters(text: string): TritonCounters {
     const value = Number(m[3]);
     if (key === undefined || !Number.isFinite(value)) continue;
     let model = '';
-    for (const [, name, v] of (m[2] ?? '').matchAll(LABEL)) if (name === 'model') model = v ?? '';
+    for (const [, name, v] of (m[2] ?? '').matchAll(LABEL)) if (name === 'model') model = unescapeLabel(v ?? '');
     const counters = out.get(model) ?? { requests: 0, requestUs: 0, queueUs: 0, computeInputUs: 0, computeInferUs: 0, computeOutputUs: 0 };
     counters[key] += value;
     out.set(model, counters);
