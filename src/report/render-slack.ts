@@ -16,6 +16,11 @@ export const SLACK_LIMITS = {
   fieldsPerSection: 10,
   fieldText: 2000,
   contextElements: 10,
+  /**
+   * Not in Slack's docs: chat.postMessage answers `msg_blocks_too_long` once a message's blocks
+   * pass roughly 13,200 characters (slackapi/bolt-js#2509). We keep their JSON under 12,000.
+   */
+  blocksJsonChars: 12_000,
 } as const;
 
 export interface SlackReport {
@@ -55,6 +60,11 @@ const MAX_TABLES = 4;
 const MAX_HYPOTHESIS_SECTIONS = 2;
 const MAX_CELL_CHARS = 32;
 const MAX_LINE_CHARS = 600;
+const MAX_STATUS_LINE_CHARS = 300;
+/** Sections shortened to make room are kept at least this long. */
+const MIN_SHORTENED_CHARS = 200;
+/** The notification text: Slack shows only the start of it. */
+const FALLBACK_TEXT_CHARS = 500;
 
 /** Records whether anything was cut, so the caller knows to attach the full report. */
 interface Cut {
@@ -77,35 +87,66 @@ export function renderSlackReport(report: Report): SlackReport {
 
   const results = report.results.map((r) => resultBlocks(r, cut));
   const all = [...head, ...results.flatMap((r) => [...r.headline, ...r.details])];
-  let blocks: KnownBlock[];
-  if (all.length <= SLACK_LIMITS.blocksPerMessage && !cut.truncated) {
-    blocks = all;
-  } else {
-    // One block is kept for the note. Every result's headline goes in before any details.
-    const room = SLACK_LIMITS.blocksPerMessage - 1;
-    const headlines = head.length + results.reduce((n, r) => n + r.headline.length, 0);
-    let spare = Math.max(0, room - headlines);
-    blocks = head.slice(0, room);
-    for (const r of results) {
-      if (blocks.length + r.headline.length > room) {
-        cut.truncated = true;
-        break;
-      }
-      const details = r.details.slice(0, spare);
-      if (details.length < r.details.length) cut.truncated = true;
-      spare -= details.length;
-      blocks.push(...r.headline, ...details);
-    }
-    cut.truncated = true;
-  }
-
-  const text = clip(`${emoji} ${escapeMrkdwn(report.title)}: ${escapeMrkdwn(report.summary || report.severity)}`, SLACK_LIMITS.sectionText, {
+  const text = clip(`${emoji} ${escapeMrkdwn(report.title)}: ${escapeMrkdwn(report.summary || report.severity)}`, FALLBACK_TEXT_CHARS, {
     truncated: false,
   });
-  if (!cut.truncated) return { text, blocks };
+  if (!cut.truncated && all.length <= SLACK_LIMITS.blocksPerMessage && JSON.stringify(all).length <= SLACK_LIMITS.blocksJsonChars) {
+    return { text, blocks: all };
+  }
   const filename = `report-${slug(report.incidentKey)}.md`;
-  blocks.push(section(`:page_facing_up: _Shortened to fit Slack — full report attached as \`${filename}\`._`));
+  const note = section(`:page_facing_up: _Shortened to fit Slack — full report attached as \`${filename}\`._`);
+  const blocks = fitBlocks(head, results, SLACK_LIMITS.blocksPerMessage - 1, SLACK_LIMITS.blocksJsonChars - jsonSize(note) - 2);
+  blocks.push(note);
   return { text, blocks, overflow: { filename, content: renderMarkdown(report) } };
+}
+
+/**
+ * Chooses what to show within `maxBlocks` blocks and `maxChars` of JSON: first the head and
+ * every result's headline (the longest texts among them shortened, trailing results dropped only
+ * if that is not enough), then each result's details in order while they fit.
+ */
+function fitBlocks(head: KnownBlock[], results: Array<{ headline: KnownBlock[]; details: KnownBlock[] }>, maxBlocks: number, maxChars: number): KnownBlock[] {
+  const essentials = [head, ...results.map((r) => r.headline)].map((group) => [...group]);
+  const blockCount = () => essentials.reduce((n, g) => n + g.length, 0);
+  const charCount = () => essentials.reduce((n, g) => n + g.reduce((m, b) => m + jsonSize(b) + 1, 0), 0);
+  while (essentials.length > 1 && blockCount() > maxBlocks) essentials.pop();
+  for (let excess = charCount() - maxChars; excess > 0; excess = charCount() - maxChars) {
+    let longest: { group: KnownBlock[]; index: number; text: string } | undefined;
+    for (const group of essentials) {
+      group.forEach((b, index) => {
+        if (b.type === 'section' && b.text && b.text.text.length > MIN_SHORTENED_CHARS && (!longest || b.text.text.length > longest.text.length)) {
+          longest = { group, index, text: b.text.text };
+        }
+      });
+    }
+    if (longest) {
+      longest.group[longest.index] = section(clip(longest.text, Math.max(MIN_SHORTENED_CHARS, longest.text.length - excess), { truncated: false }));
+    } else if (essentials.length > 1) {
+      essentials.pop();
+    } else {
+      break;
+    }
+  }
+  let blocks = blockCount();
+  let chars = charCount();
+  const out = [...(essentials[0] ?? [])];
+  results.forEach((r, k) => {
+    const headline = essentials[k + 1];
+    if (!headline) return;
+    out.push(...headline);
+    for (const detail of r.details) {
+      const size = jsonSize(detail) + 1;
+      if (blocks + 1 > maxBlocks || chars + size > maxChars) continue;
+      out.push(detail);
+      blocks++;
+      chars += size;
+    }
+  });
+  return out;
+}
+
+function jsonSize(block: KnownBlock): number {
+  return JSON.stringify(block).length;
 }
 
 /** A result's headline (always shown) and its details (shown while there is room). */
@@ -236,10 +277,15 @@ export function renderStatusBlocks(status: { title: string; items: StatusItem[] 
   const lines = status.items.map((item) => {
     const percent = clampPercent(item.percent);
     const message = item.message ? ` — ${escapeMrkdwn(item.message)}` : '';
-    return clip(`${STATE_EMOJI[item.state]} *${escapeMrkdwn(item.name)}* \`${progressBar(percent)}\` ${percent}% ${item.state}${message}`, MAX_LINE_CHARS, noCut);
+    return clip(`${STATE_EMOJI[item.state]} *${escapeMrkdwn(item.name)}* \`${progressBar(percent)}\` ${percent}% ${item.state}${message}`, MAX_STATUS_LINE_CHARS, noCut);
   });
-  const blocks: KnownBlock[] = [section(title)];
-  for (const text of packLines(lines, SLACK_LIMITS.sectionText).slice(0, SLACK_LIMITS.blocksPerMessage - 1)) blocks.push(section(text));
+  // Lines are kept while the message stays well inside Slack's size limits; the rest are counted.
+  let budget = SLACK_LIMITS.blocksJsonChars - 1000 - title.length;
+  let kept = 0;
+  while (kept < lines.length && budget - JSON.stringify(lines[kept]).length >= 0) budget -= JSON.stringify(lines[kept++]).length;
+  const shown = lines.slice(0, kept);
+  if (kept < lines.length) shown.push(`_…and ${lines.length - kept} more_`);
+  const blocks: KnownBlock[] = [section(title), ...packLines(shown, SLACK_LIMITS.sectionText).map(section)];
   return { text: clip(`${escapeMrkdwn(status.title)} — ${counts}`, SLACK_LIMITS.sectionText, noCut), blocks };
 }
 

@@ -8,6 +8,8 @@ import { expect } from 'vitest';
 export function assertWithinSlackLimits(blocks: KnownBlock[]): string[] {
   const mrkdwn: string[] = [];
   expect(blocks.length).toBeLessThanOrEqual(50);
+  // Slack's msg_blocks_too_long starts near 13,200 characters (slackapi/bolt-js#2509).
+  expect(JSON.stringify(blocks).length).toBeLessThanOrEqual(12_000);
   for (const block of blocks) {
     if (block.type === 'header') {
       expect(block.text.text.length).toBeGreaterThan(0);
