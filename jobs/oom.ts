@@ -319,3 +319,13 @@ export const oomDiagnostic = defineDiagnostic({
   timeoutMs: 60_000,
   run,
 });
+
+/**
+ * The same diagnostic, routed by looking the pod's node up at enqueue time (the bot process, which
+ * holds `kube`): the job lands on the queue of the node that runs the pod. Give `kube` a short
+ * request deadline (e.g. 3000 ms): enqueueing waits for it, and an unreachable API server falls
+ * back to the shared queue.
+ */
+export function oomDiagnosticWithRouting(kube: KubeAccess): typeof oomDiagnostic {
+  return { ...oomDiagnostic, route: async (payload) => (await withPodNode(payload, kube)).node };
+}

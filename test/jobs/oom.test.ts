@@ -1,11 +1,13 @@
 // The oom diagnostic end to end: the real @kubernetes/client-node against the API server stand-in
 // serving recorded objects, H5a's CUDA OOM parser on the recorded logs, ranked hypotheses.
 import { afterEach, describe, expect, it } from 'vitest';
-import { oomDiagnostic, withPodNode, type OomData } from '../../jobs/oom.ts';
+import { oomDiagnostic, oomDiagnosticWithRouting, withPodNode, type OomData } from '../../jobs/oom.ts';
 import type { DiagnosticDeps } from '../../src/diagnostic.ts';
 import { UsageError } from '../../src/errors.ts';
 import { createKubeAccess, type KubeAccess } from '../../src/k8s/kube-access.ts';
+import { nodeQueue } from '../../src/queue/names.ts';
 import { runDiagnostic } from '../../src/run-diagnostic.ts';
+import { startStack, type Stack } from '../support/stack.ts';
 import { diffusionWorkerPod, llmServerScenario, startKubeApiStandIn, type KubeApiStandIn, type KubeApiStandInOptions } from '../support/kube-api-stand-in.ts';
 
 const POD = 'llm-server-6d8f7b9c4-k2x7p';
@@ -174,5 +176,41 @@ describe('oom <namespace>/<pod>', () => {
     expect(await oomDiagnostic.route?.(payload)).toBe('gpu-node-3');
     expect(await oomDiagnostic.route?.({ namespace: 'ml', pod: POD })).toBeUndefined();
     await expect(withPodNode({ namespace: 'ml', pod: 'missing-pod' }, kube)).rejects.toThrow('pod ml/missing-pod not found');
+  });
+});
+
+describe('oom through Slack, the queue and the node worker', () => {
+  let stack: Stack | undefined;
+  afterEach(async () => {
+    await stack?.close();
+    stack = undefined;
+  });
+
+  it('routes /debug oom to the queue of the node that runs the pod and posts the report in the thread', async () => {
+    standIn = await startKubeApiStandIn(llmServerScenario());
+    const kube = createKubeAccess({ namespaces: ['ml'], kubeConfig: standIn.kubeConfig() });
+    const routingKube = createKubeAccess({ namespaces: ['ml'], kubeConfig: standIn.kubeConfig(), requestTimeoutMs: 3000 });
+    stack = await startStack({ diagnostics: [oomDiagnosticWithRouting(routingKube)], deps: { kube }, nodeName: 'gpu-node-3' });
+
+    const res = await stack.sendCommand(`oom ml/${POD}`);
+    expect(res.status).toBe(200);
+    const { transcript } = await stack.waitForReport('C0INCIDENT', 30_000);
+    expect(transcript).toContain('container server was OOMKilled (exit 137)');
+    expect(transcript).toContain('shrink it by about 3.6×');
+
+    const root = stack.slack.callsTo('chat.postMessage')[0];
+    const id = /`(r[0-9a-f]{16})`/.exec(String(root?.args.text))?.[1] ?? '';
+    const report = await stack.store.reportJob(id);
+    expect(report?.data.children).toEqual([expect.objectContaining({ diagnostic: 'oom', queue: nodeQueue('gpu-node-3') })]);
+  });
+
+  it('tells the user in the thread when the pod does not exist, without running anything', async () => {
+    standIn = await startKubeApiStandIn(llmServerScenario());
+    const routingKube = createKubeAccess({ namespaces: ['ml'], kubeConfig: standIn.kubeConfig(), requestTimeoutMs: 3000 });
+    stack = await startStack({ diagnostics: [oomDiagnosticWithRouting(routingKube)], nodeName: 'gpu-node-3' });
+    await stack.sendCommand('oom ml/missing-pod');
+    const update = await stack.slack.waitFor(() => stack!.slack.callsTo('chat.update').find((c) => String(c.args.text).includes('could not be queued')));
+    expect(String(update.args.text)).toContain('pod ml/missing-pod not found');
+    expect(await stack.redisKeys()).toEqual([]);
   });
 });
