@@ -1,0 +1,293 @@
+// `logs <namespace>/<pod> | <label-selector> [--namespace ns] [--tail 5000] [--since 1h]
+// [--container c] [--previous]` and `logs --file <path>`: a pod's (or a set of pods') logs read
+// through the Kubernetes API with tail and since bounded, or a local file streamed, classified
+// against the failure-signature catalogue (src/logs/signatures.yaml). Secrets are redacted from
+// every sample line before the result leaves the worker.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { z } from 'zod';
+import { parseTokens } from '../src/args.ts';
+import { defineDiagnostic, type DiagnosticDeps } from '../src/diagnostic.ts';
+import { InputError, oneLine, UsageError } from '../src/errors.ts';
+import { KubeNotFoundError } from '../src/k8s/kube-errors.ts';
+import { classifyByteStream, LogClassifier, type LogClassification, type SignatureHit } from '../src/logs/classifier.ts';
+import { emptyResult, worstSeverity, type DiagnosticResult, type Hypothesis } from '../src/report/model.ts';
+
+const USAGE =
+  'logs <namespace>/<pod> | <label-selector> [--namespace ns] [--tail 5000] [--since 1h] [--container c] [--previous] | logs --file <path>';
+/** Pods read at most for a label selector. */
+const MAX_PODS = 20;
+const DEFAULT_TAIL = 5000;
+
+const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a Kubernetes object name');
+
+export const logsPayload = z.object({
+  target: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('pod'), namespace: k8sName, pod: k8sName }),
+    /** Every pod matching a label selector (at most 20), e.g. `app=llm-server`. */
+    z.object({ kind: z.literal('selector'), namespace: k8sName, selector: z.string().min(1).max(500) }),
+    /** A log file on the machine that runs the job (the CLI, or the worker's filesystem). */
+    z.object({ kind: z.literal('file'), path: z.string().min(1).max(4096) }),
+  ]),
+  /** Lines from the end of each container's log. Default 5000, at most 50000. */
+  tailLines: z.number().int().min(1).max(50_000).default(DEFAULT_TAIL),
+  /** Only lines newer than this many seconds. */
+  sinceSeconds: z.number().int().positive().optional(),
+  container: k8sName.optional(),
+  /** The previous (terminated) container instance, e.g. the one that crashed. */
+  previous: z.boolean().default(false),
+});
+export type LogsPayload = z.infer<typeof logsPayload>;
+
+/** `90s`, `15m`, `1h`, `2d` or bare seconds → seconds. */
+function sinceSeconds(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)(s|m|h|d)?$/.exec(value.trim());
+  if (!m) throw new UsageError(`--since expects a duration like 30m, 1h or 2d, got "${value}"`, USAGE);
+  return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86_400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
+}
+
+function tail(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--tail expects a positive whole number of lines, got "${value}"`, USAGE);
+  return n;
+}
+
+async function classifyFile(path: string, deps: DiagnosticDeps): Promise<LogClassification> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (err) {
+    throw new InputError(`${path}: cannot read the log file (${(err as NodeJS.ErrnoException).code ?? oneLine(err)})`, { cause: err });
+  }
+  let read = 0;
+  let reported = 0;
+  async function* counted() {
+    for await (const chunk of createReadStream(path, { signal: deps.signal, highWaterMark: 1 << 20 })) {
+      read += (chunk as Buffer).length;
+      const pct = size > 0 ? Math.floor((90 * read) / size) : 90;
+      if (pct >= reported + 10) {
+        reported = pct;
+        await deps.progress(pct, `classified ${Math.round(read / 2 ** 20)} of ${Math.round(size / 2 ** 20)} MiB`);
+      }
+      yield chunk as Buffer;
+    }
+  }
+  return classifyByteStream(counted(), { signal: deps.signal });
+}
+
+interface PodRead {
+  classification: LogClassification;
+  pods: string[];
+  /** Per-pod failures that did not stop the others (e.g. no previous container). */
+  problems: string[];
+}
+
+async function classifyPods(payload: LogsPayload, deps: DiagnosticDeps): Promise<PodRead> {
+  const { target } = payload;
+  if (target.kind === 'file') throw new Error('unreachable: file target');
+  if (!deps.kube) throw new InputError('reading pod logs needs Kubernetes access (in-cluster service account or KUBECONFIG); use --file for a local log');
+  const kube = deps.kube;
+  const names =
+    target.kind === 'pod'
+      ? [target.pod]
+      : (await kube.listPods(target.namespace, target.selector, { signal: deps.signal })).map((p) => p.metadata?.name ?? '').filter(Boolean);
+  if (target.kind === 'selector' && names.length === 0) {
+    throw new UsageError(`no pods in namespace ${target.namespace} match the label selector "${target.selector}"`, USAGE);
+  }
+  const chosen = names.slice(0, MAX_PODS);
+  const classifier = new LogClassifier();
+  const problems: string[] = [];
+  for (const [i, pod] of chosen.entries()) {
+    await deps.progress(10 + Math.floor((80 * i) / chosen.length), `reading logs of ${target.namespace}/${pod}`);
+    let text: string;
+    try {
+      text = await kube.readPodLogs(target.namespace, pod, {
+        signal: deps.signal,
+        tailLines: payload.tailLines,
+        previous: payload.previous,
+        ...(payload.container ? { container: payload.container } : {}),
+        ...(payload.sinceSeconds ? { sinceSeconds: payload.sinceSeconds } : {}),
+      });
+    } catch (err) {
+      // one named pod that does not exist is the user's mistake; with a selector, skip and go on
+      if (deps.signal.aborted || (target.kind === 'pod' && err instanceof KubeNotFoundError)) throw err;
+      if (chosen.length === 1) throw err;
+      problems.push(`${pod}: ${oneLine(err)}`);
+      continue;
+    }
+    classifier.setSamplePrefix(chosen.length > 1 ? `[${pod}] ` : '');
+    for (const line of text.split('\n')) classifier.add(line);
+  }
+  if (names.length > MAX_PODS) problems.push(`${names.length} pods match; read the first ${MAX_PODS}`);
+  return { classification: classifier.result(), pods: chosen, problems };
+}
+
+const LIKELIHOOD = { critical: 'high', warning: 'medium', info: 'low' } as const;
+
+function when(hit: SignatureHit, which: 'first' | 'last'): string {
+  const ts = which === 'first' ? hit.firstSeen : hit.lastSeen;
+  const line = which === 'first' ? hit.firstLine : hit.lastLine;
+  return ts ? `${ts} (line ${line})` : `line ${line}`;
+}
+
+const gib = (b: number | null) => (b === null ? 'n/a' : `${(b / 2 ** 30).toFixed(2)} GiB`);
+
+export const logsDiagnostic = defineDiagnostic({
+  name: 'logs',
+  usage: USAGE,
+  description: 'Pod logs (or a log file) classified against a catalogue of ML failure signatures, secrets redacted',
+  payload: logsPayload,
+  parseArgs(tokens) {
+    const parsed = parseTokens(
+      tokens,
+      {
+        namespace: { type: 'string', short: 'n' },
+        tail: { type: 'string' },
+        since: { type: 'string' },
+        container: { type: 'string', short: 'c' },
+        previous: { type: 'boolean', short: 'p' },
+        file: { type: 'string' },
+      },
+      USAGE,
+    );
+    // node:util parseArgs (strict) guarantees these types for the options declared above
+    const values = parsed.values as { namespace?: string; tail?: string; since?: string; container?: string; previous?: boolean; file?: string };
+    const { positionals } = parsed;
+    const common = {
+      tailLines: tail(values.tail),
+      sinceSeconds: sinceSeconds(values.since),
+      container: values.container,
+      previous: values.previous ?? false,
+    };
+    if (values.file !== undefined) {
+      if (positionals.length > 0) throw new UsageError('give either --file or a pod/selector, not both', USAGE);
+      return { ...common, target: { kind: 'file', path: values.file } };
+    }
+    const [what, ...rest] = positionals;
+    if (what === undefined) throw new UsageError('which logs? give <namespace>/<pod>, a label selector, or --file <path>', USAGE);
+    if (rest.length > 0) throw new UsageError(`unexpected "${rest.join(' ')}"`, USAGE);
+    const slash = what.indexOf('/');
+    if (slash > 0 && !/[=!,()]/.test(what)) {
+      if (values.namespace !== undefined) throw new UsageError('give the namespace once: <namespace>/<pod> or --namespace', USAGE);
+      return { ...common, target: { kind: 'pod', namespace: what.slice(0, slash), pod: what.slice(slash + 1) } };
+    }
+    if (/[=!]|\b(?:in|notin)\b/.test(what)) {
+      return { ...common, target: { kind: 'selector', namespace: values.namespace ?? 'default', selector: what } };
+    }
+    if (values.namespace !== undefined) return { ...common, target: { kind: 'pod', namespace: values.namespace, pod: what } };
+    throw new UsageError(`"${what}" is neither <namespace>/<pod> nor a label selector (key=value)`, USAGE);
+  },
+  timeoutMs: 120_000,
+  async run(payload, deps): Promise<DiagnosticResult> {
+    const { target } = payload;
+    const label =
+      target.kind === 'file' ? target.path : target.kind === 'pod' ? `${target.namespace}/${target.pod}` : `${target.namespace} pods matching ${target.selector}`;
+    const result = emptyResult('logs', `logs ${label}${payload.previous ? ' (previous container)' : ''}`);
+    await deps.progress(5, 'reading logs');
+    let read: PodRead;
+    if (target.kind === 'file') {
+      read = { classification: await classifyFile(target.path, deps), pods: [], problems: [] };
+    } else {
+      try {
+        read = await classifyPods(payload, deps);
+      } catch (err) {
+        // a missing pod or a bad selector is the caller's to fix (ephemeral error); a 403 or an
+        // unreachable API server is a finding the report shows
+        if (deps.signal.aborted || err instanceof UsageError || err instanceof InputError) throw err;
+        result.severity = 'warning';
+        result.summary = `Could not read the logs of ${label}: ${oneLine(err)}`;
+        result.evidence.push({ label: 'Kubernetes API', value: oneLine(err), severity: 'warning' });
+        result.data = { signatures: [], cudaOom: [] };
+        return result;
+      }
+    }
+    await deps.progress(95, 'writing the report');
+    const { classification: c, problems } = read;
+    const hits = c.signatures;
+
+    result.data = {
+      signatures: hits.map((h) => ({
+        id: h.id,
+        category: h.category,
+        severity: h.severity,
+        count: h.count,
+        firstSeen: h.firstSeen,
+        lastSeen: h.lastSeen,
+        firstLine: h.firstLine,
+        lastLine: h.lastLine,
+        samples: h.samples,
+        ...(h.bursts !== undefined ? { bursts: h.bursts } : {}),
+      })),
+      cudaOom: c.cudaOom.map((e) => ({
+        source: e.source,
+        gpu: e.gpu,
+        triedToAllocateBytes: e.triedToAllocateBytes,
+        totalCapacityBytes: e.totalCapacityBytes,
+        freeBytes: e.freeBytes,
+        allocatedByFrameworkBytes: e.allocatedByFrameworkBytes,
+        reservedUnallocatedBytes: e.reservedUnallocatedBytes,
+        thisProcessBytes: e.thisProcessBytes,
+        processes: e.processes ?? [],
+        line: e.line,
+      })),
+    };
+    result.severity = hits.length === 0 ? 'ok' : worstSeverity(hits.map((h) => h.severity));
+
+    const scope = `${c.lines} line${c.lines === 1 ? '' : 's'} of ${label}${read.pods.length > 1 ? ` (${read.pods.length} pods)` : ''}`;
+    const top = hits[0];
+    result.summary = top
+      ? `${top.count}× ${top.id} (${top.severity}) in ${scope}: ${top.explanation} Next: ${top.fixes[0] ?? ''}`
+      : `No known failure signature in ${scope}.`;
+
+    result.evidence.push({ label: 'lines classified', value: String(c.lines), detail: label });
+    for (const p of problems) result.evidence.push({ label: 'not read', value: p, severity: 'info' });
+    for (const h of hits) {
+      result.evidence.push({
+        label: h.id,
+        value: `${h.count} line${h.count === 1 ? '' : 's'}${h.bursts ? `, ${h.bursts} burst${h.bursts === 1 ? '' : 's'}` : ''}, first ${when(h, 'first')}, last ${when(h, 'last')}`,
+        detail: h.samples[0],
+        severity: h.severity,
+      });
+    }
+    for (const e of c.cudaOom.slice(0, 3)) {
+      result.evidence.push({
+        label: `${e.source} GPU out of memory`,
+        value: `tried to allocate ${gib(e.triedToAllocateBytes)} with ${gib(e.freeBytes)} free${e.totalCapacityBytes !== null ? ` of ${gib(e.totalCapacityBytes)}` : ''}${e.gpu !== null ? ` on GPU ${e.gpu}` : ''}; reserved but unallocated ${gib(e.reservedUnallocatedBytes)}`,
+        severity: 'critical',
+      });
+    }
+
+    if (hits.length > 0) {
+      result.tables.push({
+        title: 'Failure signatures (ranked by severity × count)',
+        columns: ['signature', 'category', 'severity', 'count', 'first seen', 'last seen'],
+        rows: hits.map((h) => [h.id, h.category, h.severity, h.count, when(h, 'first'), when(h, 'last')]),
+      });
+    }
+    if (c.cudaOom.length > 0) {
+      result.tables.push({
+        title: `GPU out-of-memory messages (${c.cudaOomTotal})`,
+        columns: ['source', 'GPU', 'tried to allocate', 'total', 'free', 'allocated by framework', 'reserved, unallocated'],
+        rows: c.cudaOom.map((e) => [e.source, e.gpu, gib(e.triedToAllocateBytes), gib(e.totalCapacityBytes), gib(e.freeBytes), gib(e.allocatedByFrameworkBytes), gib(e.reservedUnallocatedBytes)]),
+      });
+    }
+    result.hypotheses = hits.map(
+      (h): Hypothesis => ({
+        title: `${h.id}: ${h.explanation.split(/(?<=\.)\s/)[0] ?? h.explanation}`,
+        likelihood: LIKELIHOOD[h.severity],
+        evidence: [`${h.count} matching line${h.count === 1 ? '' : 's'}, first ${when(h, 'first')}, last ${when(h, 'last')}`, ...h.samples],
+        fixes: h.fixes,
+      }),
+    );
+    result.fixes = [...new Set(hits.filter((h) => h.severity !== 'info').flatMap((h) => h.fixes.slice(0, 1)))];
+    result.verification = [
+      target.kind === 'file'
+        ? `Re-run \`infdbg logs --file ${target.path}\` on a fresh log: the signatures above no longer appear.`
+        : `Re-run \`/debug logs ${target.kind === 'pod' ? `${target.namespace}/${target.pod}` : `${target.selector} --namespace ${target.namespace}`} --since 15m\` after the fix: the signatures above no longer appear.`,
+    ];
+    result.prevention = ['Turn the critical signatures into log-based alerts (e.g. a Loki/Cloud Logging metric on "CUDA out of memory") so they page before users notice.'];
+    return result;
+  },
+});

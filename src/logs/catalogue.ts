@@ -1,0 +1,96 @@
+// The catalogue of log failure signatures, kept as data (signatures.yaml) and validated with zod
+// when loaded, so a bad pattern or a missing field stops start-up with a message naming the entry
+// instead of silently never matching.
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { InputError } from '../errors.ts';
+
+const SEVERITY = z.enum(['info', 'warning', 'critical']);
+
+const regexSource = z.string().min(1).refine(
+  (s) => {
+    try {
+      new RegExp(s, 'i');
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a valid JavaScript regular expression' },
+);
+
+export const signatureSchema = z.object({
+  id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be kebab-case'),
+  keywords: z.array(z.string().min(2).refine((k) => k === k.toLowerCase(), { message: 'keywords must be lower-case' })).min(1),
+  pattern: regexSource,
+  category: z.string().min(1),
+  severity: SEVERITY,
+  burst: z
+    .object({
+      /** Matches needed in one window to count as a burst. */
+      minCount: z.number().int().min(2),
+      /** Window when lines carry timestamps, seconds. */
+      windowSeconds: z.number().positive(),
+      /** Window when they do not, lines. */
+      windowLines: z.number().int().positive(),
+      severity: SEVERITY,
+    })
+    .strict()
+    .optional(),
+  explanation: z.string().min(1),
+  fixes: z.array(z.string().min(1)).min(1),
+  examples: z.array(z.string().min(1)).min(1),
+}).strict();
+
+export type SignatureSpec = z.infer<typeof signatureSchema>;
+
+/** A signature ready to match: its pattern compiled (case-insensitive). */
+export interface Signature extends SignatureSpec {
+  regex: RegExp;
+}
+
+export interface Catalogue {
+  signatures: Signature[];
+  /** Matches a line that contains any signature's keyword: lines it rejects match no signature. */
+  prefilter: RegExp;
+}
+
+export const DEFAULT_CATALOGUE_PATH = new URL('./signatures.yaml', import.meta.url);
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Validates parsed YAML and compiles it; throws InputError naming `source` and every problem. */
+export function buildCatalogue(data: unknown, source: string): Catalogue {
+  const parsed = z.array(signatureSchema).min(1).safeParse(data);
+  if (!parsed.success) throw new InputError(`${source}: invalid signature catalogue — ${z.prettifyError(parsed.error).replace(/\s*\n\s*/g, '; ')}`);
+  const ids = new Set<string>();
+  for (const s of parsed.data) {
+    if (ids.has(s.id)) throw new InputError(`${source}: signature id "${s.id}" appears twice`);
+    ids.add(s.id);
+  }
+  const keywords = [...new Set(parsed.data.flatMap((s) => s.keywords))];
+  return {
+    signatures: parsed.data.map((s) => ({ ...s, regex: new RegExp(s.pattern, 'i') })),
+    prefilter: new RegExp(keywords.map(escape).join('|'), 'i'),
+  };
+}
+
+/** Reads and validates a catalogue file (default: src/logs/signatures.yaml). */
+export function loadCatalogue(path: string | URL = DEFAULT_CATALOGUE_PATH): Catalogue {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new InputError(`${String(path)}: cannot read the signature catalogue (${err instanceof Error ? err.message : String(err)})`);
+  }
+  return buildCatalogue(parse(text), String(path));
+}
+
+let defaultCatalogue: Catalogue | undefined;
+
+/** The shipped catalogue, loaded once. */
+export function defaultSignatures(): Catalogue {
+  defaultCatalogue ??= loadCatalogue();
+  return defaultCatalogue;
+}

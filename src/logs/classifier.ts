@@ -1,0 +1,242 @@
+// Classifies a log stream against the signature catalogue in one pass with bounded memory: per
+// signature a count, first/last seen (timestamp and line number), up to a few redacted sample
+// lines and, for burst signatures (HTTP 5xx), how many bursts; plus the numbers of every GPU
+// out-of-memory message. Most lines match nothing, so one combined keyword regex rejects them
+// before any signature's own pattern runs.
+import { parseCudaOom, type CudaOomEvent } from '../gpu/cuda-oom.ts';
+import { defaultSignatures, type Catalogue, type Signature } from './catalogue.ts';
+import { LineSplitter, MAX_LINE_CHARS } from './line-splitter.ts';
+import { redactSecrets } from './redact.ts';
+import { lineTimestamp } from './timestamp.ts';
+
+export type LogSeverity = 'info' | 'warning' | 'critical';
+
+export interface SignatureHit {
+  id: string;
+  category: string;
+  /** The catalogue severity, or the burst severity when a burst was seen. */
+  severity: LogSeverity;
+  count: number;
+  /** ISO time of the first/last matching line, null when those lines carry no timestamp. */
+  firstSeen: string | null;
+  lastSeen: string | null;
+  /** 1-based line numbers of the first/last matching line. */
+  firstLine: number;
+  lastLine: number;
+  /** Up to `maxSamples` matching lines, secrets redacted, cut to `maxSampleChars`. */
+  samples: string[];
+  /** Bursts seen (burst signatures only). */
+  bursts?: number;
+  explanation: string;
+  fixes: string[];
+}
+
+export interface LogClassification {
+  lines: number;
+  /** Characters read (≈ bytes for ASCII logs). */
+  chars: number;
+  /** Ranked: severity weight × count, highest first. */
+  signatures: SignatureHit[];
+  /** GPU OOM messages with their numbers (first `maxOomEvents`), `line` redacted. */
+  cudaOom: CudaOomEvent[];
+  /** All GPU OOM messages seen, including those beyond `maxOomEvents`. */
+  cudaOomTotal: number;
+}
+
+/** Options for the classifier. */
+export interface ClassifyOptions {
+  /** Default: the shipped src/logs/signatures.yaml. */
+  catalogue?: Catalogue;
+  /** Sample lines kept per signature. Default 3. */
+  maxSamples?: number;
+  /** Longest sample line, characters. Default 500. */
+  maxSampleChars?: number;
+  /** GPU OOM events kept with their numbers. Default 20. */
+  maxOomEvents?: number;
+  /** Prepended to each sample (e.g. `[pod-a] `), for logs merged from several pods. */
+  samplePrefix?: string;
+}
+
+const WEIGHT: Record<LogSeverity, number> = { info: 1, warning: 10, critical: 100 };
+
+interface State {
+  sig: Signature;
+  count: number;
+  firstTs: number | null;
+  lastTs: number | null;
+  firstLine: number;
+  lastLine: number;
+  samples: string[];
+  ring?: { ts: number | null; line: number }[];
+  ringAt: number;
+  bursts: number;
+  inBurst: boolean;
+}
+
+function toIso(t: number | null): string | null {
+  return t === null ? null : new Date(t).toISOString();
+}
+
+export class LogClassifier {
+  private readonly catalogue: Catalogue;
+  private readonly states: State[];
+  private readonly maxSamples: number;
+  private readonly maxSampleChars: number;
+  private readonly maxOomEvents: number;
+  private samplePrefix: string;
+  private lineNo = 0;
+  private chars = 0;
+  private inPrivateKey = false;
+  private readonly oom: CudaOomEvent[] = [];
+  private oomTotal = 0;
+
+  constructor(options: ClassifyOptions = {}) {
+    this.catalogue = options.catalogue ?? defaultSignatures();
+    this.maxSamples = options.maxSamples ?? 3;
+    this.maxSampleChars = options.maxSampleChars ?? 500;
+    this.maxOomEvents = options.maxOomEvents ?? 20;
+    this.samplePrefix = options.samplePrefix ?? '';
+    this.states = this.catalogue.signatures.map((sig) => ({
+      sig,
+      count: 0,
+      firstTs: null,
+      lastTs: null,
+      firstLine: 0,
+      lastLine: 0,
+      samples: [],
+      ...(sig.burst ? { ring: [] } : {}),
+      ringAt: 0,
+      bursts: 0,
+      inBurst: false,
+    }));
+  }
+
+  /** Sets the sample prefix for the lines that follow (e.g. when switching to another pod's log). */
+  setSamplePrefix(prefix: string): void {
+    this.samplePrefix = prefix;
+  }
+
+  /** Classifies one line (without its newline). */
+  add(rawLine: string): void {
+    this.lineNo++;
+    this.chars += rawLine.length + 1;
+    if (this.inPrivateKey) {
+      if (rawLine.includes('-----END')) this.inPrivateKey = false;
+      return;
+    }
+    if (!this.catalogue.prefilter.test(rawLine)) {
+      if (rawLine.includes('PRIVATE KEY-----')) this.inPrivateKey = !rawLine.includes('-----END');
+      return;
+    }
+    const line = rawLine.length > MAX_LINE_CHARS ? rawLine.slice(0, MAX_LINE_CHARS) : rawLine;
+    const lower = line.toLowerCase();
+    if (lower.includes('private key-----')) {
+      this.inPrivateKey = !lower.includes('-----end');
+      return;
+    }
+    let ts: number | null | undefined; // parsed lazily, once per matching line
+    for (const st of this.states) {
+      const { sig } = st;
+      if (!sig.keywords.some((k) => lower.includes(k)) || !sig.regex.test(line)) continue;
+      if (ts === undefined) ts = lineTimestamp(line);
+      this.record(st, line, ts);
+      if (sig.category === 'gpu-memory') this.collectOom(line);
+    }
+  }
+
+  private record(st: State, line: string, ts: number | null): void {
+    st.count++;
+    if (st.count === 1) {
+      st.firstLine = this.lineNo;
+      st.firstTs = ts;
+    }
+    if (st.firstTs === null && ts !== null) st.firstTs = ts;
+    st.lastLine = this.lineNo;
+    if (ts !== null) st.lastTs = ts;
+    if (st.samples.length < this.maxSamples) st.samples.push(this.sample(line));
+    const burst = st.sig.burst;
+    if (burst && st.ring) {
+      const entry = { ts, line: this.lineNo };
+      if (st.ring.length < burst.minCount) st.ring.push(entry);
+      else st.ring[st.ringAt] = entry;
+      st.ringAt = (st.ringAt + 1) % burst.minCount;
+      const oldest = st.ring.length < burst.minCount ? undefined : st.ring[st.ringAt];
+      const within =
+        oldest !== undefined &&
+        (oldest.ts !== null && ts !== null ? ts - oldest.ts <= burst.windowSeconds * 1000 : this.lineNo - oldest.line <= burst.windowLines);
+      if (within && !st.inBurst) st.bursts++;
+      st.inBurst = within;
+    }
+  }
+
+  private sample(line: string): string {
+    const s = this.samplePrefix + redactSecrets(line.trim());
+    return s.length > this.maxSampleChars ? `${s.slice(0, this.maxSampleChars - 1)}…` : s;
+  }
+
+  private collectOom(line: string): void {
+    for (const ev of parseCudaOom(line)) {
+      this.oomTotal++;
+      if (this.oom.length < this.maxOomEvents) this.oom.push({ ...ev, line: this.sample(ev.line) });
+    }
+  }
+
+  /** The classification so far (the classifier can keep going afterwards). */
+  result(): LogClassification {
+    const signatures = this.states
+      .filter((st) => st.count > 0)
+      .map((st): SignatureHit => {
+        const { sig } = st;
+        const severity = sig.burst && st.bursts > 0 ? sig.burst.severity : sig.severity;
+        return {
+          id: sig.id,
+          category: sig.category,
+          severity,
+          count: st.count,
+          firstSeen: toIso(st.firstTs),
+          lastSeen: toIso(st.lastTs),
+          firstLine: st.firstLine,
+          lastLine: st.lastLine,
+          samples: [...st.samples],
+          ...(sig.burst ? { bursts: st.bursts } : {}),
+          explanation: sig.explanation,
+          fixes: sig.fixes,
+        };
+      })
+      .sort((a, b) => WEIGHT[b.severity] * b.count - WEIGHT[a.severity] * a.count || a.firstLine - b.firstLine);
+    return { lines: this.lineNo, chars: this.chars, signatures, cudaOom: [...this.oom], cudaOomTotal: this.oomTotal };
+  }
+}
+
+/** Classifies an iterable of lines (e.g. `text.split('\n')`). */
+export function classifyLines(lines: Iterable<string>, options?: ClassifyOptions): LogClassification {
+  const c = new LogClassifier(options);
+  for (const line of lines) c.add(line);
+  return c.result();
+}
+
+/** Classifies an async stream of lines; stops early when `signal` aborts (throwing its reason). */
+export async function classifyLogStream(lines: AsyncIterable<string>, options: ClassifyOptions & { signal?: AbortSignal } = {}): Promise<LogClassification> {
+  const c = new LogClassifier(options);
+  for await (const line of lines) {
+    options.signal?.throwIfAborted();
+    c.add(line);
+  }
+  return c.result();
+}
+
+/** Classifies a byte stream (a file, an HTTP body) split into lines, without a promise per line. */
+export async function classifyByteStream(
+  chunks: AsyncIterable<Buffer | string>,
+  options: ClassifyOptions & { signal?: AbortSignal } = {},
+): Promise<LogClassification> {
+  const c = new LogClassifier(options);
+  const splitter = new LineSplitter();
+  const add = (line: string) => c.add(line);
+  for await (const chunk of chunks) {
+    options.signal?.throwIfAborted();
+    splitter.write(chunk, add);
+  }
+  splitter.end(add);
+  return c.result();
+}
