@@ -73,6 +73,14 @@ describe('renderSlackReport', () => {
     expect(allText(rendered.blocks)).toContain('…');
   });
 
+  it('shortens long summaries so every diagnostic keeps its headline', () => {
+    const results = Array.from({ length: 12 }, (_, i) => healthResult({ title: `diagnostic ${i}`, summary: `summary ${i} ${'s'.repeat(3000)}` }));
+    const rendered = renderSlackReport(report({ summary: 'r'.repeat(3000), results }));
+    const texts = assertWithinSlackLimits(rendered.blocks);
+    for (let i = 0; i < 12; i++) expect(texts.some((t) => t.includes(`*diagnostic ${i}*`) && t.includes(`summary ${i} sss`))).toBe(true);
+    expect(rendered.overflow?.content).toContain('s'.repeat(3000));
+  });
+
   it('never cuts an escaped character in half', () => {
     // Labels of five lengths put the cut at every offset inside a five-character `&amp;`.
     const evidence = ['a', 'ab', 'abc', 'abcd', 'abcde'].map((label) => ({ label, value: '&'.repeat(1000) }));
@@ -164,6 +172,8 @@ describe('renderStatusBlocks', () => {
       title: 'big',
       items: Array.from({ length: 300 }, (_, i) => ({ name: `d${i}`, state: 'queued' as const, percent: 0, message: 'm'.repeat(2000) })),
     });
-    assertWithinSlackLimits(status.blocks);
+    const texts = assertWithinSlackLimits(status.blocks);
+    expect(texts.at(-1)).toMatch(/_…and \d+ more_$/);
+    expect(texts.join('\n')).toContain('*d0*');
   });
 });
