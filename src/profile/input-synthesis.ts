@@ -83,6 +83,21 @@ function parseElement(type: Tensor.Type, raw: string | number | boolean, input: 
   return n;
 }
 
+/**
+ * `new ort.Tensor(type, data, dims)`, working around float16 inputs on Node ≥ 23: onnxruntime-common
+ * turns the Uint16Array into a Float16Array view, whose byte length onnxruntime-node 1.30's binding
+ * reads as 0 ("not enough space: expected 16, got 0"; microsoft/onnxruntime#26791, fix pending in
+ * #32323). Putting the Uint16Array bits back as the tensor's CPU data makes the binding read them.
+ */
+export function createTensor(type: Tensor.Type, data: Tensor.DataType, dims: readonly number[]): Tensor {
+  const tensor = new ort.Tensor(type, data as never, dims);
+  if (type === 'float16') {
+    const bits = data instanceof Uint16Array ? data : new Uint16Array((data as unknown as ArrayBufferView).buffer, (data as unknown as ArrayBufferView).byteOffset, (data as unknown as ArrayBufferView).byteLength / 2);
+    (tensor as unknown as { cpuData: Uint16Array }).cpuData = bits;
+  }
+  return tensor;
+}
+
 /** IEEE half-precision bit patterns, the form onnxruntime takes float16 data in. */
 function float16Bits(values: number[]): Uint16Array {
   const F16 = (globalThis as unknown as { Float16Array: new (v: number[]) => { buffer: ArrayBuffer } }).Float16Array;
@@ -139,7 +154,7 @@ export function synthesizeFeeds(inputs: readonly ResolvedInput[], values: Readon
     const raw = values[input.name];
     const fill = raw === undefined ? undefined : parseElement(input.type, raw, input.name);
     const count = input.dims.reduce((a, b) => a * b, 1);
-    feeds[input.name] = new ort.Tensor(input.type, tensorData(input.type, count, fill, input.name) as never, input.dims);
+    feeds[input.name] = createTensor(input.type, tensorData(input.type, count, fill, input.name), input.dims);
   }
   return feeds;
 }
@@ -194,7 +209,7 @@ export function feedsFromJson(json: unknown, inputs: readonly InferenceSession.V
         writable[i] = meta.type === 'bool' ? (v ? 1 : 0) : v;
       });
     }
-    given[name] = new ort.Tensor(meta.type, data as never, dims);
+    given[name] = createTensor(meta.type, data, dims);
   }
   return { given, missing: inputs.map((m) => m.name).filter((n) => !(n in given)) };
 }

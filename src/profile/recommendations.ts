@@ -24,7 +24,7 @@ export interface ProfileEvidence {
 }
 
 export interface Recommendation {
-  /** Stable rule id: batching, threads, single-thread, graph-optimization, quantize, cuda, slow-stage, scale-out, cold-start. */
+  /** Stable rule id: batching, threads, single-thread, graph-optimization, quantize, cuda, slow-stage, queueing, scale-out, cold-start. */
   id: string;
   /** What to do, one line. */
   action: string;
@@ -37,7 +37,9 @@ export interface Recommendation {
 /** Operators whose time int8 quantization cuts (matrix multiplies and convolutions, fused or not). */
 const COMPUTE_OPS = /^(MatMul|Gemm|Conv|FusedConv|FusedMatMul|FusedGemm|ConvTranspose|Attention|MultiHeadAttention)$/;
 /** Server stages that are the model itself rather than pre/post-processing. */
-const MODEL_STAGE = /infer|model|compute|predict|forward|network\+other|queue/i;
+const MODEL_STAGE = /infer|model|compute|predict|forward|network\+other/i;
+/** Server stages that are waiting, not working. */
+const QUEUE_STAGE = /queue|wait/i;
 
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
 const ms = (x: number): string => (x >= 100 ? `${x.toFixed(0)} ms` : x >= 1 ? `${x.toFixed(1)} ms` : `${x.toFixed(3)} ms`);
@@ -134,10 +136,19 @@ export function recommend(e: ProfileEvidence): Recommendation[] {
 
   for (const stage of e.serverStages ?? []) {
     if (MODEL_STAGE.test(stage.name) || stage.share < 0.2) continue;
+    if (QUEUE_STAGE.test(stage.name)) {
+      out.push({
+        id: 'queueing',
+        action: 'Requests wait in the server before inference: add workers or replicas (or batch the queued requests) so they are served on arrival',
+        evidence: `'${stage.name}' takes ${ms(stage.ms)} per request, ${pct(stage.share)} of client-observed latency (server timing)`,
+        expectedGain: stage.share,
+      });
+      continue;
+    }
     out.push({
       id: 'slow-stage',
       action: `Speed up the server's '${stage.name}' stage (move it off the request path, vectorise it, or cache it)`,
-      evidence: `'${stage.name}' takes ${ms(stage.ms)} per request, ${pct(stage.share)} of client-observed latency (Server-Timing)`,
+      evidence: `'${stage.name}' takes ${ms(stage.ms)} per request, ${pct(stage.share)} of client-observed latency (server timing)`,
       expectedGain: stage.share,
     });
   }

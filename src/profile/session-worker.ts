@@ -3,8 +3,8 @@
 // object cannot cross threads: each worker opens its own session, warms up, says `ready`, waits
 // for `go` (so all workers start together), runs a closed loop and posts its latencies back.
 import { parentPort, workerData } from 'node:worker_threads';
-import ort from 'onnxruntime-node';
 import type { Tensor } from 'onnxruntime-node';
+import { createTensor } from './input-synthesis.ts';
 import { openSession } from './ort-session.ts';
 import type { WorkerJob, WorkerMessage } from './concurrency-sweep.ts';
 
@@ -18,7 +18,7 @@ function post(message: WorkerMessage): void {
 async function main(): Promise<void> {
   const session = await openSession(job.modelPath, job.label, job.settings);
   const feeds: Record<string, Tensor> = {};
-  for (const f of job.feeds) feeds[f.name] = new ort.Tensor(f.type, f.data as never, f.dims);
+  for (const f of job.feeds) feeds[f.name] = createTensor(f.type, f.data, f.dims);
   for (let i = 0; i < job.warmup; i++) await session.run(feeds);
   await new Promise<void>((resolve) => {
     port?.once('message', () => resolve());
