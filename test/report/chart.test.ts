@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chartSvg, renderChart, type ChartSpec } from '../../src/report/chart.ts';
-import { countColour, decodePng } from './decode-png.ts';
+import { countColour, countDarkRows, decodePng } from './decode-png.ts';
 
 const BLUE = '#0072B2';
 const ORANGE = '#E69F00';
@@ -84,8 +84,8 @@ describe('renderChart', () => {
   ])('renders %s as a valid PNG without throwing', (_, spec) => {
     const image = png(spec);
     expect([image.width, image.height]).toEqual([800, 450]);
-    // The title and axes are still drawn: some dark pixels exist.
-    expect(countColour(image, '#222222', 40)).toBeGreaterThan(50);
+    // The title is still drawn (this also fails on a machine without fonts, where resvg draws no text).
+    expect(countDarkRows(image, 8, 34)).toBeGreaterThan(50);
   });
 
   it('shows "no data" instead of an empty plot', () => {

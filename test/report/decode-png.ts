@@ -70,3 +70,15 @@ export function countColour(png: DecodedPng, hex: string, tolerance = 12): numbe
   }
   return n;
 }
+
+/** Dark pixels (all channels < 100) in rows [top, bottom) — where the title text is drawn. */
+export function countDarkRows(png: DecodedPng, top: number, bottom: number): number {
+  let n = 0;
+  for (let y = top; y < bottom; y++) {
+    for (let x = 0; x < png.width; x++) {
+      const i = (y * png.width + x) * 4;
+      if ((png.pixels[i] ?? 255) < 100 && (png.pixels[i + 1] ?? 255) < 100 && (png.pixels[i + 2] ?? 255) < 100) n++;
+    }
+  }
+  return n;
+}
