@@ -1,0 +1,206 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startModelServer, type ModelServer } from '../../examples/model-server/server.ts';
+import { healthDiagnostic } from '../../jobs/health.ts';
+import { UsageError } from '../../src/errors.ts';
+import { parseExposition } from '../../src/prometheus/exposition.ts';
+import { histogramQuantile } from '../../src/prometheus/histogram-quantile.ts';
+import { latencyHistogram } from '../../src/prometheus/latency-histogram.ts';
+import type { DiagnosticResult } from '../../src/report/model.ts';
+import { parsePayload, runDiagnostic } from '../../src/run-diagnostic.ts';
+
+const audio = Array.from({ length: 512 }, (_, i) => 0.3 * Math.sin(i / 7));
+
+interface HealthData {
+  url: string;
+  health: { status: number | null; ok: boolean; ms: number };
+  latencyMs: { p50: number; p95: number; p99: number } | null;
+  requestRatePerSec: number | null;
+  errorRate: number | null;
+  metric: string | null;
+  requestCounter: string | null;
+  basis: 'interval' | 'since-start' | null;
+  findings: Array<{ severity: string; message: string }>;
+}
+
+let server: ModelServer | undefined;
+let plain: Server | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  await new Promise((resolve) => (plain ? plain.close(resolve) : resolve(undefined)));
+  plain = undefined;
+});
+
+async function predict(url: string, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await (await fetch(`${url}/predict`, { method: 'POST', body: JSON.stringify({ audio }) })).arrayBuffer();
+}
+
+async function health(args: string[], options: { signal?: AbortSignal } = {}) {
+  const progress: number[] = [];
+  const result = await runDiagnostic(healthDiagnostic, parsePayload(healthDiagnostic, healthDiagnostic.parseArgs(args)), {
+    fetch,
+    now: () => Date.now(),
+    nodeName: 'test-node',
+    progress: (pct) => void progress.push(pct),
+    ...options,
+  });
+  return { result, data: result.data as unknown as HealthData, progress };
+}
+
+const messages = (r: DiagnosticResult) => (r.data as unknown as HealthData).findings.map((f) => f.message).join('\n');
+
+describe('health diagnostic against the sample model server', () => {
+  it('reports a healthy server: /health 200, latency from its histogram, no errors', async () => {
+    server = await startModelServer();
+    await predict(server.url, 12);
+    const { result, data, progress } = await health([server.url, '--interval', '200ms']);
+
+    expect(data.health).toMatchObject({ status: 200, ok: true });
+    expect(data.metric).toBe('model_request_duration_seconds');
+    expect(data.requestCounter).toBe('model_requests_total');
+    expect(data.errorRate).toBe(0);
+    // No traffic between the scrapes: latency comes from all requests since start, and says so.
+    expect(data.basis).toBe('since-start');
+    expect(data.requestRatePerSec).toBe(0);
+    expect(result.evidence.find((e) => e.label.startsWith('latency'))?.detail).toMatch(/all 12 requests since the process started/);
+
+    // The percentiles are PromQL's over the server's own buckets (nothing was served since).
+    const exp = parseExposition(await (await fetch(`${server.url}/metrics`)).text());
+    const buckets = latencyHistogram(exp)?.histogram.buckets ?? [];
+    expect(data.latencyMs?.p50).toBeCloseTo(histogramQuantile(0.5, buckets) * 1000, 2);
+    expect(data.latencyMs?.p99).toBeCloseTo(histogramQuantile(0.99, buckets) * 1000, 2);
+    expect(data.latencyMs?.p50).toBeLessThanOrEqual(data.latencyMs?.p95 ?? 0);
+
+    expect(['ok', 'info', 'warning']).toContain(result.severity);
+    expect(messages(result)).not.toMatch(/error rate|unreachable|answered/);
+    expect(result.hypotheses.some((h) => /fail/.test(h.title))).toBe(false);
+    expect(result.tables.map((t) => t.title)).toEqual(['Latency (model_request_duration_seconds, since start)', 'Rates (model_requests_total)']);
+    expect(progress.at(-1)).toBe(100);
+    expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+  });
+
+  it('measures rates over the interval and flags injected errors as critical, logs first', async () => {
+    server = await startModelServer({ faults: { errorRate: 1 } });
+    const url = server.url;
+    let stop = false;
+    const traffic = (async () => {
+      while (!stop) await predict(url, 1);
+    })();
+    const { result, data } = await health([url, '--interval', '300ms']).finally(async () => {
+      stop = true;
+      await traffic;
+    });
+
+    expect(data.basis).toBe('interval');
+    expect(data.requestRatePerSec).toBeGreaterThan(0);
+    expect(data.errorRate).toBe(1);
+    expect(result.severity).toBe('critical');
+    expect(data.findings).toContainEqual({ severity: 'critical', message: expect.stringMatching(/^error rate 100\.0 %/) });
+    expect(result.summary).toMatch(/error rate 100\.0 %/);
+    expect(result.hypotheses[0]?.title).toMatch(/Requests fail inside the service/);
+    expect(result.hypotheses[0]?.fixes[0]).toMatch(/\/debug logs/);
+    expect(result.evidence.find((e) => e.label === 'request rate')?.detail).toMatch(/between two scrapes/);
+  });
+
+  it('falls back to totals since start for the error rate when no request arrives between the scrapes', async () => {
+    server = await startModelServer({ faults: { errorRate: 1 } });
+    await predict(server.url, 3);
+    server.setFaults({ errorRate: 0 });
+    await predict(server.url, 1);
+    const { result, data } = await health([server.url, '--interval', '100ms']);
+    expect(data.errorRate).toBe(0.75);
+    expect(result.severity).toBe('critical');
+    expect(result.evidence.find((e) => e.label === 'error rate')?.detail).toMatch(/3 of 4 since the process started/);
+  });
+
+  it('flags a 503 health endpoint with the body it returned', async () => {
+    server = await startModelServer({ faults: { unhealthy: true } });
+    const { result, data } = await health([server.url, '--interval', '100ms']);
+    expect(data.health).toMatchObject({ status: 503, ok: false });
+    expect(result.severity).toBe('critical');
+    expect(result.hypotheses[0]?.title).toMatch(/reports itself unhealthy/);
+    expect(result.hypotheses[0]?.evidence[0]).toMatch(/"status":"unhealthy"/);
+  });
+
+  it('says which metric is missing: a named histogram that is not there, a metrics path that 404s', async () => {
+    server = await startModelServer();
+    const named = await health([server.url, '--latency-metric', 'http_request_duration_seconds', '--interval', '100ms']);
+    expect(named.data.latencyMs).toBeNull();
+    expect(messages(named.result)).toMatch(/no histogram named http_request_duration_seconds/);
+    const wrongPath = await health([server.url, '--metrics-path', '/prometheus', '--interval', '100ms']);
+    expect(wrongPath.result.severity).toBe('warning');
+    expect(messages(wrongPath.result)).toMatch(/\/prometheus answered 404/);
+  });
+
+  it('asks for a latency histogram when a service exports none', async () => {
+    // A service that exports only counters and gauges, in the real exposition format.
+    const text = readFileSync(new URL('../prometheus/fixtures/inference-service.prom', import.meta.url), 'utf8')
+      .split('\n')
+      .filter((l) => !l.includes('http_request_duration_seconds'))
+      .join('\n');
+    plain = createServer((req, res) => {
+      if (req.url === '/metrics') res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(text);
+      else res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    });
+    await new Promise<void>((resolve) => plain?.listen(0, '127.0.0.1', resolve));
+    const { result, data } = await health([`http://127.0.0.1:${(plain.address() as AddressInfo).port}`, '--interval', '100ms']);
+    expect(data.latencyMs).toBeNull();
+    expect(data.findings).toContainEqual({ severity: 'warning', message: expect.stringMatching(/^no latency histogram exported — add one/) });
+    expect(result.fixes.some((f) => /Export a request-latency histogram/.test(f))).toBe(true);
+    // The counters are still read: 73 of 15292 requests failed since start.
+    expect(data.errorRate).toBeCloseTo(73 / 15292, 9);
+  });
+
+  it('turns an unreachable service into a critical finding instead of throwing', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+
+    const { result, data } = await health([`http://127.0.0.1:${port}`]);
+    expect(result.severity).toBe('critical');
+    expect(result.summary).toMatch(/is unreachable \(ECONNREFUSED/);
+    expect(result.summary).toMatch(/kubectl get pods/);
+    expect(data.health).toEqual({ status: null, ok: false, ms: expect.any(Number) });
+    expect(result.hypotheses[0]?.title).toMatch(/pod or process is down/);
+  });
+
+  it('stops when its signal is aborted, even while waiting between scrapes', async () => {
+    server = await startModelServer();
+    const controller = new AbortController();
+    const run = health([server.url, '--interval', '30s'], { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('cancelled by test')), 100);
+    await expect(run).rejects.toThrow('cancelled by test');
+  });
+
+  it('never shows credentials from the URL', async () => {
+    server = await startModelServer();
+    const withCreds = server.url.replace('http://', 'http://ops:hunter2@');
+    const { result, data } = await health([withCreds, '--interval', '100ms']);
+    expect(data.health.ok).toBe(true);
+    expect(JSON.stringify(result)).not.toContain('hunter2');
+  });
+});
+
+describe('health arguments', () => {
+  it('accepts a URL and the documented flags', () => {
+    expect(
+      parsePayload(healthDiagnostic, healthDiagnostic.parseArgs(['http://model:8080', '--health-path', '/healthz', '--metrics-path', '/prom', '--latency-metric', 'x_seconds', '--interval', '5s'])),
+    ).toEqual({ url: 'http://model:8080', healthPath: '/healthz', metricsPath: '/prom', latencyMetric: 'x_seconds', intervalMs: 5000 });
+    expect(parsePayload(healthDiagnostic, healthDiagnostic.parseArgs(['https://model.example']))).toMatchObject({ healthPath: '/health', metricsPath: '/metrics', intervalMs: 2000 });
+  });
+
+  it.each([['ftp://model:8080'], ['model:8080'], ['file:///etc/passwd'], ['not a url']])('rejects %s with a UsageError', (url) => {
+    expect(() => healthDiagnostic.parseArgs([url])).toThrow(UsageError);
+  });
+
+  it('rejects a missing URL, extra arguments and unknown flags', () => {
+    expect(() => healthDiagnostic.parseArgs([])).toThrow(UsageError);
+    expect(() => healthDiagnostic.parseArgs(['http://a', 'http://b'])).toThrow(UsageError);
+    expect(() => healthDiagnostic.parseArgs(['http://a', '--verbose'])).toThrow(UsageError);
+    expect(() => parsePayload(healthDiagnostic, { url: 'ftp://x' })).toThrow(UsageError);
+  });
+});
