@@ -33,6 +33,8 @@ const LIKELIHOOD = { high: 3, medium: 2, low: 1 } as const;
 const SHORT_RUN_S = 600;
 /** A run longer than this before an OOM kill points at growth over time. */
 const LONG_RUN_S = 1800;
+/** Shrink factors above this are not plausibly batch size alone. */
+const MAX_BATCH_FACTOR = 16;
 
 const gib = (bytes: number) => formatBytes(bytes);
 const times = (x: number) => `${x >= 10 ? x.toFixed(0) : x.toFixed(1)}×`;
@@ -121,7 +123,9 @@ function batchTooLarge(ev: CudaOomInContainer, otherBytes: number, settings: { a
   const safe = F > 0 ? T / F : Infinity;
   const optimistic = A !== null ? (A + T) / (A + F) : null;
   const divideBy = Number.isFinite(safe) ? 2 ** Math.ceil(Math.log2(safe)) : null;
-  const likely = T > F + R && T > F + otherBytes;
+  // A factor this large means the allocation does not scale with the batch: a pre-allocated cache or the model itself.
+  const proportional = safe <= MAX_BATCH_FACTOR;
+  const likely = T > F + R && T > F + otherBytes && proportional;
   const evidence = [
     `Tried to allocate ${gib(T)} with ${gib(F)} free${ev.totalCapacityBytes !== null ? ` of ${gib(ev.totalCapacityBytes)}` : ''} (${where(ev)}).`,
     F > 0
@@ -129,7 +133,9 @@ function batchTooLarge(ev: CudaOomInContainer, otherBytes: number, settings: { a
         (optimistic !== null ? `; if it is all activations of this batch, by (allocated+tried)/(allocated+free) = ${times(optimistic)}. The real factor lies between; ${times(safe)} is the one sure to fit.` : '.')
       : 'The message reports 0 bytes free, so no shrink factor can be computed: halve until it fits.',
   ];
-  if (!likely) evidence.push('Fragmentation or another process could also explain it (see below): the request is within reach of free + reserved or free + other processes.');
+  if (ev.totalCapacityBytes !== null && T > ev.totalCapacityBytes) evidence.push(`The request alone is larger than the whole GPU (${gib(ev.totalCapacityBytes)}): nothing else on the GPU can be the whole cause.`);
+  if (!proportional) evidence.push(`A ${times(safe)} factor is beyond what batch size usually explains: check for memory reserved up front (e.g. vLLM gpu_memory_utilization, a KV cache) or a model too large for this GPU.`);
+  else if (!likely) evidence.push('Fragmentation or another process could also explain it (see below): the request is within reach of free + reserved or free + other processes.');
   const setting = batchSetting(settings);
   const fixes = [
     divideBy !== null
