@@ -118,7 +118,9 @@ async function classifyPods(payload: LogsPayload, deps: DiagnosticDeps): Promise
       continue;
     }
     classifier.setSamplePrefix(chosen.length > 1 ? `[${pod}] ` : '');
-    for (const line of text.split('\n')) classifier.add(line);
+    const lines = text.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    for (const line of lines) classifier.add(line);
   }
   if (names.length > MAX_PODS) problems.push(`${names.length} pods match; read the first ${MAX_PODS}`);
   return { classification: classifier.result(), pods: chosen, problems };

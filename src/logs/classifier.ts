@@ -164,7 +164,11 @@ export class LogClassifier {
       const within =
         oldest !== undefined &&
         (oldest.ts !== null && ts !== null ? ts - oldest.ts <= burst.windowSeconds * 1000 : this.lineNo - oldest.line <= burst.windowLines);
-      if (within && !st.inBurst) st.bursts++;
+      if (within && !st.inBurst) {
+        st.bursts++;
+        // let the samples show the burst, not only the scattered errors before it
+        if (st.samples.length === this.maxSamples) st.samples[this.maxSamples - 1] = this.sample(line);
+      }
       st.inBurst = within;
     }
   }

@@ -1,0 +1,58 @@
+// The DCGM exporter's Prometheus text folded into GpuRecords (+ pods, last Xid).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseDcgmMetrics } from '../../src/gpu/dcgm.ts';
+
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/gpu/${name}`, import.meta.url), 'utf8');
+
+describe('parseDcgmMetrics', () => {
+  it('reads a T4 scrape with pod mapping into one record', () => {
+    expect(parseDcgmMetrics(fixture('dcgm-t4-pod.prom'))).toEqual([
+      {
+        index: 0,
+        uuid: 'GPU-e1200d64-e918-4277-cad9-75da90b9f618',
+        name: 'Tesla T4',
+        memoryTotalMiB: 15109,
+        memoryUsedMiB: 0,
+        memoryFreeMiB: 15109,
+        utilizationPct: 100,
+        temperatureC: 61,
+        powerDrawW: 69.932,
+        powerLimitW: null,
+        smClockMHz: 1590,
+        memClockMHz: 5000,
+        eccUncorrected: 0,
+        migMode: null,
+        throttleReasons: null,
+        lastXid: 0,
+        pods: [{ namespace: 'default', name: 'dcgmproftester', container: 'dcgmproftester11' }],
+        hostname: 'nvidia-dcgm-exporter-ml2wh',
+      },
+    ]);
+  });
+
+  it('keeps GPUs apart by UUID, with Xid and double-bit ECC errors', () => {
+    const gpus = parseDcgmMetrics(fixture('dcgm-a100-xid.prom'));
+    expect(gpus.map((g) => [g.index, g.memoryUsedMiB, g.memoryTotalMiB, g.lastXid, g.eccUncorrected, g.pods.map((p) => p.name)])).toEqual([
+      [0, 79761, 80995, 0, 0, ['vllm-medgemma-4b-it-d599b4c99-f95nk']],
+      [1, 0, 80995, 48, 3, []],
+    ]);
+  });
+
+  it('sums MIG instances of one GPU and marks MIG enabled', () => {
+    const text = [
+      'DCGM_FI_DEV_FB_USED{gpu="0",UUID="GPU-a",modelName="NVIDIA A30",GPU_I_PROFILE="1g.6gb",GPU_I_ID="3"} 100',
+      'DCGM_FI_DEV_FB_USED{gpu="0",UUID="GPU-a",modelName="NVIDIA A30",GPU_I_PROFILE="1g.6gb",GPU_I_ID="4",pod="p",namespace="ns",container="c"} 200',
+      'DCGM_FI_DEV_FB_FREE{gpu="0",UUID="GPU-a",modelName="NVIDIA A30",GPU_I_PROFILE="1g.6gb",GPU_I_ID="3"} 5000',
+      'DCGM_FI_DEV_FB_FREE{gpu="0",UUID="GPU-a",modelName="NVIDIA A30",GPU_I_PROFILE="1g.6gb",GPU_I_ID="4"} 4900',
+      'DCGM_FI_DEV_CLOCK_THROTTLE_REASONS{gpu="0",UUID="GPU-a",modelName="NVIDIA A30"} 68',
+    ].join('\n');
+    expect(parseDcgmMetrics(text)).toEqual([
+      expect.objectContaining({ memoryUsedMiB: 300, memoryFreeMiB: 9900, memoryTotalMiB: 10200, migMode: 'enabled', throttleReasons: ['sw_power_cap', 'hw_thermal_slowdown'] }),
+    ]);
+  });
+
+  it('returns nothing for a scrape without DCGM GPU metrics', () => {
+    expect(parseDcgmMetrics('# HELP up\nup 1\nhttp_requests_total{code="200"} 5\n')).toEqual([]);
+  });
+});
