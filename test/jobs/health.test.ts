@@ -10,6 +10,7 @@ import { histogramQuantile } from '../../src/prometheus/histogram-quantile.ts';
 import { latencyHistogram } from '../../src/prometheus/latency-histogram.ts';
 import type { DiagnosticResult } from '../../src/report/model.ts';
 import { parsePayload, runDiagnostic } from '../../src/run-diagnostic.ts';
+import { startStack, type Stack } from '../support/stack.ts';
 
 const audio = Array.from({ length: 512 }, (_, i) => 0.3 * Math.sin(i / 7));
 
@@ -27,7 +28,10 @@ interface HealthData {
 
 let server: ModelServer | undefined;
 let plain: Server | undefined;
+let stack: Stack | undefined;
 afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
   await server?.close();
   server = undefined;
   await new Promise((resolve) => (plain ? plain.close(resolve) : resolve(undefined)));
@@ -202,5 +206,20 @@ describe('health arguments', () => {
     expect(() => healthDiagnostic.parseArgs(['http://a', 'http://b'])).toThrow(UsageError);
     expect(() => healthDiagnostic.parseArgs(['http://a', '--verbose'])).toThrow(UsageError);
     expect(() => parsePayload(healthDiagnostic, { url: 'ftp://x' })).toThrow(UsageError);
+  });
+});
+
+describe('/debug health through Bolt, BullMQ and a worker', () => {
+  it('posts the health report of a failing sample server in the thread', async () => {
+    server = await startModelServer({ faults: { errorRate: 1 } });
+    await predict(server.url, 5);
+    stack = await startStack({ diagnostics: [healthDiagnostic] });
+    // Slack sends URLs wrapped in link markup.
+    const res = await stack.sendCommand(`health <${server.url}> --interval 200ms`);
+    expect(res.status).toBe(200);
+    const { transcript } = await stack.waitForReport('C0INCIDENT', 30_000);
+    expect(transcript).toContain('error rate 100.0 %');
+    expect(transcript).toContain('/debug logs');
+    expect(transcript).toContain('model_request_duration_seconds');
   });
 });
