@@ -23,7 +23,7 @@ const USAGE = `usage: infdbg <command> [args]
 
   serve                      run the Slack bot (HTTP receiver on $PORT, or Socket Mode)
   worker                     run BullMQ workers for the shared queue and this node's queue
-${diagnostics.map((d) => `  ${d.usage.padEnd(26)} ${d.description}`).join('\n')}
+${diagnostics.map((d) => `  ${d.usage}\n      ${d.description}`).join("\n")}
 
 Diagnostics take --format md|json (default md) and --charts-dir DIR (default ./infdbg-out).`;
 
