@@ -126,6 +126,7 @@ function chooseSweeps(options: ModelProfileOptions, hasBatch: boolean): SweepKin
 export async function profileModel(options: ModelProfileOptions, deps: ModelProfileDeps): Promise<ModelProfile> {
   const { modelPath, label, limits } = options;
   const { signal } = deps;
+  signal.throwIfAborted();
   await deps.progress(2, 'creating session');
   const t0 = performance.now();
   const session = await openSession(modelPath, label);
