@@ -1,0 +1,103 @@
+// The classifier on a realistic inference-server log (kubectl --timestamps prefix, uvicorn access
+// lines, Python logging, a real CUDA OOM traceback, secrets in matching lines): counts, first/last
+// seen, samples, bursts, OOM numbers — and not one secret in the output.
+import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { classifyByteStream, classifyLines, classifyLogStream, LogClassifier } from '../../src/logs/classifier.ts';
+
+const LOG = readFileSync(new URL('../fixtures/logs/inference-server.log', import.meta.url), 'utf8');
+const LINES = LOG.split('\n').slice(0, -1);
+/** Every secret planted in the fixture (see test/fixtures/logs/README.md). */
+const SECRETS = [
+  'Sup3rS3cretPw',
+  'hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789',
+  'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9',
+  'c2lnbmF0dXJlLW5vdC1yZWFs',
+  'AKIAIOSFODNN7EXAMPLE',
+  'tok_9f8e7d6c5b4a',
+  'c3ZjLXVzZXI6U3VwM3JTM2NyZXRQdw==',
+  'abcdefghijklmnopqrstuvwx',
+  'MIIEowIBAAKCAQEA0Z3VS5JJcds3xfn',
+];
+
+describe('LogClassifier on a realistic log', () => {
+  const result = classifyLines(LINES, { maxSamples: 50 });
+  const hit = (id: string) => result.signatures.find((s) => s.id === id);
+
+  it('counts each signature and ranks by severity × count', () => {
+    expect(result.lines).toBe(428);
+    expect(result.signatures.map((s) => [s.id, s.severity, s.count])).toEqual([
+      ['http-5xx', 'critical', 29],
+      ['onnxruntime-provider-load-failure', 'critical', 1],
+      ['cuda-oom', 'critical', 1],
+      ['model-file-not-found', 'critical', 1],
+      ['cuda-device-side-assert', 'critical', 1],
+      ['connection-pool-exhausted', 'warning', 3],
+      ['upstream-timeout', 'warning', 2],
+      ['nan-or-inf', 'warning', 1],
+    ]);
+  });
+
+  it('sees the burst of 25 × 503 in 25 s as one burst, the three scattered 500s as none', () => {
+    expect(hit('http-5xx')?.bursts).toBe(1);
+    const scattered = classifyLines(LINES.filter((l) => !l.includes('" 503 ')));
+    expect(scattered.signatures.find((s) => s.id === 'http-5xx')).toMatchObject({ count: 4, bursts: 0, severity: 'info' });
+  });
+
+  it('reports first and last seen from the kubectl timestamps, with line numbers', () => {
+    expect(hit('connection-pool-exhausted')).toMatchObject({
+      firstSeen: '2026-11-22T14:09:40.750Z',
+      lastSeen: '2026-11-22T14:09:43.996Z',
+      firstLine: 130,
+      lastLine: 132,
+    });
+    expect(hit('http-5xx')).toMatchObject({ firstSeen: '2026-11-22T14:06:30.504Z', lastSeen: '2026-11-22T14:23:03.275Z' });
+  });
+
+  it('keeps at most three samples by default, showing the burst', () => {
+    const samples = classifyLines(LINES).signatures.find((s) => s.id === 'http-5xx')?.samples ?? [];
+    expect(samples).toHaveLength(3);
+    expect(samples[2]).toContain('" 503 Service Unavailable');
+  });
+
+  it('extracts the CUDA OOM numbers from the traceback line', () => {
+    expect(result.cudaOomTotal).toBe(1);
+    expect(result.cudaOom[0]).toMatchObject({ source: 'pytorch', gpu: 0, triedToAllocateBytes: Math.round(46.57 * 2 ** 30), reservedUnallocatedBytes: 0 });
+  });
+
+  it('lets no planted secret through, in any sample or OOM line', () => {
+    const out = JSON.stringify(result);
+    for (const secret of SECRETS) expect(out).not.toContain(secret);
+    expect(out).toContain('[REDACTED]');
+    // the secrets were there to find: the matching lines carried them
+    expect(SECRETS.filter((s) => LOG.includes(s))).toEqual(SECRETS);
+  });
+
+  it('gives the same answer line by line, from an async line stream, and from bytes in odd-sized chunks', async () => {
+    async function* lines() {
+      yield* LINES;
+    }
+    const bytes = Buffer.from(LOG);
+    const chunks = Array.from({ length: Math.ceil(bytes.length / 333) }, (_, i) => bytes.subarray(i * 333, (i + 1) * 333));
+    const fromStream = await classifyLogStream(lines(), { maxSamples: 50 });
+    const fromBytes = await classifyByteStream(Readable.from(chunks), { maxSamples: 50 });
+    expect(fromStream).toEqual(result);
+    expect(fromBytes).toEqual(result);
+  });
+
+  it('stops when the signal aborts', async () => {
+    const ac = new AbortController();
+    ac.abort(new Error('cancelled'));
+    async function* lines() {
+      yield* LINES;
+    }
+    await expect(classifyLogStream(lines(), { signal: ac.signal })).rejects.toThrow('cancelled');
+  });
+
+  it('uses line numbers when lines carry no timestamp, and a burst window in lines', () => {
+    const c = new LogClassifier();
+    for (let i = 0; i < 30; i++) c.add(`"GET /x HTTP/1.1" 502 0`);
+    expect(c.result().signatures[0]).toMatchObject({ id: 'http-5xx', count: 30, bursts: 1, firstSeen: null, firstLine: 1, lastLine: 30 });
+  });
+});
