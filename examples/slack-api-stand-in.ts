@@ -80,7 +80,27 @@ function blockText(blocks: unknown): string {
     }
   };
   walk(blocks);
-  return texts.join('\n');
+  // Slack shows mrkdwn's &lt; &gt; &amp; as < > &.
+  return texts.join('\n').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/**
+ * The checks Slack makes on `blocks` that a renderer can get wrong: at most 50 blocks, section
+ * text ≤ 3000, ≤ 10 fields of ≤ 2000, header ≤ 150, and about 13,000 characters of blocks in all.
+ */
+function blocksError(blocks: unknown): string | undefined {
+  if (blocks === undefined) return undefined;
+  if (!Array.isArray(blocks)) return 'invalid_blocks_format';
+  if (blocks.length > 50) return 'invalid_blocks';
+  if (JSON.stringify(blocks).length > 13_000) return 'msg_blocks_too_long';
+  for (const b of blocks as Array<Record<string, { text?: string } | Array<{ text?: string }> | string>>) {
+    const text = (b.text as { text?: string } | undefined)?.text ?? '';
+    if (b.type === 'header' && text.length > 150) return 'invalid_blocks';
+    if (b.type === 'section' && text.length > 3000) return 'invalid_blocks';
+    const fields = b.fields as Array<{ text?: string }> | undefined;
+    if (fields && (fields.length > 10 || fields.some((f) => (f.text ?? '').length > 2000))) return 'invalid_blocks';
+  }
+  return undefined;
 }
 
 export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
@@ -102,6 +122,8 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
       case 'chat.postMessage': {
         const channel = String(args.channel);
         if (notInChannel.has(channel)) return { ok: false, error: 'not_in_channel' };
+        const invalid = blocksError(args.blocks);
+        if (invalid) return { ok: false, error: invalid };
         const msg: StoredMessage = { channel, ts: nextTs(), text: String(args.text ?? ''), blocks: args.blocks };
         if (args.thread_ts) msg.threadTs = String(args.thread_ts);
         messages.push(msg);
@@ -110,6 +132,8 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
       case 'chat.update': {
         const msg = messages.find((m) => m.channel === args.channel && m.ts === args.ts);
         if (!msg) return { ok: false, error: 'message_not_found' };
+        const invalid = blocksError(args.blocks);
+        if (invalid) return { ok: false, error: invalid };
         msg.text = String(args.text ?? msg.text);
         msg.blocks = args.blocks ?? msg.blocks;
         return { ok: true, channel: msg.channel, ts: msg.ts, text: msg.text };

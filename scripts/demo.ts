@@ -115,8 +115,9 @@ async function main(): Promise<void> {
 
   const reply = await slack.waitFor(() => slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts), 60_000);
   const threadTs = String(reply.args.thread_ts);
-  await slack.waitFor(() => slack.uploads.length > 0 || Date.now() - started > 5000 || undefined, 10_000).catch(() => {});
   say(`report posted ${Date.now() - started} ms after the command; the thread as a user sees it:\n`);
+  // Let the last status update and any chart uploads land before printing.
+  await new Promise((r) => setTimeout(r, 1000));
   process.stdout.write(slack.transcript('C0DEMO', threadTs) + '\n\n');
   if (slack.uploads.length) {
     await mkdir('infdbg-out', { recursive: true });
