@@ -11,9 +11,10 @@ import { oneLine, UnreachableError, UsageError } from '../src/errors.ts';
 import { parseCudaOom } from '../src/gpu/cuda-oom.ts';
 import type { KubeAccess, PodMetrics } from '../src/k8s/kube-access.ts';
 import { KubeForbiddenError } from '../src/k8s/kube-errors.ts';
-import { rankOomHypotheses, formatDuration, type CudaOomInContainer, type OomEvidence } from '../src/k8s/oom-hypotheses.ts';
+import { rankOomHypotheses, formatDuration, type CudaOomInContainer, type LogSignatureInContainer, type OomEvidence } from '../src/k8s/oom-hypotheses.ts';
 import { containerEvidence, eventEvidence, nodeConditions, runSeconds, summarizePod, type ContainerEvidence, type EventEvidence, type NodeCondition, type PodSummary } from '../src/k8s/pod-evidence.ts';
 import { formatBytes } from '../src/k8s/quantity.ts';
+import { classifyLines } from '../src/logs/classifier.ts';
 import { emptyResult, worstSeverity, type DiagnosticResult, type Evidence, type Severity } from '../src/report/model.ts';
 
 const USAGE = 'oom <namespace>/<pod> [--container <name>]';
@@ -51,6 +52,8 @@ export type OomData = {
   /** Numbers only: the raw log line may carry secrets and is not redacted here. */
   cudaOom: Array<Omit<CudaOomInContainer, 'line' | 'processes'> & { processes: Array<{ pid: number; bytes: number }> }>;
   nodeConditions: NodeCondition[];
+  /** Failure signatures in each container's (previous) logs, samples redacted. */
+  logSignatures: Array<Omit<LogSignatureInContainer, 'explanation' | 'fixes'>>;
   findings: OomFinding[];
 };
 
@@ -102,7 +105,7 @@ function stopped(result: DiagnosticResult, finding: OomFinding, target: string):
   result.summary = `Could not read pod ${target}: ${finding.message} ${finding.fix}`;
   result.evidence.push({ label: finding.code, value: finding.message, severity: finding.severity });
   result.fixes = [finding.fix];
-  const data: OomData = { pod: null, containers: [], events: [], cudaOom: [], nodeConditions: [], findings: [finding] };
+  const data: OomData = { pod: null, containers: [], events: [], cudaOom: [], nodeConditions: [], logSignatures: [], findings: [finding] };
   result.data = data;
   return result;
 }
@@ -163,19 +166,26 @@ async function run(payload: OomPayload, deps: DiagnosticDeps): Promise<Diagnosti
   }
 
   const cudaOom: CudaOomInContainer[] = [];
+  const logSignatures: LogSignatureInContainer[] = [];
   logs.forEach((r, i) => {
     const t = logTargets[i];
     if (!t) return;
     const which = `${t.previous ? 'previous ' : ''}logs of container ${t.name}`;
-    if (r.ok) cudaOom.push(...parseCudaOom(r.value).map((ev) => ({ ...ev, container: t.name })));
-    else findings.push(findingFor(r.error, `read ${which}`, signal));
+    if (!r.ok) {
+      findings.push(findingFor(r.error, `read ${which}`, signal));
+      return;
+    }
+    cudaOom.push(...parseCudaOom(r.value).map((ev) => ({ ...ev, container: t.name })));
+    for (const hit of classifyLines(r.value.split('\n')).signatures) {
+      logSignatures.push({ container: t.name, id: hit.id, category: hit.category, severity: hit.severity, count: hit.count, explanation: hit.explanation, fixes: hit.fixes, samples: hit.samples });
+    }
   });
 
   const containers = containerEvidence(pod, podMetrics).filter((c) => !payload.container || c.name === payload.container);
   const settings = Object.fromEntries(
     (pod.spec?.containers ?? []).map((c) => [c.name, { args: [...(c.command ?? []), ...(c.args ?? [])], env: Object.fromEntries((c.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value ?? ''])) }]),
   );
-  const evidence: OomEvidence = { pod: summary, containers, events, cudaOom, nodeConditions: conditions, containerSettings: settings };
+  const evidence: OomEvidence = { pod: summary, containers, events, cudaOom, nodeConditions: conditions, logSignatures, containerSettings: settings };
   const hypotheses = rankOomHypotheses(evidence);
 
   fillResult(result, evidence, hypotheses, findings, podMetrics !== null);
@@ -211,6 +221,9 @@ function fillResult(result: DiagnosticResult, e: OomEvidence, hypotheses: Return
     const tried = ev.triedToAllocateBytes !== null ? formatBytes(ev.triedToAllocateBytes) : '?';
     const free = ev.freeBytes !== null ? formatBytes(ev.freeBytes) : '?';
     evidence.push({ label: `${ev.container} CUDA OOM (${ev.source})`, value: `tried ${tried}, ${free} free`, detail: ev.reservedUnallocatedBytes !== null ? `${formatBytes(ev.reservedUnallocatedBytes)} reserved but unallocated` : undefined, severity: 'critical' });
+  }
+  for (const s of (e.logSignatures ?? []).filter((x) => x.severity !== 'info').slice(0, 5)) {
+    evidence.push({ label: `${s.container} logs: ${s.id}`, value: `${s.count} line${s.count === 1 ? '' : 's'}`, detail: s.samples[0], severity: s.severity });
   }
   for (const ev of e.events.filter((x) => x.type === 'Warning' && x.reason !== 'BackOff')) {
     evidence.push({ label: `${ev.object} event ${ev.reason ?? ''}`.trim(), value: ev.message, detail: `×${ev.count}, last ${ev.lastSeen ?? 'unknown'}${ev.source ? `, from ${ev.source}` : ''}`, severity: 'warning' });
@@ -298,6 +311,7 @@ function fillResult(result: DiagnosticResult, e: OomEvidence, hypotheses: Return
       processes: ev.processes ?? [],
     })),
     nodeConditions: e.nodeConditions,
+    logSignatures: (e.logSignatures ?? []).map(({ container, id, category, severity, count, samples }) => ({ container, id, category, severity, count, samples })),
     findings,
   };
   result.data = data;

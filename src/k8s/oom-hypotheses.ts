@@ -18,9 +18,26 @@ export interface OomEvidence {
   events: EventEvidence[];
   cudaOom: CudaOomInContainer[];
   nodeConditions: NodeCondition[];
+  /** Failure signatures the log classifier found in each container's logs (src/logs). */
+  logSignatures?: LogSignatureInContainer[];
   /** Container args and env, to name the batch-size setting to change. */
   containerSettings?: Record<string, { args: string[]; env: Record<string, string> }>;
 }
+
+export interface LogSignatureInContainer {
+  container: string;
+  id: string;
+  category: string;
+  severity: 'info' | 'warning' | 'critical';
+  count: number;
+  explanation: string;
+  fixes: string[];
+  /** Redacted sample lines. */
+  samples: string[];
+}
+
+/** Signature categories that are themselves out-of-memory evidence (handled by the other hypotheses). */
+const MEMORY_CATEGORIES = new Set(['gpu-memory', 'memory']);
 
 /** A hypothesis with a stable id for automation (`batch-too-large`, `fragmentation`, …). */
 export interface OomHypothesis extends Hypothesis {
@@ -61,6 +78,8 @@ export function rankOomHypotheses(e: OomEvidence): OomHypothesis[] {
   }
   add(nodeShortOfMemory(e), e.containers.some((c) => c.lastTermination?.reason === 'OOMKilled' && c.memoryLimitBytes === null));
   add(gpuNotSchedulable(e), e.pod.node === null);
+  const memoryEvidence = e.cudaOom.length > 0 || e.containers.some((c) => c.lastTermination?.reason === 'OOMKilled');
+  for (const h of otherFailures(e, memoryEvidence)) add(h, !memoryEvidence);
   ranked.sort(
     (a, b) =>
       LIKELIHOOD[b.likelihood] - LIKELIHOOD[a.likelihood] ||
@@ -298,6 +317,25 @@ function gpuNotSchedulable(e: OomEvidence): OomHypothesis | null {
       "Check the device plugin advertises GPUs: kubectl get nodes -o custom-columns=NAME:.metadata.name,GPU:.status.allocatable.nvidia\\.com/gpu; and that the pod tolerates the nodes' nvidia.com/gpu taint.",
     ],
   };
+}
+
+/** Critical non-memory failures in the logs: with no OOM evidence they are the likelier answer. */
+function otherFailures(e: OomEvidence, memoryEvidence: boolean): OomHypothesis[] {
+  const critical = (e.logSignatures ?? []).filter((s) => s.severity === 'critical' && !MEMORY_CATEGORIES.has(s.category));
+  return critical
+    .sort((a, b) => b.count - a.count)
+    .slice(0, 2)
+    .map((s) => {
+      const c = e.containers.find((x) => x.name === s.container);
+      const crashed = c?.lastTermination !== null && c?.lastTermination !== undefined && c.lastTermination.exitCode !== 0;
+      return {
+        id: `log-${s.id}`,
+        title: memoryEvidence ? `Also in the logs of ${s.container}: ${s.id}` : `Not out of memory: ${s.container} logs ${s.id}`,
+        likelihood: memoryEvidence ? 'low' : crashed ? 'high' : 'medium',
+        evidence: [`${s.count} line${s.count === 1 ? '' : 's'} match ${s.id} (${s.category}): ${s.explanation}`, ...s.samples.slice(0, 1).map((l) => `e.g. ${l}`)],
+        fixes: s.fixes,
+      };
+    });
 }
 
 export function formatDuration(seconds: number): string {

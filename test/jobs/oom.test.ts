@@ -8,7 +8,7 @@ import { createKubeAccess, type KubeAccess } from '../../src/k8s/kube-access.ts'
 import { nodeQueue } from '../../src/queue/names.ts';
 import { runDiagnostic } from '../../src/run-diagnostic.ts';
 import { startStack, type Stack } from '../support/stack.ts';
-import { diffusionWorkerPod, llmServerScenario, startKubeApiStandIn, type KubeApiStandIn, type KubeApiStandInOptions } from '../support/kube-api-stand-in.ts';
+import { diffusionWorkerPod, fixtureText, llmServerScenario, startKubeApiStandIn, type KubeApiStandIn, type KubeApiStandInOptions } from '../support/kube-api-stand-in.ts';
 
 const POD = 'llm-server-6d8f7b9c4-k2x7p';
 const GiB = 2 ** 30;
@@ -64,6 +64,7 @@ describe('oom <namespace>/<pod>', () => {
     // The numbers of the real torch message in the previous logs.
     expect(data.cudaOom).toHaveLength(1);
     expect(data.cudaOom[0]).toMatchObject({ container: 'server', gpu: 0, triedToAllocateBytes: Math.round(46.57 * GiB), freeBytes: Math.round(12.87 * GiB), reservedUnallocatedBytes: 0, processes: [{ pid: 406, bytes: Math.round(19.22 * GiB) }] });
+    expect(data.logSignatures).toContainEqual(expect.objectContaining({ container: 'server', id: 'cuda-oom', category: 'gpu-memory', count: 1 }));
     expect(data.nodeConditions).toContainEqual({ type: 'MemoryPressure', status: 'True', reason: 'KubeletHasInsufficientMemory', message: 'kubelet has insufficient memory available' });
     expect(data.events.map((e) => e.reason)).toEqual(expect.arrayContaining(['FailedScheduling', 'BackOff', 'OOMKilling']));
 
@@ -117,6 +118,17 @@ describe('oom <namespace>/<pod>', () => {
     expect(data.containers[0]).toMatchObject({ name: 'worker', lastTermination: { reason: 'Error', exitCode: 1 }, memoryUsageBytes: null });
     expect(data.findings).toContainEqual(expect.objectContaining({ code: 'metrics-unavailable', message: expect.stringContaining('metrics unavailable') }));
     expect(result.tables[0]?.rows[0]?.[7]).toBe('metrics unavailable');
+  });
+
+  it('answers "not out of memory" when the previous logs show another failure', async () => {
+    const worker = diffusionWorkerPod();
+    const kube = await kubeFor({ ...llmServerScenario(), pods: [{ ...worker, previousLogs: { worker: fixtureText('logs-previous-assert.txt') } }] });
+    const result = await oom({ namespace: 'ml', pod: 'diffusion-worker-5b7d9c8f6-q4n8z' }, kube);
+    expect(result.hypotheses[0]).toMatchObject({ id: 'log-cuda-device-side-assert', likelihood: 'high', title: 'Not out of memory: worker logs cuda-device-side-assert' });
+    expect(result.hypotheses[0]?.fixes[0]).toContain('Validate inputs');
+    const data = result.data as OomData;
+    expect(data.cudaOom).toEqual([]);
+    expect(data.logSignatures).toContainEqual(expect.objectContaining({ container: 'worker', id: 'cuda-device-side-assert', severity: 'critical', count: 1 }));
   });
 
   it('turns a 403 on the logs into a finding naming the RBAC verb and resource, and still reports the rest', async () => {
