@@ -193,15 +193,23 @@ chi.append(chi_case("400 categories, very different", ref, cur))
 cur2 = {key: int(v * 2 + rng.integers(-3, 4)) for key, v in ref.items()}
 chi.append(chi_case("400 categories, close", ref, cur2))
 chi2_sf = []
-for df in [1, 2, 3, 5, 10, 30, 99, 399, 1000, 5000]:
+for df in [1, 2, 3, 4, 5, 7, 10, 30, 99, 399, 1000, 5000, 20000]:
     for x in [1e-6, 0.1, df * 0.5, df - 1 if df > 1 else 0.5, df, df + 3 * math.sqrt(2 * df), df * 3 + 50,
               df * 10 + 500, df * 40 + 2000]:
         chi2_sf.append({"dof": df, "x": x, "sf": num(stats.chi2.sf(x, df))})
 
 
 # Two-proportion Z-test (Evidently: first sorted category -> 0, the rest -> 1, pooled variance).
+def category_order(keys):
+    """Evidently sorts the column's values: numbers numerically (a numeric binary column), else strings."""
+    try:
+        return sorted(keys, key=float)
+    except ValueError:
+        return sorted(keys)
+
+
 def z_case(name, ref, cur):
-    keys = sorted(set(ref) | set(cur))
+    keys = category_order(set(ref) | set(cur))
     n1, n2 = sum(ref.values()), sum(cur.values())
     if len(set(ref)) == 1 and len(set(cur)) == 1 and set(ref) == set(cur):
         return {"name": name, "reference": ref, "current": cur, "statistic": 0.0, "pValue": 1.0}
@@ -223,8 +231,8 @@ z = [
     z_case("numeric labels sort numerically", {"2": 30, "10": 70}, {"2": 45, "10": 55}),
 ]
 normal_cdf = [{"x": x, "cdf": num(stats.norm.cdf(x))} for x in
-              [-38.0, -37.5, -30.0, -20.0, -10.0, -8.3, -5.0, -3.0, -1.96, -1.0, -0.5, -1e-3, 0.0, 1e-3, 0.5,
-               1.0, 1.6448536269514722, 3.0, 6.0, 8.0]]
+              [-38.0, -37.5, -30.0, -20.0, -10.0, -8.3, -5.0, -3.0, -2.5, -1.96, -1.5, -1.0, -0.75, -0.70710678,
+               -0.69, -0.5, -0.3, -1e-3, 0.0, 1e-3, 0.5, 0.7, 1.0, 1.6448536269514722, 3.0, 6.0, 8.0]]
 
 
 # Wasserstein.
@@ -295,12 +303,47 @@ for name, ref, cur, numeric in [
             "psi": num(np.sum((fill_zeroes(r) - fill_zeroes(c)) * np.log(fill_zeroes(r) / fill_zeroes(c))))}
     binning.append(case)
 
+
+
+# Multiple testing as alibi-detect applies it (cd/base.py, utils/statstest.py fdr); per-feature
+# Benjamini–Hochberg rejections cross-checked with scipy.stats.false_discovery_control.
+def alibi_fdr(p_val, q_val):
+    n = p_val.shape[0]
+    i = np.arange(n) + 1
+    p_sorted = np.sort(p_val)
+    q_threshold = q_val * i / n
+    below_threshold = p_sorted < q_threshold
+    idx = np.where(below_threshold)[0]
+    if len(idx) == 0:
+        return int(below_threshold.any()), float(q_threshold.min())
+    return int(below_threshold.any()), float(q_threshold[idx.max()])
+
+
+multiple = []
+for name, p in [
+    ("one strong signal", [0.001, 0.2, 0.5, 0.04, 0.9]),
+    ("nothing survives", [0.03, 0.04, 0.045, 0.2]),
+    ("step-up rescues a larger p", [0.012, 0.013, 0.014, 0.015, 0.9, 0.95]),
+    ("single feature", [0.03]),
+    ("random 40", rng.uniform(0, 0.2, size=40).round(5).tolist()),
+]:
+    arr = np.array(p)
+    alpha = 0.05
+    bonf = alpha / len(arr)
+    drift_fdr, thr_fdr = alibi_fdr(arr, alpha)
+    adjusted = stats.false_discovery_control(arr)
+    multiple.append({"name": name, "pValues": [float(x) for x in p], "alpha": alpha,
+                     "bonferroni": {"threshold": bonf, "datasetDrift": bool((arr < bonf).any()),
+                                    "drifted": (arr < bonf).tolist()},
+                     "benjaminiHochberg": {"threshold": thr_fdr, "datasetDrift": bool(drift_fdr),
+                                           "drifted": (adjusted <= alpha).tolist()}})
+
 json.dump({
     "generator": "scripts/scipy-reference.py",
     "scipy": scipy.__version__,
     "numpy": np.__version__,
     "ks": ks, "kstwo": kstwo, "smirnov": smirnov,
     "chiSquare": chi, "chi2Sf": chi2_sf, "zTest": z, "normalCdf": normal_cdf,
-    "wasserstein": wass, "binning": binning,
+    "wasserstein": wass, "binning": binning, "multipleTesting": multiple,
 }, sys.stdout, separators=(",", ":"))
 sys.stdout.write("\n")

@@ -64,11 +64,23 @@ export interface Reference {
     jensenShannon: number;
     psi: number;
   }>;
+  multipleTesting: Array<{
+    name: string;
+    pValues: number[];
+    alpha: number;
+    bonferroni: { threshold: number; datasetDrift: boolean; drifted: boolean[] };
+    benjaminiHochberg: { threshold: number; datasetDrift: boolean; drifted: boolean[] };
+  }>;
 }
 
 export const reference: Reference = JSON.parse(
   readFileSync(new URL('./scipy-reference.json', import.meta.url), 'utf8'),
 ) as Reference;
+
+/** A count map from a JSON object. */
+export function counts(o: Record<string, number>): Map<string, number> {
+  return new Map(Object.entries(o));
+}
 
 export function toNumber(x: JsonNumber): number {
   return typeof x === 'number' ? x : Number(x);
