@@ -11,7 +11,7 @@ import { oneLine, UnreachableError, UsageError } from '../src/errors.ts';
 import { parseCudaOom } from '../src/gpu/cuda-oom.ts';
 import type { KubeAccess, PodMetrics } from '../src/k8s/kube-access.ts';
 import { KubeForbiddenError } from '../src/k8s/kube-errors.ts';
-import { rankOomHypotheses, formatDuration, type CudaOomInContainer, type LogSignatureInContainer, type OomEvidence } from '../src/k8s/oom-hypotheses.ts';
+import { rankOomHypotheses, formatDuration, MEMORY_CATEGORIES, type CudaOomInContainer, type LogSignatureInContainer, type OomEvidence } from '../src/k8s/oom-hypotheses.ts';
 import { containerEvidence, eventEvidence, nodeConditions, runSeconds, summarizePod, type ContainerEvidence, type EventEvidence, type NodeCondition, type PodSummary } from '../src/k8s/pod-evidence.ts';
 import { formatBytes } from '../src/k8s/quantity.ts';
 import { classifyLines } from '../src/logs/classifier.ts';
@@ -222,7 +222,8 @@ function fillResult(result: DiagnosticResult, e: OomEvidence, hypotheses: Return
     const free = ev.freeBytes !== null ? formatBytes(ev.freeBytes) : '?';
     evidence.push({ label: `${ev.container} CUDA OOM (${ev.source})`, value: `tried ${tried}, ${free} free`, detail: ev.reservedUnallocatedBytes !== null ? `${formatBytes(ev.reservedUnallocatedBytes)} reserved but unallocated` : undefined, severity: 'critical' });
   }
-  for (const s of (e.logSignatures ?? []).filter((x) => x.severity !== 'info').slice(0, 5)) {
+  // Memory signatures are already shown as CUDA OOM numbers and terminations above.
+  for (const s of (e.logSignatures ?? []).filter((x) => x.severity !== 'info' && !MEMORY_CATEGORIES.has(x.category)).slice(0, 5)) {
     evidence.push({ label: `${s.container} logs: ${s.id}`, value: `${s.count} line${s.count === 1 ? '' : 's'}`, detail: s.samples[0], severity: s.severity });
   }
   for (const ev of e.events.filter((x) => x.type === 'Warning' && x.reason !== 'BackOff')) {

@@ -37,7 +37,7 @@ export interface LogSignatureInContainer {
 }
 
 /** Signature categories that are themselves out-of-memory evidence (handled by the other hypotheses). */
-const MEMORY_CATEGORIES = new Set(['gpu-memory', 'memory']);
+export const MEMORY_CATEGORIES: ReadonlySet<string> = new Set(['gpu-memory', 'memory']);
 
 /** A hypothesis with a stable id for automation (`batch-too-large`, `fragmentation`, …). */
 export interface OomHypothesis extends Hypothesis {
@@ -50,6 +50,8 @@ const LIKELIHOOD = { high: 3, medium: 2, low: 1 } as const;
 const SHORT_RUN_S = 600;
 /** A run longer than this before an OOM kill points at growth over time. */
 const LONG_RUN_S = 1800;
+/** A node OOM-kill event this close to a container's finishedAt is taken to be its kill. */
+const KILL_MATCH_MS = 10_000;
 /** Shrink factors above this are not plausibly batch size alone. */
 const MAX_BATCH_FACTOR = 16;
 
@@ -231,9 +233,12 @@ function limitBelowWorkingSet(c: ContainerEvidence, all: ContainerEvidence[], rs
   if (L === null || !t) return null;
   const run = runSeconds(t);
   const U = c.memoryUsageBytes;
-  // The node's OOM-kill records cannot be tied to a container by name; use them only when this is the only limited container that was OOMKilled.
+  // Node OOM-kill records name a process, not a container: take the one recorded when this
+  // container ended, and only when no other container of the pod was OOMKilled with it.
   const killedWithLimit = all.filter((x) => x.lastTermination?.reason === 'OOMKilled' && x.memoryLimitBytes !== null);
-  const rssAtKill = killedWithLimit.length === 1 && rss.length > 0 ? Math.max(...rss.map((r) => r.anonRssBytes)) : null;
+  const end = t.finishedAt ? Date.parse(t.finishedAt) : NaN;
+  const atEnd = rss.filter((r) => r.at !== null && Math.abs(Date.parse(r.at) - end) <= KILL_MATCH_MS);
+  const rssAtKill = killedWithLimit.length === 1 && atEnd.length > 0 ? Math.max(...atEnd.map((r) => r.anonRssBytes)) : null;
   const nearLimit = U !== null && U >= 0.9 * L;
   const short = run !== null && run < SHORT_RUN_S;
   const seen = Math.max(L, U ?? 0, rssAtKill ?? 0);
@@ -242,7 +247,7 @@ function limitBelowWorkingSet(c: ContainerEvidence, all: ContainerEvidence[], rs
     `${c.name} was OOMKilled (exit ${t.exitCode})${run !== null ? ` after running ${formatDuration(run)}` : ''}; memory limit ${gib(L)}${c.memoryRequestBytes !== null ? `, request ${gib(c.memoryRequestBytes)}` : ''}.`,
   ];
   if (U !== null) evidence.push(`Working set ${gib(U)} = ${Math.round((100 * U) / L)} % of the limit (metrics.k8s.io).`);
-  if (rssAtKill !== null) evidence.push(`The kernel killed it at ${gib(rssAtKill)} resident (node OOMKilling events, ${rss.length} kill${rss.length === 1 ? '' : 's'} recorded).`);
+  if (rssAtKill !== null) evidence.push(`The kernel killed it at ${gib(rssAtKill)} resident (node OOMKilling event at ${t.finishedAt}).`);
   if (c.restartCount > 0) evidence.push(`${c.restartCount} restarts${c.waitingReason ? `, now ${c.waitingReason}` : ''}.`);
   return {
     id: 'limit-below-working-set',
@@ -250,7 +255,7 @@ function limitBelowWorkingSet(c: ContainerEvidence, all: ContainerEvidence[], rs
     likelihood: nearLimit || short ? 'high' : 'medium',
     evidence,
     fixes: [
-      `Raise the memory limit of ${c.name} to ${suggested}Gi (1.25 × the ${gib(seen)} seen) and set the request to the same value so the scheduler reserves it.`,
+      `Raise the memory limit of ${c.name} to ${suggested}Gi (1.25 × ${seen === L ? 'the current limit, which it fills' : `the ${gib(seen)} it used`}) and set the request to the same value so the scheduler reserves it.`,
       'Or lower host memory: load weights straight to the GPU (safetensors mmap, low_cpu_mem_usage), fewer tokenizer/dataloader workers, no host-side copy of the batch.',
     ],
   };

@@ -78,7 +78,9 @@ describe('oom <namespace>/<pod>', () => {
     expect(batch?.title).toBe('Batch or sequence too large: shrink it by about 3.6×');
     expect(batch?.fixes[0]).toBe('Set --max-batch-size 64 → 16 (divide by 4), or cut the maximum sequence length by the same factor.');
     const limit = result.hypotheses[0];
-    expect(limit?.fixes[0]).toMatch(/^Raise the memory limit of server to 40Gi/);
+    expect(limit?.fixes[0]).toMatch(/^Raise the memory limit of server to 40Gi \(1\.25 × the current limit, which it fills\)/);
+    // Of the node's two OOM kills, only the one at the container's finishedAt is its own.
+    expect(limit?.evidence).toContain('The kernel killed it at 31.8 GiB resident (node OOMKilling event at 2026-11-22T14:03:05.000Z).');
     expect(result.summary).toMatch(/^ml\/llm-server-6d8f7b9c4-k2x7p: container server was OOMKilled \(exit 137\), 5 restarts, CrashLoopBackOff; server's logs show a CUDA out-of-memory error asking for 46\.6 GiB with 12\.9 GiB free\. Most likely: Memory limit of server/);
     expect(progress.at(-1)?.[0]).toBe(100);
   });
