@@ -107,7 +107,7 @@ export const healthDiagnostic = defineDiagnostic({
       after = await scrape(deps, metricsUrl);
     }
     await deps.progress(95, 'analysing');
-    const result = assessHealth({ url: shownUrl(payload.url), payload, health, before, after: after?.exposition ? after : null });
+    const result = assessHealth({ url: shownUrl(payload.url), payload, health, before, after });
     await deps.progress(100, 'done');
     return { ...result, durationMs: deps.now() - started };
   },
@@ -202,243 +202,73 @@ interface Assessment {
   payload: HealthPayload;
   health: Fetched;
   before: Scrape;
-  /** The second scrape, when both scrapes parsed. */
+  /** The second scrape; null when the first was unusable. */
   after: Scrape | null;
+}
+
+/** What the parts of the assessment add to the report. */
+interface Notes {
+  findings: HealthFinding[];
+  evidence: Evidence[];
+  tables: MetricsTable[];
+  fixes: string[];
+}
+
+/** The time between the two scrapes, in words for the evidence. */
+interface Window {
+  seconds: number;
+  /** e.g. `the 2.0 s between two scrapes`. */
+  between: string;
+  /** e.g. `since the process started (no requests in the 2.0 s between two scrapes)`. */
+  sinceStart: string;
 }
 
 /** Turns the probe and the scrapes into the report. Pure. */
 export function assessHealth({ url, payload, health, before, after }: Assessment): DiagnosticResult {
-  const findings: HealthFinding[] = [];
-  const evidence: Evidence[] = [];
-  const tables: MetricsTable[] = [];
-  const hypotheses: Hypothesis[] = [];
-  const fixes: string[] = [];
-  const prevention: string[] = [];
-  const flag = (severity: Severity, message: string) => {
-    findings.push({ severity, message });
-  };
-
   if (health.kind === 'unreachable' && before.fetched.kind === 'unreachable') return unreachable(url, payload, health, before.fetched);
 
-  // Health endpoint.
-  const healthPath = payload.healthPath;
-  const healthOk = health.kind === 'response' && health.status >= 200 && health.status <= 299;
-  if (health.kind === 'response') {
-    evidence.push({
-      label: `GET ${healthPath}`,
-      value: `${health.status} in ${fmtMs(health.ms)}`,
-      detail: summariseBody(health.body),
-      severity: healthOk ? 'ok' : health.status >= 500 ? 'critical' : 'warning',
-    });
-    if (health.status >= 500) {
-      flag('critical', `${healthPath} answered ${health.status}: the service reports itself unhealthy`);
-      hypotheses.push({
-        title: 'The service reports itself unhealthy (a failing dependency, model not loaded, or an internal check)',
-        likelihood: 'high',
-        evidence: [`GET ${healthPath} → ${health.status}: ${summariseBody(health.body)}`],
-        fixes: [
-          `Read the health body above for the failing check, then the logs: \`/debug logs <namespace>/<pod>\``,
-          'Check readiness-probe failures and restarts: `kubectl describe pod <pod>` (Events) and `kubectl get pods` (RESTARTS)',
-          'If the model failed to load, check the model store path and credentials',
-        ],
-      });
-    } else if (!healthOk) {
-      flag('warning', `${healthPath} answered ${health.status}${health.status === 404 ? ' — no health endpoint at that path; pass --health-path' : ''}`);
-    }
-  } else {
-    flag('critical', `${healthPath} unreachable (${health.code}: ${health.reason}) while ${payload.metricsPath} answers`);
-    evidence.push({ label: `GET ${healthPath}`, value: 'no answer', detail: `${health.code}: ${health.reason}`, severity: 'critical' });
-  }
-
-  // Metrics.
-  let latencyMs: { p50: number; p95: number; p99: number } | null = null;
-  let metric: string | null = null;
-  let requestRatePerSec: number | null = null;
-  let errorRate: number | null = null;
-  let requestCounter: string | null = null;
-  let basis: 'interval' | 'since-start' | null = null;
+  const notes: Notes = { findings: [], evidence: [], tables: [], fixes: [] };
+  const healthOk = noteHealthEndpoint(notes, payload, health);
+  let latency: LatencyNote = { latencyMs: null, metric: null, basis: null, tail: null };
+  let rates: RatesNote = { requestRatePerSec: null, errorRate: null, errors: null, requestCounter: null };
   let memoryLine: string | null = null;
-  const elapsedS = after ? (after.at - before.at) / 1000 : 0;
-  const interval = after ? `the ${elapsedS.toFixed(1)} s between two scrapes` : 'one scrape';
-  const sinceStart = `since the process started (${after ? `no requests in ${interval}` : 'only one scrape'})`;
+  let window: Window | null = null;
 
   if (!before.exposition) {
-    flag('warning', `metrics unusable: ${before.problem ?? 'no answer'}`);
-    fixes.push(`Expose Prometheus metrics at ${payload.metricsPath} (or pass --metrics-path) with a request-latency histogram and a request counter by status`);
+    notes.findings.push({ severity: 'warning', message: `metrics unusable: ${before.problem ?? 'no answer'}` });
+    notes.fixes.push(`Expose Prometheus metrics at ${payload.metricsPath} (or pass --metrics-path) with a request-latency histogram and a request counter by status`);
   } else {
-    const expAfter = after?.exposition ?? null;
-    const lat = latencyHistogram(before.exposition, payload.latencyMetric);
-    if (!lat) {
-      flag(
-        'warning',
-        payload.latencyMetric
-          ? `no histogram named ${payload.latencyMetric} in ${before.url}`
-          : 'no latency histogram exported — add one (a `*_request_duration_seconds` histogram)',
-      );
-      fixes.push('Export a request-latency histogram, e.g. `model_request_duration_seconds` with buckets from 5 ms to 10 s (prometheus_client `Histogram`, client_golang `NewHistogramVec`), and re-run');
-    } else {
-      metric = lat.histogram.name;
-      const latAfter = expAfter ? latencyHistogram(expAfter, metric) : null;
-      const window = latAfter ? histogramIncrease(lat.histogram, latAfter.histogram) : null;
-      const inWindow = window !== null && observationCount(window) > 0;
-      const used: Histogram = inWindow && window ? window : (latAfter?.histogram ?? lat.histogram);
-      const observations = observationCount(used);
-      const scope = inWindow ? `${observations} requests in ${interval}` : `all ${observations} requests ${sinceStart}`;
-      if (observations === 0) {
-        flag('info', `${metric} has no observations yet — send traffic and re-run to get latency`);
-      } else {
-        const q = (p: number) => histogramQuantile(p, used.buckets) * lat.toMs;
-        latencyMs = { p50: q(0.5), p95: q(0.95), p99: q(0.99) };
-        basis = inWindow ? 'interval' : 'since-start';
-        const ratio = latencyMs.p50 > 0 ? latencyMs.p99 / latencyMs.p50 : Infinity;
-        const tail = ratio > TAIL_RATIO_LIMIT;
-        evidence.push({
-          label: 'latency p50 / p95 / p99',
-          value: `${fmtMs(latencyMs.p50)} / ${fmtMs(latencyMs.p95)} / ${fmtMs(latencyMs.p99)}`,
-          detail: `from ${metric} buckets (${lat.series} label set${lat.series === 1 ? '' : 's'} summed), ${scope}`,
-          severity: tail ? 'warning' : 'ok',
-        });
-        const topFinite = [...used.buckets].reverse().find((b) => Number.isFinite(b.le));
-        if (topFinite && topFinite.count < 0.99 * observations) {
-          flag('info', `p99 lies beyond ${metric}'s highest finite bucket (${fmtMs(topFinite.le * lat.toMs)}): the true p99 is higher — add larger buckets`);
-        }
-        const mean = used.sum !== undefined ? (used.sum / observations) * lat.toMs : null;
-        tables.push({
-          title: `Latency (${metric}, ${inWindow ? 'last interval' : 'since start'})`,
-          columns: ['percentile', 'ms'],
-          rows: [['p50', round(latencyMs.p50)], ['p95', round(latencyMs.p95)], ['p99', round(latencyMs.p99)], ['mean', mean === null ? null : round(mean)], ['requests', observations]],
-        });
-        if (tail) {
-          flag('warning', `p99/p50 = ${Number.isFinite(ratio) ? ratio.toFixed(1) : '∞'} (p99 ${fmtMs(latencyMs.p99)} vs p50 ${fmtMs(latencyMs.p50)}): tail-latency spikes`);
-        }
-      }
-      if (lat.others.length > 0) evidence.push({ label: 'other latency histograms', value: lat.others.join(', '), detail: 'pass --latency-metric to use one of them' });
-    }
-
-    // Request and error rates from the counters.
-    const c1 = requestCounts(before.exposition, metric ?? '');
-    const c2 = expAfter && c1 ? requestCounts(expAfter, metric ?? '') : null;
-    const sameCounter = c1 && c2 && c1.metric === c2.metric ? c2 : null;
-    let requests: number | null = null;
-    let errors: number | null = null;
-    if (c1) {
-      requestCounter = c1.metric;
-      const latest: RequestCounts = sameCounter ?? c1;
-      if (sameCounter) {
-        requests = counterIncrease(c1.total, sameCounter.total);
-        requestRatePerSec = requests / elapsedS;
-        if (c1.errors !== null && sameCounter.errors !== null) errors = counterIncrease(c1.errors, sameCounter.errors);
-      }
-      const errorsInWindow = requests !== null && requests > 0 && errors !== null;
-      if (errorsInWindow && errors !== null && requests !== null) {
-        errorRate = errors / requests;
-      } else if (latest.errors !== null && latest.total > 0) {
-        errorRate = latest.errors / latest.total;
-      }
-      if (latest.statusLabel === null) flag('info', `${c1.metric} has no status/code label — the error rate is unknown; label it with the HTTP status`);
-      const errorScope = errorsInWindow ? `${errors} of ${requests} in ${interval}` : `${latest.errors} of ${latest.total} ${sinceStart}`;
-      if (requestRatePerSec !== null) {
-        evidence.push({ label: 'request rate', value: `${requestRatePerSec.toFixed(2)} req/s`, detail: `increase of ${c1.metric} over ${interval}` });
-      }
-      if (errorRate !== null) {
-        const severity: Severity = errorRate > ERROR_RATE_CRITICAL ? 'critical' : errorRate > ERROR_RATE_WARNING ? 'warning' : 'ok';
-        evidence.push({ label: 'error rate', value: fmtPct(errorRate), detail: `5xx/error ${c1.metric}{${latest.statusLabel}}: ${errorScope}`, severity });
-        if (severity !== 'ok') flag(severity, `error rate ${fmtPct(errorRate)} (${errorScope})`);
-      }
-      tables.push({
-        title: `Rates (${c1.metric})`,
-        columns: ['measure', 'value', 'basis'],
-        rows: [
-          ['requests/s', requestRatePerSec === null ? null : round(requestRatePerSec), sameCounter ? interval : 'one scrape only'],
-          ['errors/s', requestRatePerSec === null || errors === null ? null : round(errors / elapsedS), sameCounter ? interval : 'one scrape only'],
-          ['error rate', errorRate === null ? null : fmtPct(errorRate), errorsInWindow ? interval : 'since start'],
-          ['requests (total)', latest.total, 'since start'],
-          ['errors (total)', latest.errors, 'since start'],
-        ],
-      });
-    } else {
-      flag('info', 'no request counter (`*_requests_total{status}`) exported — the error rate is unknown; add one');
-      if (metric && after?.exposition) {
-        const h2 = latencyHistogram(after.exposition, metric);
-        const h1 = latencyHistogram(before.exposition, metric);
-        if (h1 && h2) {
-          requestRatePerSec = observationCount(histogramIncrease(h1.histogram, h2.histogram)) / elapsedS;
-          evidence.push({ label: 'request rate', value: `${requestRatePerSec.toFixed(2)} req/s`, detail: `increase of ${metric}_count over ${interval}` });
-        }
-      }
-    }
-
-    // Memory between the scrapes: context for the hypotheses. Two scrapes seconds apart cannot tell
-    // a leak from the GC sawtooth, so it is shown, not flagged.
-    const rss = (e: Exposition | null) => e?.samples.find((x) => x.name === 'process_resident_memory_bytes')?.value;
-    const rss1 = rss(before.exposition);
-    const rss2 = rss(expAfter);
-    if (rss2 !== undefined && rss1 !== undefined) {
-      memoryLine = `resident memory ${fmtMiB(rss2)} (${rss2 >= rss1 ? '+' : ''}${fmtMiB(rss2 - rss1)} over ${interval})`;
-      evidence.push({ label: 'resident memory', value: fmtMiB(rss2), detail: `${rss2 >= rss1 ? '+' : ''}${fmtMiB(rss2 - rss1)} over ${interval}` });
-    }
+    const second = after?.exposition ? after.exposition : null;
+    if (after && !second) notes.findings.push({ severity: 'info', message: `second scrape failed (${after.problem ?? 'no answer'}): rates need two scrapes` });
+    const seconds = second && after ? (after.at - before.at) / 1000 : 0;
+    const between = second ? `the ${seconds.toFixed(1)} s between two scrapes` : 'one scrape';
+    window = { seconds, between, sinceStart: `since the process started (${second ? `no requests in ${between}` : 'only one scrape'})` };
+    latency = noteLatency(notes, payload, before, second, window);
+    rates = noteRates(notes, before.exposition, second, latency.metric, window);
+    memoryLine = noteMemory(notes, before.exposition, second, window);
   }
 
-  // Hypotheses, most likely first.
-  const errorFinding = findings.find((f) => f.message.startsWith('error rate'));
-  const tailFinding = findings.find((f) => f.message.includes('tail-latency'));
-  if (errorFinding) {
-    hypotheses.push({
-      title: 'Requests fail inside the service (exceptions in pre-processing or inference, inputs the model rejects, a bad deploy)',
-      likelihood: healthOk ? 'high' : 'medium',
-      evidence: [errorFinding.message, ...(healthOk ? [`${healthPath} is healthy, so the failures are per request`] : [])],
-      fixes: [
-        `Read the errors behind the 5xx: \`/debug logs <namespace>/<pod>\``,
-        'If one input shape or type fails, validate inputs at the edge and answer 400, not 500',
-        'If it started with a deploy, roll back: `kubectl rollout undo deployment/<name>`',
-      ],
-    });
-    hypotheses.push({
-      title: 'Resource exhaustion (out of memory, GPU memory, worker pool)',
-      likelihood: healthOk ? 'low' : 'medium',
-      evidence: [errorFinding.message, ...(memoryLine ? [memoryLine] : [])],
-      fixes: ['`/debug oom <namespace>/<pod>` and `/debug gpu <node>`', 'Check restarts and OOMKilled: `kubectl get pods`, `kubectl describe pod <pod>`'],
-    });
-  }
-  if (tailFinding) {
-    hypotheses.push(
-      {
-        title: 'Garbage-collection or memory-pressure pauses',
-        likelihood: 'medium',
-        evidence: [tailFinding.message, ...(memoryLine ? [memoryLine] : [])],
-        fixes: ['Compare GC pause metrics (`go_gc_duration_seconds`, `python_gc_*`, `nodejs_gc_duration_seconds`) with the spikes', 'Give the process memory headroom and fix leaks (`/debug oom <namespace>/<pod>`)'],
-      },
-      {
-        title: 'Queueing or dynamic batching (requests wait for a batch or a free worker)',
-        likelihood: 'medium',
-        evidence: [tailFinding.message],
-        fixes: [`Profile where the time goes: \`/debug profile ${url}\` (a queue stage in Server-Timing points here)`, 'Lower the batcher\'s max queue delay, or add replicas/workers'],
-      },
-      {
-        title: 'Noisy neighbour or CPU throttling on the node',
-        likelihood: 'medium',
-        evidence: [tailFinding.message],
-        fixes: ['Check `container_cpu_cfs_throttled_periods_total` for the pod', 'Set CPU requests equal to limits (Guaranteed QoS) or use a dedicated node pool'],
-      },
-      {
-        title: 'Cold replicas (lazy model load, graph or JIT warm-up)',
-        likelihood: 'low',
-        evidence: [tailFinding.message],
-        fixes: ['Warm the model up at start-up before readiness passes', 'Avoid scale-to-zero for latency-critical models'],
-      },
-    );
-  }
+  const hypotheses = [
+    ...(health.kind === 'response' ? unhealthyHypotheses(payload, health) : []),
+    ...errorHypotheses(rates.errors, healthOk, payload, memoryLine),
+    ...tailHypotheses(latency.tail, url, memoryLine),
+  ];
   hypotheses.sort((a, b) => LIKELIHOOD.indexOf(a.likelihood) - LIKELIHOOD.indexOf(b.likelihood));
 
+  const { findings } = notes;
   const severity = worstSeverity(findings.map((f) => f.severity));
-  fixes.unshift(...hypotheses.slice(0, 2).map((h) => h.fixes[0] ?? '').filter(Boolean));
-  if (metric) prevention.push(`Alert on p99 from the buckets: \`histogram_quantile(0.99, sum by (le) (rate(${metric}_bucket[5m])))\``);
-  if (requestCounter) prevention.push(`Alert when the 5xx share of \`${requestCounter}\` stays above ${fmtPct(ERROR_RATE_WARNING)} for 5 minutes`);
-  prevention.push(`Point the readiness probe at ${healthPath} so unhealthy pods leave the Service`);
+  const fixes = [...hypotheses.slice(0, 2).map((h) => h.fixes[0] ?? '').filter(Boolean), ...notes.fixes];
+  const prevention = [
+    ...(latency.metric ? [`Alert on p99 from the buckets: \`histogram_quantile(0.99, sum by (le) (rate(${latency.metric}_bucket[5m])))\``] : []),
+    ...(rates.requestCounter ? [`Alert when the 5xx share of \`${rates.requestCounter}\` stays above ${fmtPct(ERROR_RATE_WARNING)} for 5 minutes`] : []),
+    `Point the readiness probe at ${payload.healthPath} so unhealthy pods leave the Service`,
+  ];
 
+  const { latencyMs } = latency;
+  const { requestRatePerSec, errorRate } = rates;
   const latencyLine = latencyMs ? `p50 ${fmtMs(latencyMs.p50)}, p99 ${fmtMs(latencyMs.p99)}` : 'latency unknown';
   const rateLine = `${requestRatePerSec === null ? '? req/s' : `${requestRatePerSec.toFixed(2)} req/s`}, ${errorRate === null ? 'error rate unknown' : `${fmtPct(errorRate)} errors`}`;
-  const healthLine = health.kind === 'response' ? `${healthPath} ${health.status} in ${fmtMs(health.ms)}` : `${healthPath} unreachable`;
+  const healthLine = health.kind === 'response' ? `${payload.healthPath} ${health.status} in ${fmtMs(health.ms)}` : `${payload.healthPath} unreachable`;
   const problems = findings.filter((f) => f.severity === severity).map((f) => f.message);
   const summary =
     severity === 'ok'
@@ -450,11 +280,11 @@ export function assessHealth({ url, payload, health, before, after }: Assessment
     title: `health ${url}`,
     summary,
     severity,
-    evidence: [...evidence, ...findings.map((f) => ({ label: 'finding', value: f.message, severity: f.severity }))],
-    tables,
+    evidence: [...notes.evidence, ...findings.map((f) => ({ label: 'finding', value: f.message, severity: f.severity }))],
+    tables: notes.tables,
     hypotheses,
     fixes,
-    verification: [`Re-run \`/debug health ${url}\`: ${healthPath} answers 2xx, error rate below ${fmtPct(ERROR_RATE_WARNING)}, p99/p50 at most ${TAIL_RATIO_LIMIT}`],
+    verification: [`Re-run \`/debug health ${url}\`: ${payload.healthPath} answers 2xx, error rate below ${fmtPct(ERROR_RATE_WARNING)}, p99/p50 at most ${TAIL_RATIO_LIMIT}`],
     prevention,
     charts: [],
     data: {
@@ -463,14 +293,225 @@ export function assessHealth({ url, payload, health, before, after }: Assessment
       latencyMs: latencyMs && { p50: round(latencyMs.p50), p95: round(latencyMs.p95), p99: round(latencyMs.p99) },
       requestRatePerSec: requestRatePerSec === null ? null : round(requestRatePerSec),
       errorRate,
-      metric,
-      requestCounter,
-      basis,
-      intervalMs: after ? Math.round(elapsedS * 1000) : null,
+      metric: latency.metric,
+      requestCounter: rates.requestCounter,
+      basis: latency.basis,
+      intervalMs: window && window.seconds > 0 ? Math.round(window.seconds * 1000) : null,
       findings,
     },
     durationMs: 0,
   };
+}
+
+/** Evidence and findings from the health probe; true when it answered 2xx. */
+function noteHealthEndpoint(notes: Notes, payload: HealthPayload, health: Fetched): boolean {
+  const path = payload.healthPath;
+  if (health.kind === 'unreachable') {
+    notes.findings.push({ severity: 'critical', message: `${path} unreachable (${health.code}: ${health.reason}) while ${payload.metricsPath} answers` });
+    notes.evidence.push({ label: `GET ${path}`, value: 'no answer', detail: `${health.code}: ${health.reason}`, severity: 'critical' });
+    return false;
+  }
+  const ok = health.status >= 200 && health.status <= 299;
+  const severity: Severity = ok ? 'ok' : health.status >= 500 ? 'critical' : 'warning';
+  notes.evidence.push({ label: `GET ${path}`, value: `${health.status} in ${fmtMs(health.ms)}`, detail: summariseBody(health.body), severity });
+  if (health.status >= 500) notes.findings.push({ severity, message: `${path} answered ${health.status}: the service reports itself unhealthy` });
+  else if (!ok) notes.findings.push({ severity, message: `${path} answered ${health.status}${health.status === 404 ? ' — no health endpoint at that path; pass --health-path' : ''}` });
+  return ok;
+}
+
+interface LatencyNote {
+  latencyMs: { p50: number; p95: number; p99: number } | null;
+  metric: string | null;
+  /** Whether the percentiles cover the requests between the scrapes or everything since start. */
+  basis: 'interval' | 'since-start' | null;
+  /** The tail-latency finding, when p99/p50 is too high. */
+  tail: string | null;
+}
+
+/** Percentiles from the latency histogram: over the window when requests arrived in it, else since start. */
+function noteLatency(notes: Notes, payload: HealthPayload, before: Scrape, second: Exposition | null, window: Window): LatencyNote {
+  const none: LatencyNote = { latencyMs: null, metric: null, basis: null, tail: null };
+  const lat = before.exposition ? latencyHistogram(before.exposition, payload.latencyMetric) : null;
+  if (!lat) {
+    const message = payload.latencyMetric ? `no histogram named ${payload.latencyMetric} in ${before.url}` : 'no latency histogram exported — add one (a `*_request_duration_seconds` histogram)';
+    notes.findings.push({ severity: 'warning', message });
+    notes.fixes.push('Export a request-latency histogram, e.g. `model_request_duration_seconds` with buckets from 5 ms to 10 s (prometheus_client `Histogram`, client_golang `NewHistogramVec`), and re-run');
+    return none;
+  }
+  const metric = lat.histogram.name;
+  if (lat.others.length > 0) notes.evidence.push({ label: 'other latency histograms', value: lat.others.join(', '), detail: 'pass --latency-metric to use one of them' });
+  const latAfter = second ? latencyHistogram(second, metric) : null;
+  const increase = latAfter ? histogramIncrease(lat.histogram, latAfter.histogram) : null;
+  const inWindow = increase !== null && observationCount(increase) > 0;
+  const used: Histogram = inWindow && increase ? increase : (latAfter?.histogram ?? lat.histogram);
+  const observations = observationCount(used);
+  if (observations === 0) {
+    notes.findings.push({ severity: 'info', message: `${metric} has no observations yet — send traffic and re-run to get latency` });
+    return { ...none, metric };
+  }
+
+  const q = (p: number) => histogramQuantile(p, used.buckets) * lat.toMs;
+  const latencyMs = { p50: q(0.5), p95: q(0.95), p99: q(0.99) };
+  const ratio = latencyMs.p50 > 0 ? latencyMs.p99 / latencyMs.p50 : Infinity;
+  const tail = ratio > TAIL_RATIO_LIMIT ? `p99/p50 = ${Number.isFinite(ratio) ? ratio.toFixed(1) : '∞'} (p99 ${fmtMs(latencyMs.p99)} vs p50 ${fmtMs(latencyMs.p50)}): tail-latency spikes` : null;
+  const scope = inWindow ? `${observations} requests in ${window.between}` : `all ${observations} requests ${window.sinceStart}`;
+  notes.evidence.push({
+    label: 'latency p50 / p95 / p99',
+    value: `${fmtMs(latencyMs.p50)} / ${fmtMs(latencyMs.p95)} / ${fmtMs(latencyMs.p99)}`,
+    detail: `from ${metric} buckets (${lat.series} label set${lat.series === 1 ? '' : 's'} summed), ${scope}`,
+    severity: tail ? 'warning' : 'ok',
+  });
+  if (tail) notes.findings.push({ severity: 'warning', message: tail });
+  const topFinite = [...used.buckets].reverse().find((b) => Number.isFinite(b.le));
+  if (topFinite && topFinite.count < 0.99 * observations) {
+    notes.findings.push({ severity: 'info', message: `p99 lies beyond ${metric}'s highest finite bucket (${fmtMs(topFinite.le * lat.toMs)}): the true p99 is higher — add larger buckets` });
+  }
+  const mean = used.sum !== undefined ? (used.sum / observations) * lat.toMs : null;
+  notes.tables.push({
+    title: `Latency (${metric}, ${inWindow ? 'last interval' : 'since start'})`,
+    columns: ['percentile', 'ms'],
+    rows: [['p50', round(latencyMs.p50)], ['p95', round(latencyMs.p95)], ['p99', round(latencyMs.p99)], ['mean', mean === null ? null : round(mean)], ['requests', observations]],
+  });
+  return { latencyMs, metric, basis: inWindow ? 'interval' : 'since-start', tail };
+}
+
+interface RatesNote {
+  requestRatePerSec: number | null;
+  /** Failed share of requests, 0–1. */
+  errorRate: number | null;
+  /** The error-rate finding, when the rate is above the warning level. */
+  errors: string | null;
+  requestCounter: string | null;
+}
+
+/**
+ * Request rate from the counter's increase between the scrapes (or the histogram's `_count` without
+ * a counter); error rate over the same window, or over all requests since start when none arrived in it.
+ */
+function noteRates(notes: Notes, first: Exposition, second: Exposition | null, metric: string | null, window: Window): RatesNote {
+  const c1 = requestCounts(first, metric ?? '');
+  if (!c1) {
+    notes.findings.push({ severity: 'info', message: 'no request counter (`*_requests_total{status}`) exported — the error rate is unknown; add one' });
+    const h1 = metric ? latencyHistogram(first, metric) : null;
+    const h2 = metric && second ? latencyHistogram(second, metric) : null;
+    if (!h1 || !h2) return { requestRatePerSec: null, errorRate: null, errors: null, requestCounter: null };
+    const requestRatePerSec = observationCount(histogramIncrease(h1.histogram, h2.histogram)) / window.seconds;
+    notes.evidence.push({ label: 'request rate', value: `${requestRatePerSec.toFixed(2)} req/s`, detail: `increase of ${metric}_count over ${window.between}` });
+    return { requestRatePerSec, errorRate: null, errors: null, requestCounter: null };
+  }
+
+  const c2 = second ? requestCounts(second, metric ?? '') : null;
+  const later = c2 && c2.metric === c1.metric ? c2 : null;
+  const latest: RequestCounts = later ?? c1;
+  const requests = later ? counterIncrease(c1.total, later.total) : null;
+  const errors = later && c1.errors !== null && later.errors !== null ? counterIncrease(c1.errors, later.errors) : null;
+  const requestRatePerSec = requests === null ? null : requests / window.seconds;
+  const errorsInWindow = requests !== null && requests > 0 && errors !== null;
+  const errorRate = errorsInWindow ? errors / requests : latest.errors !== null && latest.total > 0 ? latest.errors / latest.total : null;
+  const errorScope = errorsInWindow ? `${errors} of ${requests} in ${window.between}` : `${latest.errors} of ${latest.total} ${window.sinceStart}`;
+  const errorSeverity: Severity = errorRate === null ? 'ok' : errorRate > ERROR_RATE_CRITICAL ? 'critical' : errorRate > ERROR_RATE_WARNING ? 'warning' : 'ok';
+
+  if (latest.statusLabel === null) notes.findings.push({ severity: 'info', message: `${c1.metric} has no status/code label — the error rate is unknown; label it with the HTTP status` });
+  if (requestRatePerSec !== null) notes.evidence.push({ label: 'request rate', value: `${requestRatePerSec.toFixed(2)} req/s`, detail: `increase of ${c1.metric} over ${window.between}` });
+  const errorFinding = errorRate !== null && errorSeverity !== 'ok' ? `error rate ${fmtPct(errorRate)} (${errorScope})` : null;
+  if (errorRate !== null) {
+    notes.evidence.push({ label: 'error rate', value: fmtPct(errorRate), detail: `5xx/error ${c1.metric}{${latest.statusLabel}}: ${errorScope}`, severity: errorSeverity });
+  }
+  if (errorFinding) notes.findings.push({ severity: errorSeverity, message: errorFinding });
+  const perSecondBasis = later ? window.between : 'one scrape only';
+  notes.tables.push({
+    title: `Rates (${c1.metric})`,
+    columns: ['measure', 'value', 'basis'],
+    rows: [
+      ['requests/s', requestRatePerSec === null ? null : round(requestRatePerSec), perSecondBasis],
+      ['errors/s', errors === null ? null : round(errors / window.seconds), perSecondBasis],
+      ['error rate', errorRate === null ? null : fmtPct(errorRate), errorsInWindow ? window.between : 'since start'],
+      ['requests (total)', latest.total, 'since start'],
+      ['errors (total)', latest.errors, 'since start'],
+    ],
+  });
+  return { requestRatePerSec, errorRate, errors: errorFinding, requestCounter: c1.metric };
+}
+
+/**
+ * Resident memory and its change between the scrapes, as context for the hypotheses. Seconds
+ * apart, two scrapes cannot tell a leak from the GC sawtooth, so it is shown, not flagged.
+ */
+function noteMemory(notes: Notes, first: Exposition, second: Exposition | null, window: Window): string | null {
+  const rss = (e: Exposition | null) => e?.samples.find((x) => x.name === 'process_resident_memory_bytes')?.value;
+  const [rss1, rss2] = [rss(first), rss(second)];
+  if (rss1 === undefined || rss2 === undefined) return null;
+  const change = `${rss2 >= rss1 ? '+' : ''}${fmtMiB(rss2 - rss1)} over ${window.between}`;
+  notes.evidence.push({ label: 'resident memory', value: fmtMiB(rss2), detail: change });
+  return `resident memory ${fmtMiB(rss2)} (${change})`;
+}
+
+function unhealthyHypotheses(payload: HealthPayload, health: Extract<Fetched, { kind: 'response' }>): Hypothesis[] {
+  if (health.status < 500) return [];
+  return [
+    {
+      title: 'The service reports itself unhealthy (a failing dependency, model not loaded, or an internal check)',
+      likelihood: 'high',
+      evidence: [`GET ${payload.healthPath} → ${health.status}: ${summariseBody(health.body)}`],
+      fixes: [
+        'Read the health body above for the failing check, then the logs: `/debug logs <namespace>/<pod>`',
+        'Check readiness-probe failures and restarts: `kubectl describe pod <pod>` (Events) and `kubectl get pods` (RESTARTS)',
+        'If the model failed to load, check the model store path and credentials',
+      ],
+    },
+  ];
+}
+
+function errorHypotheses(finding: string | null, healthOk: boolean, payload: HealthPayload, memoryLine: string | null): Hypothesis[] {
+  if (!finding) return [];
+  return [
+    {
+      title: 'Requests fail inside the service (exceptions in pre-processing or inference, inputs the model rejects, a bad deploy)',
+      likelihood: healthOk ? 'high' : 'medium',
+      evidence: [finding, ...(healthOk ? [`${payload.healthPath} is healthy, so the failures are per request`] : [])],
+      fixes: [
+        'Read the errors behind the 5xx: `/debug logs <namespace>/<pod>`',
+        'If one input shape or type fails, validate inputs at the edge and answer 400, not 500',
+        'If it started with a deploy, roll back: `kubectl rollout undo deployment/<name>`',
+      ],
+    },
+    {
+      title: 'Resource exhaustion (out of memory, GPU memory, worker pool)',
+      likelihood: healthOk ? 'low' : 'medium',
+      evidence: [finding, ...(memoryLine ? [memoryLine] : [])],
+      fixes: ['`/debug oom <namespace>/<pod>` and `/debug gpu <node>`', 'Check restarts and OOMKilled: `kubectl get pods`, `kubectl describe pod <pod>`'],
+    },
+  ];
+}
+
+function tailHypotheses(finding: string | null, url: string, memoryLine: string | null): Hypothesis[] {
+  if (!finding) return [];
+  return [
+    {
+      title: 'Garbage-collection or memory-pressure pauses',
+      likelihood: 'medium',
+      evidence: [finding, ...(memoryLine ? [memoryLine] : [])],
+      fixes: ['Compare GC pause metrics (`go_gc_duration_seconds`, `python_gc_*`, `nodejs_gc_duration_seconds`) with the spikes', 'Give the process memory headroom and fix leaks (`/debug oom <namespace>/<pod>`)'],
+    },
+    {
+      title: 'Queueing or dynamic batching (requests wait for a batch or a free worker)',
+      likelihood: 'medium',
+      evidence: [finding],
+      fixes: [`Profile where the time goes: \`/debug profile ${url}\` (a queue stage in Server-Timing points here)`, "Lower the batcher's max queue delay, or add replicas/workers"],
+    },
+    {
+      title: 'Noisy neighbour or CPU throttling on the node',
+      likelihood: 'medium',
+      evidence: [finding],
+      fixes: ['Check `container_cpu_cfs_throttled_periods_total` for the pod', 'Set CPU requests equal to limits (Guaranteed QoS) or use a dedicated node pool'],
+    },
+    {
+      title: 'Cold replicas (lazy model load, graph or JIT warm-up)',
+      likelihood: 'low',
+      evidence: [finding],
+      fixes: ['Warm the model up at start-up before readiness passes', 'Avoid scale-to-zero for latency-critical models'],
+    },
+  ];
 }
 
 const LIKELIHOOD = ['high', 'medium', 'low'] as const;
