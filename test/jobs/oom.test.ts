@@ -67,6 +67,9 @@ describe('oom <namespace>/<pod>', () => {
     expect(data.logSignatures).toContainEqual(expect.objectContaining({ container: 'server', id: 'cuda-oom', category: 'gpu-memory', count: 1 }));
     expect(data.nodeConditions).toContainEqual({ type: 'MemoryPressure', status: 'True', reason: 'KubeletHasInsufficientMemory', message: 'kubelet has insufficient memory available' });
     expect(data.events.map((e) => e.reason)).toEqual(expect.arrayContaining(['FailedScheduling', 'BackOff', 'OOMKilling']));
+    // events.k8s.io writers (the scheduler) carry eventTime + series; kubelet ones count + lastTimestamp.
+    expect(data.events.find((e) => e.reason === 'FailedScheduling')).toMatchObject({ object: 'Pod', count: 7, lastSeen: '2026-11-22T13:34:31.118Z', source: 'default-scheduler' });
+    expect(data.events.find((e) => e.reason === 'BackOff')).toMatchObject({ count: 23, lastSeen: '2026-11-22T14:05:48.000Z', source: 'kubelet' });
 
     const ids = result.hypotheses.map((h) => (h as { id?: string }).id);
     // The kill itself is the kernel's (limit); the CUDA OOM is the other high-likelihood cause.
