@@ -1,0 +1,120 @@
+// The logs diagnostic: --file streamed from disk, a pod's previous logs and a label selector
+// through the real KubeAccess against the loopback API server stand-in, a 403 as a finding.
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { logsDiagnostic } from '../../jobs/logs.ts';
+import type { DiagnosticDeps } from '../../src/diagnostic.ts';
+import { InputError, UsageError } from '../../src/errors.ts';
+import { createKubeAccess } from '../../src/k8s/kube-access.ts';
+import { diffusionWorkerPod, llmServerScenario, startKubeApiStandIn, type KubeApiStandIn, type KubeApiStandInOptions } from '../support/kube-api-stand-in.ts';
+
+const LOG_FILE = fileURLToPath(new URL('../fixtures/logs/inference-server.log', import.meta.url));
+const POD = 'llm-server-6d8f7b9c4-k2x7p';
+
+let standIn: KubeApiStandIn | undefined;
+afterEach(async () => {
+  await standIn?.close();
+  standIn = undefined;
+});
+
+function deps(over: Partial<DiagnosticDeps> = {}): DiagnosticDeps & { progressed: number[] } {
+  const progressed: number[] = [];
+  return { signal: new AbortController().signal, progress: (p) => void progressed.push(p), fetch, now: Date.now, nodeName: 'local', progressed, ...over };
+}
+
+async function kubeDeps(options: KubeApiStandInOptions = llmServerScenario()) {
+  standIn = await startKubeApiStandIn(options);
+  return deps({ kube: createKubeAccess({ namespaces: [], kubeConfig: standIn.kubeConfig() }) });
+}
+
+const args = (line: string) => logsDiagnostic.payload.parse(logsDiagnostic.parseArgs(line.split(' ').filter(Boolean)));
+
+describe('logs diagnostic', () => {
+  it('classifies a log file: ranked signatures, OOM numbers, no secret in the result', async () => {
+    const d = deps();
+    const result = await logsDiagnostic.run(args(`--file ${LOG_FILE}`), d);
+    const signatures = result.data['signatures'] as Array<{ id: string; severity: string; count: number; firstSeen: string; samples: string[] }>;
+    expect(signatures.map((s) => [s.id, s.count])).toEqual([
+      ['http-5xx', 29],
+      ['onnxruntime-provider-load-failure', 1],
+      ['cuda-oom', 1],
+      ['model-file-not-found', 1],
+      ['cuda-device-side-assert', 1],
+      ['connection-pool-exhausted', 3],
+      ['upstream-timeout', 2],
+      ['nan-or-inf', 1],
+    ]);
+    expect(signatures[0]).toMatchObject({ severity: 'critical', firstSeen: '2026-11-22T14:06:30.504Z', bursts: 1 });
+    expect(Object.keys(result.data)).toEqual(['signatures', 'cudaOom']);
+    expect(result.data['cudaOom']).toEqual([
+      expect.objectContaining({
+        triedToAllocateBytes: Math.round(46.57 * 2 ** 30),
+        totalCapacityBytes: Math.round(79.18 * 2 ** 30),
+        freeBytes: Math.round(12.87 * 2 ** 30),
+        reservedUnallocatedBytes: 0,
+      }),
+    ]);
+    expect(result.severity).toBe('critical');
+    expect(result.summary).toMatch(/^29× http-5xx \(critical\) in 428 lines of /);
+    expect(result.hypotheses.map((h) => h.likelihood).slice(0, 2)).toEqual(['high', 'high']);
+    for (const secret of ['Sup3rS3cretPw', 'AKIAIOSFODNN7EXAMPLE', 'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9', 'tok_9f8e7d6c5b4a', 'abcdefghijklmnopqrstuvwx']) {
+      expect(JSON.stringify(result)).not.toContain(secret);
+    }
+    expect(d.progressed.at(-1)).toBe(95);
+  });
+
+  it('fails a missing file with one line naming it', async () => {
+    await expect(logsDiagnostic.run(args('--file /nonexistent/app.log'), deps())).rejects.toThrow(new InputError('/nonexistent/app.log: cannot read the log file (ENOENT)'));
+  });
+
+  it("reads a pod's previous container logs with tail and since bounded", async () => {
+    const d = await kubeDeps();
+    const result = await logsDiagnostic.run(args(`ml/${POD} --previous --container server --tail 200 --since 1h`), d);
+    expect(standIn?.requests.map((r) => [r.path, r.query])).toEqual([
+      [`/api/v1/namespaces/ml/pods/${POD}/log`, expect.objectContaining({ container: 'server', previous: 'true', tailLines: '200', sinceSeconds: '3600' })],
+    ]);
+    const signatures = result.data['signatures'] as Array<{ id: string; count: number; firstSeen: string | null }>;
+    expect(signatures.find((s) => s.id === 'cuda-oom')).toMatchObject({ count: 1 });
+    expect(result.data['cudaOom']).toEqual([expect.objectContaining({ triedToAllocateBytes: Math.round(46.57 * 2 ** 30), gpu: 0 })]);
+    expect(result.title).toBe(`logs ml/${POD} (previous container)`);
+  });
+
+  it('reads every pod matching a label selector, samples prefixed with the pod', async () => {
+    const scenario = llmServerScenario();
+    const d = await kubeDeps({ ...scenario, pods: [...scenario.pods, diffusionWorkerPod()] });
+    const result = await logsDiagnostic.run(args('app.kubernetes.io/name=llm-server --namespace ml --previous --container server'), d);
+    expect(standIn?.requests[0]).toMatchObject({ path: '/api/v1/namespaces/ml/pods', query: { labelSelector: 'app.kubernetes.io/name=llm-server' } });
+    expect(standIn?.requests.filter((r) => r.path.endsWith('/log')).map((r) => r.path)).toEqual([`/api/v1/namespaces/ml/pods/${POD}/log`]);
+    const oom = (result.data['signatures'] as Array<{ id: string; samples: string[] }>).find((s) => s.id === 'cuda-oom');
+    expect(oom?.samples[0]).toMatch(/^torch\.OutOfMemoryError/);
+  });
+
+  it('turns a 403 on pods/log into a finding naming the RBAC verb and resource', async () => {
+    const d = await kubeDeps({ ...llmServerScenario(), forbid: ['pods/log'] });
+    const result = await logsDiagnostic.run(args(`ml/${POD} --previous`), d);
+    expect(result.severity).toBe('warning');
+    expect(result.summary).toMatch(/cannot get pods\/log in namespace ml — add verb get on resource pods\/log/);
+    expect(result.data).toEqual({ signatures: [], cudaOom: [] });
+  });
+
+  it('lets a missing pod fail as a usage error (an ephemeral reply in Slack)', async () => {
+    const d = await kubeDeps();
+    await expect(logsDiagnostic.run(args('ml/no-such-pod'), d)).rejects.toThrow(UsageError);
+  });
+
+  it('needs Kubernetes access for pod logs', async () => {
+    await expect(logsDiagnostic.run(args(`ml/${POD}`), deps())).rejects.toThrow(/needs Kubernetes access/);
+  });
+
+  it('parses the command forms and rejects malformed ones', () => {
+    expect(args('ml/llm-server')).toEqual({ target: { kind: 'pod', namespace: 'ml', pod: 'llm-server' }, tailLines: 5000, previous: false });
+    expect(args('llm-server -n ml --since 2d')).toMatchObject({ target: { kind: 'pod', namespace: 'ml', pod: 'llm-server' }, sinceSeconds: 172_800 });
+    expect(args('app=web,tier!=batch')).toMatchObject({ target: { kind: 'selector', namespace: 'default', selector: 'app=web,tier!=batch' } });
+    expect(() => args('')).toThrow(UsageError);
+    expect(() => args('ml/pod --file x.log')).toThrow(/either --file or a pod/);
+    expect(() => args('ml/pod --since yesterday')).toThrow(/--since expects a duration/);
+    expect(() => args('ml/pod --tail -5')).toThrow(UsageError);
+    expect(() => args('ml/pod --tail 999999')).toThrow(); // above the 50000-line ceiling
+    expect(() => args('justaword')).toThrow(/neither <namespace>\/<pod> nor a label selector/);
+  });
+});
