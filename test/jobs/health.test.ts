@@ -109,6 +109,23 @@ describe('health diagnostic against the sample model server', () => {
     expect(result.evidence.find((e) => e.label === 'request rate')?.detail).toMatch(/between two scrapes/);
   });
 
+  it('flags tail-latency spikes from the histogram and ranks their usual causes', async () => {
+    // Every fifth request draws under spikeProbability and waits an extra 200 ms.
+    let draw = 0;
+    server = await startModelServer({ faults: { spikeProbability: 0.5, spikeLatencyMs: 200 }, random: () => (draw++ % 5 === 0 ? 0.1 : 0.9) });
+    await predict(server.url, 20);
+    const { result, data } = await health([server.url, '--interval', '100ms']);
+    expect(data.latencyMs?.p99).toBeGreaterThanOrEqual(200);
+    expect(data.findings).toContainEqual({ severity: 'warning', message: expect.stringMatching(/^p99\/p50 = [\d.]+ .*tail-latency spikes$/) });
+    expect(result.severity).toBe('warning');
+    expect(result.hypotheses.map((h) => h.title)).toEqual([
+      'Garbage-collection or memory-pressure pauses',
+      'Queueing or dynamic batching (requests wait for a batch or a free worker)',
+      'Noisy neighbour or CPU throttling on the node',
+      'Cold replicas (lazy model load, graph or JIT warm-up)',
+    ]);
+  });
+
   it('falls back to totals since start for the error rate when no request arrives between the scrapes', async () => {
     server = await startModelServer({ faults: { errorRate: 1 } });
     await predict(server.url, 3);
