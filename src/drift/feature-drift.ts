@@ -1,0 +1,130 @@
+// Runs the chosen drift method on one feature and returns its verdict with an effect size beside
+// every p-value: with enough rows a test calls any difference "significant", so the report also
+// says how big the shift is (normed Wasserstein for numeric, Jensen–Shannon distance for
+// categories) and warns when a significant result is a small effect.
+import { binCategorical, binNumeric } from '../stats/binning.ts';
+import { chiSquareTest } from '../stats/chi-square.ts';
+import { jensenShannonDistance } from '../stats/jensen-shannon.ts';
+import { ks2samp } from '../stats/ks.ts';
+import { populationStabilityIndex } from '../stats/psi.ts';
+import { normedWasserstein } from '../stats/wasserstein.ts';
+import { zTest } from '../stats/z-test.ts';
+import type { FeaturePair } from './feature-pairs.ts';
+import { DEFAULT_THRESHOLDS, P_VALUE_TESTS, type DriftTest, type FeatureKind } from './test-choice.ts';
+
+/** Effect sizes at or above this count as a real shift (the distance threshold). */
+export const MEANINGFUL_EFFECT = 0.1;
+
+export interface FeatureDrift {
+  name: string;
+  kind: FeatureKind;
+  test: DriftTest;
+  statistic: number;
+  /** p-value for ks, chi2 and z; null for the distances. */
+  pValue: number | null;
+  /** p-value threshold (drift when p < threshold) or distance threshold (drift when ≥ threshold). */
+  threshold: number;
+  drifted: boolean;
+  referenceCount: number;
+  currentCount: number;
+  missing: { reference: number; current: number };
+  /** How far the distribution moved, on a scale comparable across features (drift-sized at ≥ 0.1). */
+  effectSize: { measure: 'normed wasserstein' | 'jensen-shannon' | 'psi'; value: number };
+  /** Categories in the current data that the reference never had (categorical features). */
+  unseenCategories: string[];
+  /** Why the feature has its kind and test, and caveats (forced test not applicable, large-n significance). */
+  notes: string[];
+}
+
+/** Evaluates one feature with `test` (which must apply to its kind) at the default threshold. */
+export function evaluateFeature(pair: FeaturePair, test: DriftTest, notes: string[]): FeatureDrift {
+  const { sample } = pair;
+  let statistic: number;
+  let pValue: number | null = null;
+  let effectSize: FeatureDrift['effectSize'];
+  let unseenCategories: string[] = [];
+  if (sample.kind === 'categorical') {
+    unseenCategories = [...sample.current.keys()].filter((k) => !sample.reference.has(k)).sort();
+  }
+  const binned = () => (sample.kind === 'numeric' ? binNumeric(sample.reference, sample.current) : binCategorical(sample.reference, sample.current));
+  switch (test) {
+    case 'ks': {
+      if (sample.kind !== 'numeric') throw new TypeError('ks needs a numeric feature');
+      const r = ks2samp(sample.reference, sample.current);
+      statistic = r.statistic;
+      pValue = r.pValue;
+      effectSize = { measure: 'normed wasserstein', value: normedWasserstein(sample.reference, sample.current) };
+      break;
+    }
+    case 'wasserstein': {
+      if (sample.kind !== 'numeric') throw new TypeError('wasserstein needs a numeric feature');
+      statistic = normedWasserstein(sample.reference, sample.current);
+      effectSize = { measure: 'normed wasserstein', value: statistic };
+      break;
+    }
+    case 'chi2':
+    case 'z': {
+      if (sample.kind !== 'categorical') throw new TypeError(`${test} needs a categorical feature`);
+      const r = test === 'chi2' ? chiSquareTest(sample.reference, sample.current) : zTest(sample.reference, sample.current);
+      statistic = r.statistic;
+      pValue = r.pValue;
+      const b = binned();
+      effectSize = { measure: 'jensen-shannon', value: jensenShannonDistance(b.referenceShares, b.currentShares) };
+      break;
+    }
+    case 'jensenshannon': {
+      const b = binned();
+      statistic = jensenShannonDistance(b.referenceShares, b.currentShares);
+      effectSize = { measure: 'jensen-shannon', value: statistic };
+      break;
+    }
+    case 'psi': {
+      const b = binned();
+      statistic = populationStabilityIndex(b.referenceShares, b.currentShares);
+      effectSize = { measure: 'psi', value: statistic };
+      break;
+    }
+  }
+  const threshold = DEFAULT_THRESHOLDS[test];
+  return {
+    name: pair.name,
+    kind: sample.kind,
+    test,
+    statistic,
+    pValue,
+    threshold,
+    drifted: isDrifted(test, statistic, pValue, threshold),
+    referenceCount: pair.referenceCount,
+    currentCount: pair.currentCount,
+    missing: pair.missing,
+    effectSize,
+    unseenCategories,
+    notes,
+  };
+}
+
+export function isDrifted(test: DriftTest, statistic: number, pValue: number | null, threshold: number): boolean {
+  return P_VALUE_TESTS.has(test) ? (pValue ?? 1) < threshold : statistic >= threshold;
+}
+
+/** The caveat a reader needs when significance and effect size disagree, or undefined. */
+export function significanceCaveat(f: FeatureDrift): string | undefined {
+  if (f.pValue === null) return undefined;
+  const n = Math.min(f.referenceCount, f.currentCount);
+  const effect = `${f.effectSize.measure} ${f.effectSize.value.toPrecision(2)}`;
+  if (f.drifted && f.effectSize.value < MEANINGFUL_EFFECT) {
+    return `significant (p = ${f.pValue.toPrecision(2)}) but small (${effect} < ${MEANINGFUL_EFFECT}): with ${n.toLocaleString('en-US')} values even tiny differences are significant`;
+  }
+  if (!f.drifted && f.effectSize.value >= MEANINGFUL_EFFECT && n < 100) {
+    return `not significant, but the shift is not small (${effect}) and the sample is small (n = ${n}): collect more data`;
+  }
+  return undefined;
+}
+
+/** Share of rows missing on each side. */
+export function missingShares(f: Pick<FeatureDrift, 'missing' | 'referenceCount' | 'currentCount'>): { reference: number; current: number } {
+  return {
+    reference: f.missing.reference / Math.max(1, f.missing.reference + f.referenceCount),
+    current: f.missing.current / Math.max(1, f.missing.current + f.currentCount),
+  };
+}
