@@ -30,9 +30,11 @@ export type SweepKind = (typeof SWEEP_KINDS)[number];
 export const DEFAULT_BATCH_SIZES = [1, 8, 32];
 /** Concurrency levels of the concurrency sweep when `--concurrency` is not given. */
 export const DEFAULT_CONCURRENCY = [1, 2, 4];
-/** Upper bound on one sweep point: runs. */
-const SWEEP_POINT_MAX_ITERATIONS = 300;
-/** Upper bound on one sweep point: ms. */
+/**
+ * Upper bound on one sweep point, ms (the run bound is the main measurement's). Points stop earlier
+ * once three windows agree; time-based so a fast model's point is not a few milliseconds of runs
+ * that one descheduling can skew.
+ */
 const SWEEP_POINT_MAX_MS = 2000;
 
 export interface ModelProfileOptions {
@@ -177,7 +179,7 @@ export async function profileModel(options: ModelProfileOptions, deps: ModelProf
 
     const pointLimits: RunLimits = {
       warmup: Math.min(limits.warmup, 5),
-      maxIterations: Math.min(limits.maxIterations, SWEEP_POINT_MAX_ITERATIONS),
+      maxIterations: limits.maxIterations,
       maxDurationMs: Math.min(limits.maxDurationMs, SWEEP_POINT_MAX_MS),
     };
     const ctx: SweepContext = { modelPath, label, limits: pointLimits, signal };
