@@ -102,7 +102,7 @@ async function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: 
 
 function stopped(result: DiagnosticResult, finding: OomFinding, target: string): DiagnosticResult {
   result.severity = finding.severity;
-  result.summary = `Could not read pod ${target}: ${finding.message} ${finding.fix}`;
+  result.summary = `Could not read pod ${target}: ${finding.message.replace(/[.\s]+$/, '')}. ${finding.fix}`;
   result.evidence.push({ label: finding.code, value: finding.message, severity: finding.severity });
   result.fixes = [finding.fix];
   const data: OomData = { pod: null, containers: [], events: [], cudaOom: [], nodeConditions: [], logSignatures: [], findings: [finding] };

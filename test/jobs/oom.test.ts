@@ -153,7 +153,7 @@ describe('oom <namespace>/<pod>', () => {
     const result = await oom({ namespace: 'ml', pod: POD }, kube);
     expect(result.severity).toBe('warning');
     expect(result.summary).toBe(
-      `Could not read pod ml/${POD}: get pod ml/${POD}: forbidden: the service account cannot get pods in namespace ml — add verb get on resource pods to its Role Add to the worker's Role: {apiGroups: [""], resources: ["pods"], verbs: ["get"]}`,
+      `Could not read pod ml/${POD}: get pod ml/${POD}: forbidden: the service account cannot get pods in namespace ml — add verb get on resource pods to its Role. Add to the worker's Role: {apiGroups: [""], resources: ["pods"], verbs: ["get"]}`,
     );
   });
 
