@@ -139,7 +139,6 @@ big = [
     ("asymp 1e6 vs 1e6 ties", recipe(1000000, 7919, 3, 1000), recipe(1000000, 104729, 11, 1000, 1.0, 1.0)),
     ("asymp 1e6 vs 1e6 small shift", recipe(1000000, 7919, 3, 1000003), recipe(1000000, 104729, 11, 1000033, 1.0, 2500.0)),
     ("asymp 1e6 vs 1e6 far (p ~ 1e-170)", recipe(1000000, 7919, 3, 1000003), recipe(1000000, 104729, 11, 1000033, 1.0, 20000.0)),
-    ("asymp 1e6 vs 1e6 pelz-good", recipe(1000000, 7919, 3, 1000003), recipe(1000000, 104729, 11, 1000033, 1.0, 900.0)),
 ]
 for name, ra, rb in big:
     ks.append(ks_case(name, from_recipe(ra), from_recipe(rb), store={"aRecipe": ra, "bRecipe": rb}))
