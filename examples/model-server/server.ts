@@ -7,14 +7,15 @@
 //          [--spike-ms N] [--error-rate R] [--leak-bytes N] [--unhealthy] [--host H] [--model FILE]
 // Try:   curl -s localhost:8080/predict -H 'content-type: application/json' \
 //          -d "{\"audio\":[$(yes 0.01 | head -n 512 | paste -sd, -)]}"
-//        → {"model":"silero_vad","sampleRate":16000,"samples":512,"probabilities":[0.0123…]}
+//        → {"model":"silero_vad","sampleRate":16000,"samples":512,"probabilities":[0.00175…]}
 //        curl -s localhost:8080/faults -d '{"errorRate":0.2,"spikeProbability":0.05,"spikeLatencyMs":800}'
 //
 // Endpoints:
 //   POST /predict  {"audio": number[]} or {"batch": number[][]} (256–16000 samples per clip, equal
 //                  lengths, up to 32 clips), optional "sampleRate": 16000 | 8000 → speech probability
 //                  per clip. 400 bad JSON/shape, 413 body over 1 MiB, 500 model failure or errorRate.
-//                  Every response has `Server-Timing: [queue;dur=…, ]preprocess;dur=…, inference;dur=…, postprocess;dur=…` (ms).
+//                  Every response has `Server-Timing: [queue;dur=…, ]preprocess;dur=…, inference;dur=…, postprocess;dur=…`
+//                  (ms, the stages that ran; `queue` is the injected latency).
 //   GET  /health   {"status":"ok"|"unhealthy", …}: 200, or 503 with the `unhealthy` fault.
 //   GET  /metrics  Prometheus text 0.0.4 (see metrics.ts).
 //   POST /faults   partial Faults JSON → the faults now in force.
@@ -60,6 +61,7 @@ class HttpError extends Error {
   }
 }
 
+/** Loads the model and listens; resolves once the server accepts connections. */
 export async function startModelServer(options: ModelServerOptions = {}): Promise<ModelServer> {
   const model = await loadSpeechModel(options.modelPath);
   const random = options.random ?? Math.random;
@@ -91,9 +93,11 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     const plan = faultPlan(faults, random);
     try {
       if (plan.delayMs > 0) await timed('queue', () => sleep(plan.delayMs, undefined, { signal: closing.signal }));
-      if (plan.fail) throw new HttpError(500, 'injected fault: errorRate');
       const feeds = await timed('preprocess', async () => toFeeds(parsePredictRequest(await readJson(req))));
-      const output = await timed('inference', () => model.infer(feeds));
+      const output = await timed('inference', () => {
+        if (plan.fail) throw new HttpError(500, 'injected fault: errorRate');
+        return model.infer(feeds);
+      });
       const body = await timed('postprocess', () =>
         JSON.stringify({
           model: 'silero_vad',

@@ -102,8 +102,11 @@ describe('sample model server', () => {
 
   it('fails every request with 500 when errorRate is 1', async () => {
     const s = await start({ faults: { errorRate: 1 } });
-    const statuses = await Promise.all([1, 2, 3].map(async () => (await post(s, '/predict', { audio: tone })).status));
-    expect(statuses).toEqual([500, 500, 500]);
+    const responses = await Promise.all([1, 2, 3].map(() => post(s, '/predict', { audio: tone })));
+    expect(responses.map((r) => r.status)).toEqual([500, 500, 500]);
+    expect(await responses[0]?.json()).toEqual({ error: 'injected fault: errorRate' });
+    // The failure happens where real ones do, in the inference stage.
+    expect(Object.keys(serverTiming(responses[0]?.headers.get('server-timing') ?? null))).toEqual(['preprocess', 'inference']);
     const value = await scrape(s);
     expect(value('model_requests_total', { status: '500' })).toBe(3);
     expect(value('model_requests_total', { status: '200' })).toBeUndefined();
