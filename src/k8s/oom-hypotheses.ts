@@ -99,7 +99,8 @@ function latestCudaOom(events: CudaOomInContainer[]): CudaOomInContainer | undef
 /**
  * Processes the message names besides the one that failed. Inside a container PyTorch may not
  * recognise its own host PID and lists itself as "Process N"; a listed process whose memory
- * matches this process's allocated + reserved memory (within 1 GiB or 5 %) is taken to be itself.
+ * matches this process's allocated + reserved memory (within 1 GiB or 5 %), or the only listed
+ * process when it holds all the used memory, is taken to be itself.
  */
 function otherProcesses(ev: CudaOomEvent): { bytes: number; list: Array<{ pid: number; bytes: number }>; self: { pid: number; bytes: number } | null } {
   const listed = ev.processes ?? [];
@@ -107,6 +108,13 @@ function otherProcesses(ev: CudaOomEvent): { bytes: number; list: Array<{ pid: n
   if (ev.thisProcessBytes === null && ev.allocatedByFrameworkBytes !== null) {
     const own = ev.allocatedByFrameworkBytes + (ev.reservedUnallocatedBytes ?? 0);
     self = listed.find((p) => p.bytes >= own && p.bytes - own <= Math.max(GiB, 0.05 * own)) ?? null;
+  }
+  // A lone listed process that accounts for all used memory must be this one: the failing
+  // process holds at least its CUDA context on the GPU, so it cannot be absent from the list.
+  const { totalCapacityBytes: total, freeBytes: free } = ev;
+  const only = listed.length === 1 ? listed[0] : undefined;
+  if (!self && only && ev.thisProcessBytes === null && total !== null && free !== null && Math.abs(only.bytes - (total - free)) <= Math.max(GiB, 0.05 * total)) {
+    self = only;
   }
   const list = listed.filter((p) => p !== self);
   return { bytes: list.reduce((s, p) => s + p.bytes, 0), list, self };

@@ -59,6 +59,18 @@ describe('rankOomHypotheses', () => {
     expect(byId(hs, 'another-process')).toBeUndefined(); // the listed process is itself
   });
 
+  it('takes a lone process holding all used memory to be the failing one, even when the allocator figures are missing (kaito-project/kaito#976)', () => {
+    const hs = rankOomHypotheses(
+      evidence({
+        cudaOom: cuda(
+          'ERROR 04-01 23:46:56 [engine.py:160] torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 546.00 MiB. GPU 0 has a total capacity of 15.77 GiB of which 514.19 MiB is free. Process 562167 has 15.25 GiB memory in use. Of the allocated memory 13.73 GiB is allocated by PyTorch, with 46.00 MiB allocated in private pools (e.g., CUDA Graphs), and 736.86 MiB is reserved by PyTorch but unallocated.',
+        ),
+      }),
+    );
+    expect(byId(hs, 'another-process')).toBeUndefined();
+    expect(byId(hs, 'batch-too-large')?.title).toBe('Batch or sequence too large: shrink it by about 1.1×');
+  });
+
   it('reads the pre-1.4 wording; 0 bytes free gives no factor but still a fix (YingqianWang/iPASSR#9)', () => {
     const hs = rankOomHypotheses(
       evidence({
