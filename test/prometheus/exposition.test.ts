@@ -40,6 +40,14 @@ describe('parseExposition', () => {
     expect(find('model_info')?.labels).toEqual({ name: 'resnet50', path: 'C:\\models\\resnet "v2".onnx', notes: 'line1\nline2' });
   });
 
+  it('keeps commas, braces and equals signs inside quoted label values, and accepts CRLF line ends', () => {
+    const exp = parseExposition('# TYPE route_hits counter\r\nroute_hits{path="/a,b}",q="x=1"} 2\r\njob:up:sum 3\r\n');
+    expect(exp.samples).toEqual([
+      { name: 'route_hits', labels: { path: '/a,b}', q: 'x=1' }, value: 2 },
+      { name: 'job:up:sum', labels: {}, value: 3 },
+    ]);
+  });
+
   it('ignores plain comments and blank lines and counts every sample', () => {
     const sampleLines = fixture.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
     expect(exp.samples).toHaveLength(sampleLines.length);
