@@ -52,7 +52,7 @@ export interface Signature extends SignatureSpec {
 
 export interface Catalogue {
   signatures: Signature[];
-  /** Matches a line that contains any signature's keyword: lines it rejects match no signature. */
+  /** Matches a lower-cased line that contains any signature's keyword: lines it rejects match no signature. */
   prefilter: RegExp;
 }
 
@@ -72,7 +72,8 @@ export function buildCatalogue(data: unknown, source: string): Catalogue {
   const keywords = [...new Set(parsed.data.flatMap((s) => s.keywords))];
   return {
     signatures: parsed.data.map((s) => ({ ...s, regex: new RegExp(s.pattern, 'i') })),
-    prefilter: new RegExp(keywords.map(escape).join('|'), 'i'),
+    // no `i` flag: tested on the lower-cased line, which is faster in V8 than a case-insensitive alternation
+    prefilter: new RegExp(keywords.map(escape).join('|')),
   };
 }
 

@@ -124,16 +124,13 @@ export class LogClassifier {
       if (rawLine.includes('-----END')) this.inPrivateKey = false;
       return;
     }
-    if (!this.catalogue.prefilter.test(rawLine)) {
-      if (rawLine.includes('PRIVATE KEY-----')) this.inPrivateKey = !rawLine.includes('-----END');
-      return;
-    }
     const line = rawLine.length > MAX_LINE_CHARS ? rawLine.slice(0, MAX_LINE_CHARS) : rawLine;
     const lower = line.toLowerCase();
     if (lower.includes('private key-----')) {
       this.inPrivateKey = !lower.includes('-----end');
       return;
     }
+    if (!this.catalogue.prefilter.test(lower)) return;
     let ts: number | null | undefined; // parsed lazily, once per matching line
     for (const st of this.states) {
       const { sig } = st;
