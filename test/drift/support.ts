@@ -1,0 +1,42 @@
+// Builds small in-memory datasets for the drift tests.
+import type { Column } from '../../src/data/column.ts';
+import type { Dataset } from '../../src/data/dataset.ts';
+
+export type Cells = Array<number | string | null>;
+
+/** A dataset from named columns of cells (null = missing); numbers-only columns are numeric. */
+export function dataset(source: string, columns: Record<string, Cells>): Dataset {
+  const out = new Map<string, Column>();
+  let rows = 0;
+  for (const [name, cells] of Object.entries(columns)) {
+    rows = Math.max(rows, cells.length);
+    const present = cells.filter((c) => c !== null);
+    const missing = cells.length - present.length;
+    if (present.every((c) => typeof c === 'number')) {
+      out.set(name, { kind: 'numeric', values: Float64Array.from(present as number[]), missing });
+    } else {
+      const counts = new Map<string, number>();
+      for (const c of present) counts.set(String(c), (counts.get(String(c)) ?? 0) + 1);
+      out.set(name, { kind: 'categorical', counts, missing, exampleText: present.find((c) => typeof c === 'string') as string });
+    }
+  }
+  return { source, format: 'csv', rows, columnNames: Object.keys(columns), columns: out, malformed: { rows: 0 } };
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so the tests need no fixtures for samples. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** n normal draws with the given mean and standard deviation (Box–Muller). */
+export function normal(n: number, mean: number, sd: number, seed: number): number[] {
+  const r = rng(seed);
+  return Array.from({ length: n }, () => mean + sd * Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r()));
+}
