@@ -8,9 +8,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { gpuDiagnostic } from '../../jobs/gpu.ts';
 import type { DiagnosticDeps } from '../../src/diagnostic.ts';
 import { UsageError } from '../../src/errors.ts';
+import { nodeQueue, SHARED_QUEUE } from '../../src/queue/names.ts';
 import type { RunCommand } from '../../src/gpu/nvidia-smi.ts';
 import { createKubeAccess } from '../../src/k8s/kube-access.ts';
 import { llmServerScenario, startKubeApiStandIn, type KubeApiStandIn } from '../support/kube-api-stand-in.ts';
+import { startStack, type Stack } from '../support/stack.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/gpu/${name}`, import.meta.url), 'utf8');
 /** The llm-server pod's `server` container in test/fixtures/k8s/pod-ml-llm-server.json. */
@@ -20,7 +22,10 @@ const cgroupOf = (id: string) =>
 
 let standIn: KubeApiStandIn | undefined;
 let server: Server | undefined;
+let stack: Stack | undefined;
 afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
   await standIn?.close();
   standIn = undefined;
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
@@ -191,5 +196,34 @@ describe('gpu diagnostic', () => {
     expect(() => gpuDiagnostic.parseArgs(['a', 'b'])).toThrow(UsageError);
     expect(() => gpuDiagnostic.parseArgs(['--shell', 'x'])).toThrow(UsageError);
     expect(gpuDiagnostic.payload.safeParse({ node: 'node;rm -rf /' }).success).toBe(false);
+  });
+});
+
+describe('/debug gpu <node> through Bolt, the node queue and that node\'s worker', () => {
+  it('runs on the named node\'s queue and posts the GPU report in the thread', async () => {
+    const ran: string[] = [];
+    stack = await startStack({
+      diagnostics: [gpuDiagnostic],
+      nodeName: 'gpu-node-7',
+      deps: {
+        runCommand: async (file, args) => {
+          ran.push(file);
+          return args[0]?.startsWith('--query-gpu')
+            ? { stdout: fixture('t4-throttled-query-gpu.csv'), stderr: '', exitCode: 0 }
+            : { stdout: fixture('t4-throttled-query-apps.csv'), stderr: '', exitCode: 0 };
+        },
+        readFile: async () => fixture('cgroup/host-process-v2.txt'),
+      },
+    });
+    const res = await stack.sendCommand('gpu gpu-node-7');
+    expect(res.status).toBe(200);
+    const { transcript } = await stack.waitForReport();
+    expect(ran).toEqual(['nvidia-smi', 'nvidia-smi']);
+    expect(transcript).toContain('uncorrected (double-bit) ECC');
+    expect(transcript).toContain('PID 31337 (/usr/bin/python3) holds 14950 MiB');
+    const onNode = await stack.store.queue(nodeQueue('gpu-node-7')).getJobs(['completed']);
+    const onShared = await stack.store.queue(SHARED_QUEUE).getJobs(['completed', 'waiting', 'active']);
+    expect(onNode.map((j) => [j.name, j.data.payload])).toEqual([['gpu', { node: 'gpu-node-7' }]]);
+    expect(onShared).toEqual([]);
   });
 });

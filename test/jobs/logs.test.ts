@@ -7,12 +7,16 @@ import type { DiagnosticDeps } from '../../src/diagnostic.ts';
 import { InputError, UsageError } from '../../src/errors.ts';
 import { createKubeAccess } from '../../src/k8s/kube-access.ts';
 import { diffusionWorkerPod, llmServerScenario, startKubeApiStandIn, type KubeApiStandIn, type KubeApiStandInOptions } from '../support/kube-api-stand-in.ts';
+import { startStack, type Stack } from '../support/stack.ts';
 
 const LOG_FILE = fileURLToPath(new URL('../fixtures/logs/inference-server.log', import.meta.url));
 const POD = 'llm-server-6d8f7b9c4-k2x7p';
 
 let standIn: KubeApiStandIn | undefined;
+let stack: Stack | undefined;
 afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
   await standIn?.close();
   standIn = undefined;
 });
@@ -116,5 +120,17 @@ describe('logs diagnostic', () => {
     expect(() => args('ml/pod --tail -5')).toThrow(UsageError);
     expect(() => args('ml/pod --tail 999999')).toThrow(); // above the 50000-line ceiling
     expect(() => args('justaword')).toThrow(/neither <namespace>\/<pod> nor a label selector/);
+  });
+});
+
+describe('/debug logs through Bolt, the shared queue and a worker', () => {
+  it('posts the classified previous-container logs of a pod in the thread', async () => {
+    standIn = await startKubeApiStandIn(llmServerScenario());
+    stack = await startStack({ diagnostics: [logsDiagnostic], deps: { kube: createKubeAccess({ namespaces: [], kubeConfig: standIn.kubeConfig() }) } });
+    const res = await stack.sendCommand(`logs ml/${POD} --previous --container server`);
+    expect(res.status).toBe(200);
+    const { transcript } = await stack.waitForReport();
+    expect(transcript).toContain('cuda-oom');
+    expect(transcript).toContain('tried to allocate 46.57 GiB with 12.87 GiB free of 79.18 GiB on GPU 0');
   });
 });
