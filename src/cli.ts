@@ -4,10 +4,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { webApi } from '@slack/bolt';
+import { oomDiagnosticWithRouting } from '../jobs/oom.ts';
 import { diagnostics, findDiagnostic } from '../jobs/registry.ts';
 import { createApp } from './app.ts';
 import { cliConfigSchema, loadConfig, serveConfigSchema, workerConfigSchema } from './config.ts';
-import { productionDeps } from './deps.ts';
+import { productionDeps, routingKube } from './deps.ts';
 import { ConfigError, InfdbgError, UsageError, oneLine } from './errors.ts';
 import { createLogger } from './logger.ts';
 import { FlowEnqueuer } from './queue/flow.ts';
@@ -96,12 +97,15 @@ async function serve(): Promise<void> {
   const probe = new RedisProbe(config.REDIS_URL);
   const enqueuer = new FlowEnqueuer(connection, config.QUEUE_PREFIX);
   const store = new JobStore(connection, config.QUEUE_PREFIX);
+  // `oom` must run on the node that runs the pod: the bot looks the node up when it enqueues.
+  let kube: ReturnType<typeof routingKube> | undefined;
+  const routed = diagnostics.map((d) => (d.name === 'oom' ? oomDiagnosticWithRouting((kube ??= routingKube(config))) : d));
   const app = createApp({
     signingSecret: config.SLACK_SIGNING_SECRET,
     botToken: config.SLACK_BOT_TOKEN,
     appToken: config.SLACK_APP_TOKEN,
     slackApiUrl: config.SLACK_API_URL,
-    diagnostics,
+    diagnostics: routed,
     enqueuer,
     store,
     redisReady: () => probe.ready(),
