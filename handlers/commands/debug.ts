@@ -95,6 +95,8 @@ export function debugCommand(deps: DebugCommandDeps) {
       deps.count('enqueue_failed');
       deps.logger.error('enqueue failed', { requestId: id, error: oneLine(err) });
       await client.chat.update({ channel: command.channel_id, ts: threadTs, text: `:x: *${parsed.title}* could not be queued: ${oneLine(err)}` });
+      // Routing may find the input wrong (e.g. the pod does not exist): say so to the user directly too.
+      if (err instanceof UsageError) await respond({ response_type: 'ephemeral', text: `:x: ${oneLine(err)}` });
     }
   };
 }
