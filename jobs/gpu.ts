@@ -84,7 +84,7 @@ async function fromNvidiaSmi(deps: DiagnosticDeps): Promise<Snapshot> {
   const unreadable = processes.find((p) => p.attribution.kind === 'unknown' && p.attribution.reason.startsWith('cannot read'));
   const extra: GpuFinding[] =
     unreadable && unreadable.attribution.kind === 'unknown'
-      ? [{ code: 'processes-unattributed', severity: 'info', message: `GPU processes could not be tied to pods: ${unreadable.attribution.reason}.`, gpu: null, fix: 'Deploy the GPU worker DaemonSet with hostPID: true and read access to /proc.' }]
+      ? [{ code: 'processes-unattributed', severity: 'info', title: 'GPU processes not tied to pods', message: `GPU processes could not be tied to pods: ${unreadable.attribution.reason}.`, gpu: null, fix: 'Deploy the GPU worker DaemonSet with hostPID: true and read access to /proc.' }]
       : [];
   return {
     gpus: snap.gpus,
@@ -96,12 +96,17 @@ async function fromNvidiaSmi(deps: DiagnosticDeps): Promise<Snapshot> {
 
 async function fromDcgm(url: string, deps: DiagnosticDeps): Promise<Snapshot> {
   await deps.progress(10, 'scraping the DCGM exporter');
-  const unreachable = (why: string): Snapshot => ({
-    gpus: [],
-    processes: [],
-    findings: [{ code: 'dcgm-unreachable', severity: 'critical', message: `DCGM exporter ${url} ${why}.`, gpu: null, fix: 'Check the exporter pod (kubectl -n gpu-operator get pods -l app=nvidia-dcgm-exporter) and the URL (port 9400, path /metrics).' }],
-    source: `DCGM exporter ${url}`,
-  });
+  const source = `DCGM exporter ${url}`;
+  const only = (finding: GpuFinding): Snapshot => ({ gpus: [], processes: [], findings: [finding], source });
+  const unreachable = (why: string) =>
+    only({
+      code: 'dcgm-unreachable',
+      severity: 'critical',
+      title: 'DCGM exporter unreachable',
+      message: `${source} ${why}.`,
+      gpu: null,
+      fix: 'Check the exporter pod (kubectl -n gpu-operator get pods -l app=nvidia-dcgm-exporter) and the URL (port 9400, path /metrics).',
+    });
   let text: string;
   try {
     const res = await deps.fetch(url, { signal: AbortSignal.any([deps.signal, AbortSignal.timeout(DCGM_TIMEOUT_MS)]) });
@@ -114,7 +119,14 @@ async function fromDcgm(url: string, deps: DiagnosticDeps): Promise<Snapshot> {
   }
   const gpus = parseDcgmMetrics(text);
   if (gpus.length === 0) {
-    return { ...unreachable('answered but exported no DCGM_FI_DEV_* GPU metrics'), findings: [{ code: 'dcgm-no-metrics', severity: 'warning', message: `DCGM exporter ${url} answered but exported no DCGM_FI_DEV_* GPU metrics.`, gpu: null, fix: 'Check that the URL is the DCGM exporter’s /metrics and that its counters CSV includes DCGM_FI_DEV_FB_USED.' }] };
+    return only({
+      code: 'dcgm-no-metrics',
+      severity: 'warning',
+      title: 'No GPU metrics from the DCGM exporter',
+      message: `${source} answered but exported no DCGM_FI_DEV_* GPU metrics.`,
+      gpu: null,
+      fix: 'Check that the URL is the DCGM exporter’s /metrics and that its counters CSV includes DCGM_FI_DEV_FB_USED.',
+    });
   }
   // The exporter attributes a GPU to pods but not memory to processes: pid and usedMiB are unknown.
   const processes: AttributedProcess[] = gpus.flatMap((g) =>
@@ -126,7 +138,7 @@ async function fromDcgm(url: string, deps: DiagnosticDeps): Promise<Snapshot> {
       attribution: { kind: 'pod' as const, namespace: p.namespace, pod: p.name, container: p.container ?? '', containerId: '' },
     })),
   );
-  return { gpus, processes, findings: gpuFindings(gpus, processes), source: `DCGM exporter ${url}` };
+  return { gpus, processes, findings: gpuFindings(gpus, processes), source };
 }
 
 const fmt = (n: number | null, unit = '') => (n === null ? 'n/a' : `${Math.round(n * 10) / 10}${unit}`);
@@ -188,7 +200,7 @@ export const gpuDiagnostic = defineDiagnostic({
           .filter((p) => p.gpuUuid === g.uuid)
           .map((p) => ({ pid: p.pid, name: p.name, usedMiB: p.usedMiB, pod: podOf(p.attribution) })),
       })),
-      findings: findings.map((f) => ({ severity: f.severity, code: f.code, gpu: f.gpu, message: f.message, fix: f.fix })),
+      findings: findings.map((f) => ({ severity: f.severity, code: f.code, gpu: f.gpu, title: f.title, message: f.message, fix: f.fix })),
     };
     result.severity = worstSeverity(findings.map((f) => f.severity));
 
@@ -204,7 +216,7 @@ export const gpuDiagnostic = defineDiagnostic({
       const pct = g.memoryUsedMiB !== null && g.memoryTotalMiB ? ` (${((100 * g.memoryUsedMiB) / g.memoryTotalMiB).toFixed(0)}%)` : '';
       result.evidence.push({ label: `GPU ${g.index} memory`, value: `${fmt(g.memoryUsedMiB)} / ${fmt(g.memoryTotalMiB)} MiB${pct}`, detail: `${g.name}, ${snap.source}` });
     }
-    for (const f of findings) result.evidence.push({ label: f.code, value: f.message, severity: f.severity });
+    for (const f of findings) result.evidence.push({ label: f.title, value: f.message, severity: f.severity });
 
     if (snap.gpus.length > 0) {
       result.tables.push({
@@ -253,7 +265,7 @@ export const gpuDiagnostic = defineDiagnostic({
       .filter((f) => f.severity === 'critical' || f.severity === 'warning')
       .map(
         (f): Hypothesis => ({
-          title: f.message,
+          title: f.title,
           likelihood: LIKELIHOOD[f.severity],
           evidence: [f.message],
           fixes: [f.fix],

@@ -239,8 +239,12 @@ export const logsDiagnostic = defineDiagnostic({
 
     const scope = `${c.lines} line${c.lines === 1 ? '' : 's'} of ${label}${read.pods.length > 1 ? ` (${read.pods.length} pods)` : ''}`;
     const top = hits[0];
+    // 5xx bursts are a symptom: name the other critical signatures next to it
+    const alsoCritical = hits.slice(1).filter((h) => h.severity === 'critical').map((h) => h.id);
     result.summary = top
-      ? `${top.count}× ${top.id} (${top.severity}) in ${scope}: ${top.explanation} Next: ${top.fixes[0] ?? ''}`
+      ? `${top.count}× ${top.id} (${top.severity}) in ${scope}: ${top.explanation} ${
+          top.category === 'http' && alsoCritical.length > 0 ? `Also critical: ${alsoCritical.join(', ')}.` : `Next: ${top.fixes[0] ?? ''}`
+        }`
       : `No known failure signature in ${scope}.`;
 
     result.evidence.push({ label: 'lines classified', value: String(c.lines), detail: label });

@@ -14,6 +14,8 @@ export interface GpuFinding {
   /** Stable identifier, e.g. `memory-nearly-full`, `stray-process`, `driver-mismatch`. */
   code: string;
   severity: Severity;
+  /** A few words, e.g. `GPU 0 memory 98% full`. */
+  title: string;
   message: string;
   /** GPU index concerned, null for the node as a whole. */
   gpu: number | null;
@@ -59,44 +61,52 @@ const XID_MEANING: Record<number, { text: string; severity: Severity }> = {
   120: { text: 'GSP error', severity: 'critical' },
 };
 
-const FAILURE: Record<GpuFailure['kind'], { severity: Severity; what: string; fix: string }> = {
+const FAILURE: Record<GpuFailure['kind'], { severity: Severity; title: string; what: string; fix: string }> = {
   'not-installed': {
     severity: 'warning',
+    title: 'nvidia-smi not installed',
     what: 'nvidia-smi is not installed in the worker (or the NVIDIA driver utilities are not mounted into its container)',
     fix: 'Run the worker with the NVIDIA container runtime and NVIDIA_DRIVER_CAPABILITIES=compute,utility, or pass --dcgm-url to read the DCGM exporter instead.',
   },
   'no-devices': {
     severity: 'critical',
+    title: 'No GPU found',
     what: 'nvidia-smi found no GPU',
     fix: 'Check that the node has GPUs (lspci | grep -i nvidia), that the nvidia kernel module is loaded (dmesg | grep NVRM) and that the worker pod requests nvidia.com/gpu or sets NVIDIA_VISIBLE_DEVICES=all.',
   },
   'driver-mismatch': {
     severity: 'critical',
+    title: 'NVIDIA driver/library version mismatch',
     what: 'the NVIDIA kernel module and the user-space NVML library are different versions (driver upgraded without a reboot)',
     fix: 'Drain the node and reboot it (or unload and reload the nvidia kernel modules) so the loaded driver matches the installed libraries; pin driver packages to stop unattended upgrades.',
   },
   'driver-not-loaded': {
     severity: 'critical',
+    title: 'NVIDIA driver not loaded',
     what: 'nvidia-smi cannot talk to the NVIDIA driver (kernel module not loaded)',
     fix: 'Load the driver (modprobe nvidia; check dmesg for NVRM errors and that nouveau is blacklisted), then restart the GPU pods on the node.',
   },
   'nvml-init-failed': {
     severity: 'critical',
+    title: 'Container lost access to the GPU',
     what: 'NVML could not initialise inside the container: the container lost access to the GPU device nodes (known after `systemctl daemon-reload` with the systemd cgroup driver)',
     fix: 'Delete and recreate the affected pods; upgrade the NVIDIA Container Toolkit and create the /dev/char symlinks (nvidia-ctk system create-dev-char-symlinks) so it does not recur.',
   },
   'gpu-lost': {
     severity: 'critical',
+    title: 'GPU fallen off the bus (Xid 79)',
     what: 'a GPU is unreachable (Xid 79, "fallen off the bus"): nvidia-smi cannot get its device handle',
     fix: 'Cordon and drain the node, then reboot it; if it recurs, reseat the GPU and check power and cooling (Xid 79 is usually hardware, power or thermal).',
   },
   timeout: {
     severity: 'critical',
+    title: 'nvidia-smi hung',
     what: 'nvidia-smi hung: the driver is not answering (a GPU in a bad state, or a stuck kernel thread)',
     fix: 'Check dmesg for Xid errors; cordon and drain the node and reboot it if nvidia-smi keeps hanging.',
   },
   failed: {
     severity: 'warning',
+    title: 'nvidia-smi failed',
     what: 'nvidia-smi failed',
     fix: 'Run nvidia-smi on the node by hand and read its error.',
   },
@@ -109,6 +119,7 @@ export function failureFindings(failures: GpuFailure[], node: string): GpuFindin
     return {
       code: f.kind === 'not-installed' ? 'nvidia-smi-not-installed' : f.kind === 'timeout' ? 'nvidia-smi-timeout' : f.kind === 'failed' ? 'nvidia-smi-failed' : f.kind,
       severity: d.severity,
+      title: `${d.title}${f.busId ? ` (${f.busId})` : ''}`,
       message: `Node ${node}: ${d.what}${f.busId ? ` (GPU ${f.busId})` : ''} — nvidia-smi said: "${f.detail}".`,
       gpu: null,
       fix: d.fix,
@@ -131,6 +142,7 @@ export function gpuFindings(gpus: Array<GpuRecord & { lastXid?: number | null }>
         out.push({
           code: 'memory-nearly-full',
           severity: 'warning',
+          title: `GPU ${g.index} memory ${pct.toFixed(0)}% full`,
           message: `${label} memory is ${pct.toFixed(1)}% used (${mib(g.memoryUsedMiB)} of ${mib(g.memoryTotalMiB)}): a new allocation will fail with CUDA out of memory.`,
           gpu: g.index,
           fix: 'See which processes hold the memory (table below); stop strays, lower batch size or model replicas per GPU, or cap the framework (e.g. PyTorch set_per_process_memory_fraction, ONNX Runtime gpu_mem_limit).',
@@ -141,6 +153,7 @@ export function gpuFindings(gpus: Array<GpuRecord & { lastXid?: number | null }>
       out.push({
         code: 'ecc-uncorrected',
         severity: 'critical',
+        title: `GPU ${g.index}: ${g.eccUncorrected} uncorrected ECC error${g.eccUncorrected === 1 ? '' : 's'}`,
         message: `${label} reports ${g.eccUncorrected} uncorrected (double-bit) ECC error${g.eccUncorrected === 1 ? '' : 's'} since the driver loaded: results computed on it may be corrupt.`,
         gpu: g.index,
         fix: 'Drain the GPU (cordon the node), reset it or reboot, and check `nvidia-smi -q -d ECC,ROW_REMAPPER`; replace it if errors recur or row remapping failed.',
@@ -153,6 +166,7 @@ export function gpuFindings(gpus: Array<GpuRecord & { lastXid?: number | null }>
       out.push({
         code: 'throttled-thermal',
         severity: 'warning',
+        title: `GPU ${g.index} thermally throttled`,
         message: `${label} clocks are held down by temperature (${thermal.join(', ')}${g.temperatureC !== null ? `, ${g.temperatureC} °C` : ''}): kernels run slower than usual.`,
         gpu: g.index,
         fix: 'Check the node’s cooling (fans, airflow, inlet temperature) and `nvidia-smi -q -d PERFORMANCE`; move latency-critical work off this GPU meanwhile.',
@@ -162,6 +176,7 @@ export function gpuFindings(gpus: Array<GpuRecord & { lastXid?: number | null }>
       out.push({
         code: 'throttled-power',
         severity: 'info',
+        title: `GPU ${g.index} at its power cap`,
         message: `${label} is at its power limit (${power.join(', ')}${g.powerDrawW !== null && g.powerLimitW !== null ? `, ${g.powerDrawW} W of ${g.powerLimitW} W` : ''}): clocks are capped, throughput is bounded.`,
         gpu: g.index,
         fix: 'Expected under full load; if latency regressed, check whether the power limit was lowered (`nvidia-smi -q -d POWER`) or hw_power_brake is set (PSU/chassis signal).',
@@ -171,6 +186,7 @@ export function gpuFindings(gpus: Array<GpuRecord & { lastXid?: number | null }>
       out.push({
         code: 'high-temperature',
         severity: 'warning',
+        title: `GPU ${g.index} at ${g.temperatureC} °C`,
         message: `${label} is at ${g.temperatureC} °C: close to thermal slowdown.`,
         gpu: g.index,
         fix: 'Check the node’s cooling before the GPU starts throttling.',
@@ -180,6 +196,7 @@ export function gpuFindings(gpus: Array<GpuRecord & { lastXid?: number | null }>
       out.push({
         code: 'mig-enabled',
         severity: 'info',
+        title: `GPU ${g.index} partitioned with MIG`,
         message: `${label} is partitioned with MIG: each pod sees only its MIG slice’s memory and SMs, and whole-GPU utilization is not reported.`,
         gpu: g.index,
         fix: 'Size batch and model to the slice (`nvidia-smi mig -lgi`), not to the full GPU; request the matching nvidia.com/mig-<profile> resource.',
@@ -190,6 +207,7 @@ export function gpuFindings(gpus: Array<GpuRecord & { lastXid?: number | null }>
       out.push({
         code: 'xid-error',
         severity: meaning.severity,
+        title: `GPU ${g.index} Xid ${g.lastXid}`,
         message: `${label} last reported Xid ${g.lastXid}: ${meaning.text}.`,
         gpu: g.index,
         fix: 'Read the kernel log on the node (`dmesg | grep -i xid`); hardware Xids (48, 62, 64, 74, 79, 95, 119) call for draining the node and a GPU reset or reboot.',
@@ -200,6 +218,7 @@ export function gpuFindings(gpus: Array<GpuRecord & { lastXid?: number | null }>
       out.push({
         code: 'memory-without-process',
         severity: 'info',
+        title: `GPU ${g.index} memory held by processes not visible here`,
         message: `${label} has ${mib(g.memoryUsedMiB)} in use but no process is visible: processes in other PID namespaces are hidden from a containerised nvidia-smi.`,
         gpu: g.index,
         fix: 'Run the GPU worker with hostPID: true so it can see (and attribute) every process on the node.',
@@ -211,6 +230,7 @@ export function gpuFindings(gpus: Array<GpuRecord & { lastXid?: number | null }>
         out.push({
           code: 'stray-process',
           severity: 'warning',
+          title: `Stray process ${p.pid ?? '?'} (${mib(p.usedMiB)}) on GPU ${g.index}`,
           message: `${who} holds ${mib(p.usedMiB)} on ${label} and runs outside any container: no pod accounts for this memory.`,
           gpu: g.index,
           fix: `Find its owner on the node (ps -o user,lstart,cmd -p ${p.pid ?? '<pid>'}) and stop it, or move the work into a pod that requests nvidia.com/gpu.`,
@@ -219,6 +239,7 @@ export function gpuFindings(gpus: Array<GpuRecord & { lastXid?: number | null }>
         out.push({
           code: 'stray-process',
           severity: 'warning',
+          title: `Stray process ${p.pid ?? '?'} (${mib(p.usedMiB)}) on GPU ${g.index}`,
           message: `${who} holds ${mib(p.usedMiB)} on ${label} in container ${p.attribution.containerId.slice(0, 12)}, which no pod on this node owns: a leftover container or one started outside Kubernetes.`,
           gpu: g.index,
           fix: `Inspect and remove the container on the node (crictl inspect ${p.attribution.containerId.slice(0, 12)} / docker ps), then check the GPU memory is released.`,

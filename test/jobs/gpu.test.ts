@@ -111,7 +111,12 @@ describe('gpu diagnostic', () => {
     );
     expect(findings.find((f) => f.code === 'memory-nearly-full')?.message).toContain('98.3% used (15101 MiB of 15360 MiB)');
     expect(result.severity).toBe('critical');
-    expect(result.hypotheses[0]?.likelihood).toBe('high');
+    expect(result.hypotheses.map((h) => [h.title, h.likelihood])).toEqual([
+      ['GPU 0: 2 uncorrected ECC errors', 'high'],
+      ['GPU 0 memory 98% full', 'medium'],
+      ['GPU 0 thermally throttled', 'medium'],
+      ['Stray process 31337 (14950 MiB) on GPU 0', 'medium'],
+    ]);
     expect(result.summary).toMatch(/^GPU 0 \(Tesla T4\) reports 2 uncorrected/);
   });
 
@@ -186,6 +191,15 @@ describe('gpu diagnostic', () => {
     const result = await gpuDiagnostic.run({ dcgmUrl: `http://127.0.0.1:${port}/metrics` }, deps({}));
     expect(result.data['findings']).toEqual([expect.objectContaining({ code: 'dcgm-unreachable', severity: 'critical' })]);
     expect(result.summary).toMatch(/ECONNREFUSED/);
+  });
+
+  it('says so when the URL answers without DCGM metrics', async () => {
+    server = createServer((_req, res) => res.end('# HELP up\nup 1\n'));
+    await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+    const result = await gpuDiagnostic.run({ dcgmUrl: url }, deps({}));
+    expect(result.data['findings']).toEqual([expect.objectContaining({ code: 'dcgm-no-metrics', severity: 'warning' })]);
+    expect(result.data['gpus']).toEqual([]);
   });
 
   it('parses `gpu <node> --dcgm-url URL` and routes to that node', async () => {

@@ -60,6 +60,7 @@ describe('logs diagnostic', () => {
     ]);
     expect(result.severity).toBe('critical');
     expect(result.summary).toMatch(/^29× http-5xx \(critical\) in 428 lines of /);
+    expect(result.summary).toMatch(/Also critical: onnxruntime-provider-load-failure, cuda-oom, model-file-not-found, cuda-device-side-assert\.$/);
     expect(result.hypotheses.map((h) => h.likelihood).slice(0, 2)).toEqual(['high', 'high']);
     for (const secret of ['Sup3rS3cretPw', 'AKIAIOSFODNN7EXAMPLE', 'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9', 'tok_9f8e7d6c5b4a', 'abcdefghijklmnopqrstuvwx']) {
       expect(JSON.stringify(result)).not.toContain(secret);
