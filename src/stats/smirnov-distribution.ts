@@ -67,38 +67,38 @@ export function smirnovSf(n: number, x: number): number {
   // region the two-sided distribution never sends here (it needs n·x² ≥ 2.2 or x ≥ 0.5).
   const nTerms = n1mxfl + 1;
   const vmid = Math.floor(n / 2);
-  // Running sum of exp(logTerm − shift), rescaled whenever a larger term arrives.
+  // Terms are summed as exp(log term − shift); shift starts at the first term's log and moves up
+  // only when a term would otherwise overflow, so a single exp and two logs per term suffice.
   let shift = n * Math.log1p(-x) - Math.log(x);
   let sum = 1;
-  // C(n, v) as cMan · 2^cExp, the mantissa kept within [2^-500, 2^500].
+  // C(n, v) as cMan · 2^cExp, the mantissa kept within [2^-100, 2^100].
   let cMan = n;
   let cExp = 0;
   for (let v = 1; v < nTerms; v++) {
     const t2x = (n - v) / n - x;
     const t1x = v / n + x;
-    const logTerm =
-      Math.log(cMan) + cExp * Math.LN2 + (n - v) * Math.log(t2x) + (v - 1) * Math.log(t1x);
+    const e = cExp * Math.LN2 + (n - v) * Math.log(t2x) + (v - 1) * Math.log(t1x) - shift;
     let term: number;
-    if (logTerm > shift) {
-      sum = sum * Math.exp(shift - logTerm) + 1;
-      shift = logTerm;
-      term = 1;
+    if (e > 500) {
+      sum *= Math.exp(-e);
+      shift += e;
+      term = cMan;
     } else {
-      term = Math.exp(logTerm - shift);
-      sum += term;
+      term = cMan * Math.exp(e);
     }
+    sum += term;
     if (term !== 0) {
       if (4 * (nTerms - v) * term < DBL_EPSILON * sum && v !== nTerms - 1) break;
     } else if (v > vmid) {
       break;
     }
     cMan *= (n - v) / (v + 1);
-    if (cMan > 2 ** 500) {
-      cMan *= 2 ** -500;
-      cExp += 500;
-    } else if (cMan < 2 ** -500) {
-      cMan *= 2 ** 500;
-      cExp -= 500;
+    if (cMan > 2 ** 100) {
+      cMan *= 2 ** -100;
+      cExp += 100;
+    } else if (cMan < 2 ** -100) {
+      cMan *= 2 ** 100;
+      cExp -= 100;
     }
   }
   return clamp01(x * Math.exp(shift + Math.log(sum)));
