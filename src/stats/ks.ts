@@ -99,8 +99,12 @@ function extremeCdfDifferences(a: Float64Array, b: Float64Array): { maxDiff: num
     const va = i < n1 ? (a[i] as number) : Infinity;
     const vb = j < n2 ? (b[j] as number) : Infinity;
     const v = va <= vb ? va : vb;
+    const i0 = i;
+    const j0 = j;
     while (i < n1 && (a[i] as number) <= v) i++;
     while (j < n2 && (b[j] as number) <= v) j++;
+    // Only NaN fails to advance either index; without this check it would loop forever.
+    if (i === i0 && j === j0) throw new RangeError('ks2samp got NaN: drop missing values first');
     const diff = i / n1 - j / n2;
     if (diff > maxDiff) maxDiff = diff;
     if (diff < minDiff) minDiff = diff;

@@ -29,8 +29,12 @@ export function wassersteinDistanceSorted(a: Float64Array, b: Float64Array): num
     // F_a and F_b are constant on [previous, v): counts of values ≤ previous.
     if (v > previous) distance += Math.abs(i / na - j / nb) * (v - previous);
     previous = v;
+    const i0 = i;
+    const j0 = j;
     while (i < na && (a[i] as number) <= v) i++;
     while (j < nb && (b[j] as number) <= v) j++;
+    // Only NaN fails to advance either index; without this check it would loop forever.
+    if (i === i0 && j === j0) throw new RangeError('wassersteinDistance got NaN: drop missing values first');
   }
   return distance;
 }

@@ -102,3 +102,10 @@ describe('sortedCopy', () => {
     );
   });
 });
+
+describe('ks2samp on bad input', () => {
+  it('refuses NaN instead of looping', () => {
+    expect(() => ks2samp(Float64Array.from([1, Number.NaN, 3]), Float64Array.from([2, 5]))).toThrow(/NaN/);
+    expect(() => ks2samp(Float64Array.from([1, 2]), Float64Array.from([-Number.NaN, 5]))).toThrow(/NaN/);
+  });
+});

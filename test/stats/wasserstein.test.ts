@@ -39,3 +39,9 @@ describe('Wasserstein properties', () => {
     );
   });
 });
+
+describe('Wasserstein on bad input', () => {
+  it('refuses NaN instead of looping', () => {
+    expect(() => wassersteinDistance(Float64Array.from([1, Number.NaN]), Float64Array.from([2]))).toThrow(/NaN/);
+  });
+});
