@@ -156,9 +156,8 @@ function probOutsideBand(n1: number, n2: number, g: number, h: number): number {
   let minj = 0;
   let maxj = Math.min(Math.ceil(h / mg), n + 1);
   let curlen = maxj - minj;
-  const lenA = Math.min(2 * maxj + 2, n + 1);
-  // Column i holds A(i, j) for j in [minj, maxj); every entry at or beyond curlen is 1 (outside).
-  const col = new Float64Array(Math.max(lenA, n + 1)).fill(1);
+  // col[j − minj] holds A(i, j) for j in [minj, maxj); every entry from curlen on is 1 (outside).
+  const col = new Float64Array(n + 1).fill(1);
   col.fill(0, minj, maxj);
   for (let i = 1; i <= m; i++) {
     const lastminj = minj;
