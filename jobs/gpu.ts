@@ -175,7 +175,7 @@ export const gpuDiagnostic = defineDiagnostic({
   route: (payload) => payload.node,
   timeoutMs: 60_000,
   async run(payload, deps): Promise<DiagnosticResult> {
-    const node = payload.node ?? deps.nodeName;
+    const node = deps.nodeName;
     const snap = payload.dcgmUrl ? await fromDcgm(payload.dcgmUrl, deps) : await fromNvidiaSmi(deps);
     await deps.progress(90, 'writing the report');
     const result = emptyResult('gpu', `gpu ${node}`);
@@ -212,6 +212,9 @@ export const gpuDiagnostic = defineDiagnostic({
         ? `${gpuWord} on ${node} look healthy (source: ${snap.source}); ${snap.processes.length} process${snap.processes.length === 1 ? '' : 'es'} hold GPU memory.`
         : `No GPU data from ${snap.source}.`;
 
+    if (payload.node && payload.node !== deps.nodeName && !payload.dcgmUrl) {
+      result.evidence.push({ label: 'node', value: `asked for ${payload.node}, ran on ${deps.nodeName}`, detail: 'run from a terminal, `gpu <node>` reads this machine; through Slack it runs on that node\'s worker', severity: 'info' });
+    }
     for (const g of snap.gpus) {
       const pct = g.memoryUsedMiB !== null && g.memoryTotalMiB ? ` (${((100 * g.memoryUsedMiB) / g.memoryTotalMiB).toFixed(0)}%)` : '';
       result.evidence.push({ label: `GPU ${g.index} memory`, value: `${fmt(g.memoryUsedMiB)} / ${fmt(g.memoryTotalMiB)} MiB${pct}`, detail: `${g.name}, ${snap.source}` });

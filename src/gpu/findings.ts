@@ -145,7 +145,7 @@ export function gpuFindings(gpus: Array<GpuRecord & { lastXid?: number | null }>
           title: `GPU ${g.index} memory ${pct.toFixed(0)}% full`,
           message: `${label} memory is ${pct.toFixed(1)}% used (${mib(g.memoryUsedMiB)} of ${mib(g.memoryTotalMiB)}): a new allocation will fail with CUDA out of memory.`,
           gpu: g.index,
-          fix: 'See which processes hold the memory (table below); stop strays, lower batch size or model replicas per GPU, or cap the framework (e.g. PyTorch set_per_process_memory_fraction, ONNX Runtime gpu_mem_limit).',
+          fix: 'See which processes hold the memory (table below); stop strays, lower batch size or model replicas per GPU, or cap the framework (e.g. PyTorch set_per_process_memory_fraction, ONNX Runtime gpu_mem_limit). Servers that preallocate (vLLM gpu_memory_utilization, TensorRT-LLM KV cache) run this full by design: then look for a second process.',
         });
       }
     }

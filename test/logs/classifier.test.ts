@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { defaultSignatures } from '../../src/logs/catalogue.ts';
 import { classifyByteStream, classifyLines, classifyLogStream, LogClassifier } from '../../src/logs/classifier.ts';
 
 const LOG = readFileSync(new URL('../fixtures/logs/inference-server.log', import.meta.url), 'utf8');
@@ -37,6 +38,16 @@ describe('LogClassifier on a realistic log', () => {
       ['upstream-timeout', 'warning', 2],
       ['nan-or-inf', 'warning', 1],
     ]);
+  });
+
+  it('counts exactly what running every pattern on every line counts (the prefilter loses nothing)', () => {
+    const extra = ['504 Gateway Time-out', 'CUBLAS_STATUS_ALLOC_FAILED when calling cublasCreate(handle)', 'train loss: -inf', '{"status_code": "503"}'];
+    const naive = new Map<string, number>();
+    for (const line of [...LINES, ...extra]) {
+      for (const s of defaultSignatures().signatures) if (s.regex.test(line)) naive.set(s.id, (naive.get(s.id) ?? 0) + 1);
+    }
+    const fast = classifyLines([...LINES, ...extra]).signatures.map((s) => [s.id, s.count]);
+    expect(new Map(fast as Array<[string, number]>)).toEqual(naive);
   });
 
   it('sees the burst of 25 × 503 in 25 s as one burst, the three scattered 500s as none', () => {
