@@ -1,4 +1,5 @@
 // Secrets never survive redaction; ordinary text does.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { redactSecrets } from '../../src/logs/redact.ts';
 
@@ -31,5 +32,31 @@ describe('redactSecrets', () => {
   it('leaves ordinary log text alone', () => {
     const line = '2026-11-22 14:02:58,640 ERROR server: batch failed, returning 503 to 64 requests (max_tokens=512, tokens=8192)';
     expect(redactSecrets(line)).toBe(line);
+  });
+});
+
+describe('redactSecrets, property-based', () => {
+  const alnum = (min: number, max: number) => fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'), minLength: min, maxLength: max });
+  const upperDigits = (n: number) => fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'), minLength: n, maxLength: n });
+  const b64url = (min: number) => fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_'), minLength: min, maxLength: min + 40 });
+  /** A secret and the line it appears in, in the forms services log them. */
+  const secretInLine = fc.oneof(
+    upperDigits(16).map((k) => ({ secret: `AKIA${k}`, line: (s: string) => `aws credentials loaded for AKIA key ${s} in us-east-1` })),
+    alnum(36, 40).map((k) => ({ secret: `ghp_${k}`, line: (s: string) => `cloning with token ${s}` })),
+    fc.tuple(fc.integer({ min: 1e9, max: 9e12 }), alnum(24, 24)).map(([n, k]) => ({ secret: `xoxb-${n}-${n}-${k}`, line: (s: string) => `slack client ${s} ready` })),
+    fc.tuple(b64url(10), b64url(10), b64url(20)).map(([a, b, c]) => ({ secret: `${b}.${c}`, line: () => `auth header Authorization: Bearer eyJ${a}.eyJ${b}.${c}` })),
+    alnum(6, 30).map((p) => ({ secret: p, line: (s: string) => `connecting with password=${s} to db` })),
+    fc.tuple(alnum(3, 10), alnum(8, 30)).map(([u, p]) => ({ secret: `${u}:${p}@`, line: (s: string) => `GET https://${s}feature-store.internal/v1` })),
+    alnum(8, 30).map((t) => ({ secret: t, line: (s: string) => `{"api_key": "${s}", "model": "llm"}` })),
+  );
+
+  it('never lets the secret through', () => {
+    fc.assert(
+      fc.property(secretInLine, fc.string({ maxLength: 30 }), ({ secret, line }, noise) => {
+        const out = redactSecrets(`${noise.replace(/\s/g, '_')} ${line(secret)}`);
+        return !out.includes(secret) && out.includes('[REDACTED]');
+      }),
+      { numRuns: 500 },
+    );
   });
 });
