@@ -7,9 +7,9 @@ import { readFile as fsReadFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { parseTokens } from '../src/args.ts';
 import { defineDiagnostic, type DiagnosticDeps } from '../src/diagnostic.ts';
-import { oneLine, UsageError } from '../src/errors.ts';
+import { InputError, oneLine, UsageError } from '../src/errors.ts';
 import { containerOf } from '../src/gpu/cgroup.ts';
-import { parseDcgmMetrics } from '../src/gpu/dcgm.ts';
+import { parseDcgmMetrics, type DcgmGpu } from '../src/gpu/dcgm.ts';
 import { failureFindings, gpuFindings, type AttributedProcess, type Attribution, type GpuFinding } from '../src/gpu/findings.ts';
 import { queryNvidiaSmi, type GpuProcess, type GpuRecord } from '../src/gpu/nvidia-smi.ts';
 import { runCommand } from '../src/gpu/run-command.ts';
@@ -117,7 +117,13 @@ async function fromDcgm(url: string, deps: DiagnosticDeps): Promise<Snapshot> {
     const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
     return unreachable(err instanceof Error && err.name === 'TimeoutError' ? `did not answer within ${DCGM_TIMEOUT_MS / 1000} s` : `did not answer (${oneLine(err)}${cause})`);
   }
-  const gpus = parseDcgmMetrics(text);
+  let gpus: DcgmGpu[];
+  try {
+    gpus = parseDcgmMetrics(text, source);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return unreachable(`answered with text that is not Prometheus metrics (${oneLine(err)})`);
+  }
   if (gpus.length === 0) {
     return only({
       code: 'dcgm-no-metrics',

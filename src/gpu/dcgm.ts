@@ -2,31 +2,8 @@
 // nvidia-smi: its Prometheus text (`DCGM_FI_DEV_*` gauges labelled gpu/UUID/modelName and, with
 // pod mapping on, pod/namespace/container) folded into the same GpuRecords, plus the pods the
 // exporter attributes to each GPU and the last Xid error it saw.
+import { parseExposition } from '../prometheus/exposition.ts';
 import { decodeThrottleReasons, type GpuRecord } from './nvidia-smi.ts';
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** Prometheus text exposition format, the subset exporters emit: one sample per line. */
-function parseExposition(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const m = /^([A-Za-z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+-?\d+)?$/.exec(line);
-    if (!m?.[1] || m[3] === undefined) continue;
-    const value = m[3] === 'NaN' ? Number.NaN : Number(m[3]);
-    const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? '').matchAll(/([A-Za-z_]\w*)\s*=\s*"((?:[^"\\]|\\.)*)"/g)) {
-      if (l[1]) labels[l[1]] = (l[2] ?? '').replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
-    }
-    samples.push({ name: m[1], labels, value });
-  }
-  return samples;
-}
 
 /** A pod the exporter attributes GPU use to (pod mapping on). */
 export interface DcgmPod {
@@ -59,10 +36,13 @@ const FIELD = {
 } as const;
 type Field = (typeof FIELD)[keyof typeof FIELD];
 
-/** Folds an exporter scrape into one record per physical GPU (MIG instances summed). */
-export function parseDcgmMetrics(text: string): DcgmGpu[] {
+/**
+ * Folds an exporter scrape into one record per physical GPU (MIG instances summed). Throws
+ * InputError naming `source` when the text is not valid Prometheus exposition.
+ */
+export function parseDcgmMetrics(text: string, source = 'DCGM exporter'): DcgmGpu[] {
   const byUuid = new Map<string, { gpu: DcgmGpu; values: Partial<Record<Field, number[]>>; seen: Set<string>; mig: boolean }>();
-  for (const s of parseExposition(text)) {
+  for (const s of parseExposition(text, source).samples) {
     const field = FIELD[s.name as keyof typeof FIELD] as Field | undefined;
     const uuid = s.labels.UUID ?? s.labels.uuid;
     if (!field || !uuid) continue;

@@ -52,6 +52,10 @@ describe('parseDcgmMetrics', () => {
     ]);
   });
 
+  it('rejects text that is not Prometheus exposition, naming the source and line', () => {
+    expect(() => parseDcgmMetrics('DCGM_FI_DEV_FB_USED{gpu="0" 12\n', 'http://dcgm:9400/metrics')).toThrow(/^http:\/\/dcgm:9400\/metrics line 1: /);
+  });
+
   it('returns nothing for a scrape without DCGM GPU metrics', () => {
     expect(parseDcgmMetrics('# HELP up\nup 1\nhttp_requests_total{code="200"} 5\n')).toEqual([]);
   });

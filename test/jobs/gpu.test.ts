@@ -202,6 +202,14 @@ describe('gpu diagnostic', () => {
     expect(result.data['gpus']).toEqual([]);
   });
 
+  it('says so when the URL answers with something that is not Prometheus text (a login page)', async () => {
+    server = createServer((_req, res) => res.end('<html><body>Sign in</body></html>\n'));
+    await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+    const result = await gpuDiagnostic.run({ dcgmUrl: url }, deps({}));
+    expect(result.data['findings']).toEqual([expect.objectContaining({ code: 'dcgm-unreachable', message: expect.stringContaining('not Prometheus metrics') })]);
+  });
+
   it('parses `gpu <node> --dcgm-url URL` and routes to that node', async () => {
     const payload = gpuDiagnostic.payload.parse(gpuDiagnostic.parseArgs(['gpu-node-3', '--dcgm-url', 'http://dcgm:9400/metrics']));
     expect(payload).toEqual({ node: 'gpu-node-3', dcgmUrl: 'http://dcgm:9400/metrics' });
