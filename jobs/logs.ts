@@ -141,6 +141,8 @@ export const logsDiagnostic = defineDiagnostic({
   usage: USAGE,
   description: 'Pod logs (or a log file) classified against a catalogue of ML failure signatures, secrets redacted',
   payload: logsPayload,
+  // From Slack, --file would read any file on a worker.
+  cliOnlyFlags: ['--file'],
   parseArgs(tokens) {
     const parsed = parseTokens(
       tokens,

@@ -40,6 +40,8 @@ export function parseCommand(text: string, diagnostics: readonly Diagnostic[]): 
     return { kind: 'status', requestId: id.data };
   }
   const diagnostic = diagnostics.find((d) => d.name === sub.data)!;
+  const cliOnly = rest.find((t) => diagnostic.cliOnlyFlags?.includes(t.split('=')[0]!));
+  if (cliOnly) throw new UsageError(`${cliOnly.split('=')[0]} reads files on the machine that runs it: use it from a terminal (\`infdbg ${diagnostic.name} …\`), not from Slack`, diagnostic.usage);
   let candidate: unknown;
   try {
     candidate = diagnostic.parseArgs(rest);

@@ -38,6 +38,8 @@ export interface Diagnostic<S extends z.ZodType = z.ZodType> {
    * payload candidate. Throws UsageError on malformed input. The result is validated by `payload`.
    */
   parseArgs(tokens: string[]): unknown;
+  /** Flags only a terminal may use (they read the local filesystem of whoever runs the job); refused from Slack. */
+  cliOnlyFlags?: string[];
   /** Node whose queue must run it (node-local diagnostics), or undefined for the shared queue. */
   route?(payload: z.infer<S>): string | undefined | Promise<string | undefined>;
   /** Per-attempt deadline, ms. */

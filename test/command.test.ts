@@ -58,6 +58,12 @@ describe('/debug grammar', () => {
     expect(text).toContain('/debug status <request-id>');
   });
 
+  it('refuses flags that read local files when they come from Slack', () => {
+    const withFile = { ...fetchDiag, cliOnlyFlags: ['--tries'] };
+    expect(() => parseCommand('fetchit http://a --tries 2', [withFile])).toThrow(/use it from a terminal/);
+    expect(() => parseCommand('fetchit http://a --tries=2', [withFile])).toThrow(/use it from a terminal/);
+  });
+
   it('status takes a request id', () => {
     expect(parseCommand('status r0123456789abcdef', [fetchDiag])).toEqual({ kind: 'status', requestId: 'r0123456789abcdef' });
   });
