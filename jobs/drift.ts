@@ -101,7 +101,20 @@ export const driftDiagnostic = defineDiagnostic({
     const columns = payload.features ? new Set(payload.features) : undefined;
     const read = { columns, maxBytes: payload.maxBytes, signal: deps.signal, fetch: deps.fetch };
     await deps.progress(2, 'reading reference and current data');
-    const [reference, current] = await Promise.all([readDataset(payload.reference, read), readDataset(payload.current, read)]);
+    const shares = [0, 0];
+    let shown = 2;
+    const onProgress = (side: 0 | 1) => (share: number) => {
+      shares[side] = share;
+      const pct = 2 + Math.floor(14 * (shares[0]! + shares[1]!));
+      if (pct > shown) {
+        shown = pct;
+        void deps.progress(pct, `reading data: ${Math.round(50 * (shares[0]! + shares[1]!))}%`);
+      }
+    };
+    const [reference, current] = await Promise.all([
+      readDataset(payload.reference, { ...read, onProgress: onProgress(0) }),
+      readDataset(payload.current, { ...read, onProgress: onProgress(1) }),
+    ]);
     await deps.progress(30, `read ${reference.rows.toLocaleString('en-US')} reference and ${current.rows.toLocaleString('en-US')} current rows`);
     const comparison = await compareDatasets(reference, current, {
       features: payload.features,

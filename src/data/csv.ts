@@ -43,6 +43,8 @@ class CsvParser {
   private starts = new Int32Array(64);
   private ends = new Int32Array(64);
   private kinds = new Uint8Array(64);
+  /** The number each unquoted field holds, NaN when it is not a plain decimal. */
+  private numbers = new Float64Array(64);
 
   constructor(options: CsvReadOptions) {
     this.options = options;
@@ -120,11 +122,16 @@ class CsvParser {
             while (pos < len && buf[pos] !== delim && buf[pos] !== LF && buf[pos] !== CR) pos++;
           }
         } else {
+          // Read a number while looking for the field's end; text falls through to the scan.
           const start = pos;
-          while (pos < len) {
-            const c = buf[pos];
-            if (c === delim || c === LF || c === CR) break;
-            pos++;
+          pos = scanDecimal(buf, pos, len, this.numbers, fields);
+          let c = buf[pos];
+          if (pos < len && c !== delim && c !== LF && c !== CR) {
+            this.numbers[fields] = NaN;
+            for (pos++; pos < len; pos++) {
+              c = buf[pos];
+              if (c === delim || c === LF || c === CR) break;
+            }
           }
           this.starts[fields] = start;
           this.ends[fields] = pos;
@@ -168,9 +175,13 @@ class CsvParser {
     }
     this.rows++;
     const targets = this.targets;
+    const numbers = this.numbers;
     for (let i = 0; i < fields; i++) {
       const b = targets[i];
-      if (b) addCell(b, buf, this.starts[i]!, this.ends[i]!, this.kinds[i]!);
+      if (!b) continue;
+      const x = numbers[i]!;
+      if (x === x && this.kinds[i] === FIELD_UNQUOTED) b.addNumber(x);
+      else addCell(b, buf, this.starts[i]!, this.ends[i]!, this.kinds[i]!);
     }
   }
 
@@ -194,12 +205,15 @@ class CsvParser {
     const starts = new Int32Array(n);
     const ends = new Int32Array(n);
     const kinds = new Uint8Array(n);
+    const numbers = new Float64Array(n);
+    numbers.set(this.numbers);
     starts.set(this.starts);
     ends.set(this.ends);
     kinds.set(this.kinds);
     this.starts = starts;
     this.ends = ends;
     this.kinds = kinds;
+    this.numbers = numbers;
   }
 }
 
@@ -227,11 +241,20 @@ const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 /**
  * Parses a plain decimal number (`-12`, `3.5`, `.5`, `1e-3`) straight from bytes; NaN when the
- * bytes are anything else (text, spaces, NaN, hex), which the caller then reads as text. Up to 15
- * significant digits and exponents within ±22 use exact double arithmetic (Clinger's fast path:
- * one rounding, so correctly rounded); longer numbers go through Number().
+ * bytes are anything else (text, spaces, NaN, hex), which the caller then reads as text.
  */
-export function parseDecimal(buf: Uint8Array, start: number, end: number): number {
+export function parseDecimal(buf: Buffer, start: number, end: number): number {
+  const out = new Float64Array(1);
+  return scanDecimal(buf, start, end, out, 0) === end ? out[0]! : NaN;
+}
+
+/**
+ * Reads the longest plain decimal number at `start` (before `end`) into `out[slot]` (NaN when
+ * there is none) and returns where it stopped. Up to 15 significant digits and exponents within
+ * ±22 use exact double arithmetic (Clinger's fast path: one rounding, so correctly rounded);
+ * longer numbers go through Number().
+ */
+function scanDecimal(buf: Buffer, start: number, end: number, out: Float64Array, slot: number): number {
   let i = start;
   let c = buf[i]!;
   const negative = c === 45;
@@ -257,7 +280,8 @@ export function parseDecimal(buf: Uint8Array, start: number, end: number): numbe
       exponent--;
     }
   }
-  if (digits === 0) return NaN;
+  out[slot] = NaN;
+  if (digits === 0) return i;
   if (i < end && (buf[i] === 101 || buf[i] === 69)) {
     i++;
     c = buf[i]!;
@@ -271,15 +295,14 @@ export function parseDecimal(buf: Uint8Array, start: number, end: number): numbe
       expDigits++;
       if (e < 100_000) e = e * 10 + d;
     }
-    if (expDigits === 0) return NaN;
+    if (expDigits === 0) return i;
     exponent += expNegative ? -e : e;
   }
-  if (i !== end) return NaN;
-  let value: number;
   if (significant > 15 || exponent > 22 || exponent < -22) {
-    value = Number(Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1'));
-    return value;
+    out[slot] = Number(buf.toString('latin1', start, i));
+  } else {
+    const value = exponent === 0 ? mantissa : exponent > 0 ? mantissa * POW10[exponent]! : mantissa / POW10[-exponent]!;
+    out[slot] = negative ? -value : value;
   }
-  value = exponent === 0 ? mantissa : exponent > 0 ? mantissa * POW10[exponent]! : mantissa / POW10[-exponent]!;
-  return negative ? -value : value;
+  return i;
 }

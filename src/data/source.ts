@@ -28,6 +28,8 @@ export interface ReadDatasetOptions {
   fetch: typeof fetch;
   /** Download deadline, ms. Default DEFAULT_DOWNLOAD_TIMEOUT_MS. */
   downloadTimeoutMs?: number;
+  /** Called as bytes arrive with the share read so far (0–1), when the size is known. */
+  onProgress?(share: number): void;
 }
 
 /** Reads a CSV, TSV, JSON Lines or Parquet file (optionally .gz) from a path or an http(s) URL. */
@@ -47,8 +49,8 @@ export async function readDataset(location: string, options: ReadDatasetOptions)
     const size = await fileSize(location, source);
     if (size > maxBytes) throw tooLarge(source, size, maxBytes);
     if (declared === 'parquet' && !gzip) return readParquet(await asyncBufferFromFile(location), reader);
-    const file = createReadStream(location, { highWaterMark: 1 << 20, signal: options.signal });
-    return readStream(gzip ? file.pipe(createGunzip()) : file, declared, reader);
+    const file = counted(createReadStream(location, { highWaterMark: 1 << 20, signal: options.signal }), size, options.onProgress);
+    return readStream(gzip ? Readable.from(file).pipe(createGunzip()) : file, declared, reader);
   }
 
   const body = await download(url, source, maxBytes, options);
@@ -168,7 +170,7 @@ async function download(url: URL, source: string, maxBytes: number, options: Rea
   return (async function* () {
     let received = 0;
     try {
-      for await (const chunk of body) {
+      for await (const chunk of counted(body, Number.isFinite(declared) ? declared : undefined, options.onProgress)) {
         received += chunk.byteLength;
         if (received > maxBytes) throw tooLarge(source, received, maxBytes, 'more than ');
         yield chunk;
@@ -208,6 +210,20 @@ export function parseByteSize(text: string): number | undefined {
   const unit = (m[2] ?? 'b').toLowerCase();
   const scale: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
   return Number(m[1]) * scale[unit]!;
+}
+
+/** Passes chunks through, reporting the share of `total` bytes seen whenever it grows by a percent. */
+async function* counted(chunks: AsyncIterable<Uint8Array>, total: number | undefined, onProgress: ((share: number) => void) | undefined): AsyncIterable<Uint8Array> {
+  let seen = 0;
+  let reported = 0;
+  for await (const chunk of chunks) {
+    seen += chunk.byteLength;
+    if (onProgress && total && seen / total - reported >= 0.01) {
+      reported = Math.min(1, seen / total);
+      onProgress(reported);
+    }
+    yield chunk;
+  }
 }
 
 async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {

@@ -99,6 +99,7 @@ describe('drift on the committed fixtures', () => {
     expect(r.summary).toMatch(/^2 of 5 features drifted \(age, city\); no dataset drift \(40% < 50%\)\. referrer has no values in the current data\./);
     expect(r.hypotheses[0]!.title).toBe('Broken feature pipeline: missing values appeared in referrer, income');
     expect(r.tables[0]!.rows.map((row) => row[0])).toEqual(data.features.map((f) => f.name));
+    expect(progress).toEqual(expect.arrayContaining(['16 reading data: 50%', '30 reading data: 100%', '30 read 300 reference and 300 current rows']));
     expect(progress.at(-1)).toBe('92 drawing charts');
     expect(progress).toContain('90 feature 5/5: rating');
 
