@@ -54,7 +54,7 @@ export class ColumnBuilder {
       return;
     }
     if (this.length === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2);
+      const grown = new Float64Array(Math.ceil(this.values.length * 1.5));
       grown.set(this.values);
       this.values = grown;
     }
@@ -83,7 +83,9 @@ export class ColumnBuilder {
 
   finish(): Column {
     if (this.counts) return { kind: 'categorical', counts: this.counts, missing: this.missing, exampleText: this.exampleText };
-    return { kind: 'numeric', values: this.values.slice(0, this.length), missing: this.missing };
+    // Keep the buffer when little of it is unused; a copy would double the column's memory for a moment.
+    const values = this.length >= this.values.length * 0.875 ? this.values.subarray(0, this.length) : this.values.slice(0, this.length);
+    return { kind: 'numeric', values, missing: this.missing };
   }
 
   private becomeCategorical(example: string): void {

@@ -250,16 +250,19 @@ export function parseDecimal(buf: Buffer, start: number, end: number): number {
 
 /**
  * Reads the longest plain decimal number at `start` (before `end`) into `out[slot]` (NaN when
- * there is none) and returns where it stopped. Up to 15 significant digits and exponents within
- * ±22 use exact double arithmetic (Clinger's fast path: one rounding, so correctly rounded);
- * longer numbers go through Number().
+ * there is none) and returns where it stopped. Correctly rounded, like Number(): up to 15
+ * significant digits with exponents within ±22 by exact double arithmetic (Clinger's fast path),
+ * 16–19 digits with a fractional part by roundedQuotient (the usual shape of a float written in
+ * full precision); anything else through Number().
  */
 function scanDecimal(buf: Buffer, start: number, end: number, out: Float64Array, slot: number): number {
   let i = start;
   let c = buf[i]!;
   const negative = c === 45;
   if (negative || c === 43) i++;
-  let mantissa = 0;
+  // value = (head·10^(significant−15) + tail)·10^exponent, head holding the first 15 significant digits
+  let head = 0;
+  let tail = 0;
   let significant = 0;
   let exponent = 0;
   let digits = 0;
@@ -267,17 +270,25 @@ function scanDecimal(buf: Buffer, start: number, end: number, out: Float64Array,
     const d = buf[i]! - 48;
     if (d < 0 || d > 9) break;
     digits++;
-    if (mantissa !== 0 || d !== 0) significant++;
-    mantissa = mantissa * 10 + d;
+    if (significant < 15) {
+      if (head !== 0 || d !== 0) significant++;
+      head = head * 10 + d;
+    } else if (++significant <= 19) {
+      tail = tail * 10 + d;
+    }
   }
   if (i < end && buf[i] === 46) {
     for (i++; i < end; i++) {
       const d = buf[i]! - 48;
       if (d < 0 || d > 9) break;
       digits++;
-      if (mantissa !== 0 || d !== 0) significant++;
-      mantissa = mantissa * 10 + d;
       exponent--;
+      if (significant < 15) {
+        if (head !== 0 || d !== 0) significant++;
+        head = head * 10 + d;
+      } else if (++significant <= 19) {
+        tail = tail * 10 + d;
+      }
     }
   }
   out[slot] = NaN;
@@ -298,11 +309,65 @@ function scanDecimal(buf: Buffer, start: number, end: number, out: Float64Array,
     if (expDigits === 0) return i;
     exponent += expNegative ? -e : e;
   }
-  if (significant > 15 || exponent > 22 || exponent < -22) {
-    out[slot] = Number(buf.toString('latin1', start, i));
+  let value: number;
+  if (significant <= 15 && exponent <= 22 && exponent >= -22) {
+    value = exponent === 0 ? head : exponent > 0 ? head * POW10[exponent]! : head / POW10[-exponent]!;
+  } else if (significant <= 19 && exponent < 0 && exponent >= -22) {
+    value = roundedQuotient(head, significant - 15, tail, -exponent);
+    if (value !== value) value = Math.abs(Number(buf.toString('latin1', start, i)));
   } else {
-    const value = exponent === 0 ? mantissa : exponent > 0 ? mantissa * POW10[exponent]! : mantissa / POW10[-exponent]!;
-    out[slot] = negative ? -value : value;
+    value = Math.abs(Number(buf.toString('latin1', start, i)));
   }
+  out[slot] = negative ? -value : value;
   return i;
+}
+
+const SPLITTER = 134217729; // 2^27 + 1, Dekker's splitting constant
+const product = new Float64Array(2);
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+
+/** a·b exactly as product[0] + product[1] (Dekker's two-product; no overflow here). */
+function twoProduct(a: number, b: number): void {
+  const p = a * b;
+  let t = SPLITTER * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLITTER * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  product[0] = p;
+  product[1] = ah * bh - p + ah * bl + al * bh + al * bl;
+}
+
+/**
+ * The double nearest to (head·10^tailDigits + tail) / 10^k, for head < 10^15, tailDigits ≤ 4,
+ * k ≤ 22; NaN when it is too close to a rounding boundary to decide (the caller then uses Number()).
+ * The integer numerator is held exactly as two doubles; a candidate quotient v is accepted when
+ * the exact remainder numerator − v·10^k (two-product again) is within half an ulp of v times 10^k.
+ */
+export function roundedQuotient(head: number, tailDigits: number, tail: number, k: number): number {
+  twoProduct(head, POW10[tailDigits]!);
+  const p1 = product[0]!;
+  const sum = p1 + tail;
+  const back = sum - p1;
+  const low = p1 - (sum - back) + (tail - back) + product[1]!; // integers below 2^12: exact
+  const divisor = POW10[k]!;
+  let v = (sum + low) / divisor;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    bits[0] = v;
+    if (words[0] === 0 && (words[1]! & 0xfffff) === 0) return NaN; // a power of two: the ulp below is smaller
+    words[0] = (words[0]! + 1) >>> 0;
+    if (words[0] === 0) words[1] = words[1]! + 1;
+    const ulp = bits[0]! - v;
+    twoProduct(v, divisor);
+    const remainder = sum - product[0]! + (low - product[1]!);
+    const half = (ulp / 2) * divisor;
+    const margin = half * 1e-9;
+    const distance = Math.abs(remainder);
+    if (distance < half - margin) return v;
+    if (distance <= half + margin) return NaN;
+    v = remainder > 0 ? v + ulp : v - ulp;
+  }
+  return NaN;
 }

@@ -121,6 +121,20 @@ describe('parseDecimal', () => {
     );
   });
 
+  it('rounds 16 to 19 significant digits correctly, like Number()', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9]{16,19}$/), fc.nat({ max: 24 }), fc.constantFrom('', '-'), fc.constantFrom('', 'e-3', 'e+2'), (digits, point, sign, exp) => {
+        const at = Math.min(point, digits.length);
+        const text = `${sign}${digits.slice(0, at) || '0'}.${digits.slice(at)}${exp}`;
+        expect(Object.is(parse(text), Number(text))).toBe(true);
+      }),
+      { numRuns: 20_000 },
+    );
+    for (const text of ['9007199254740993.0', '0.30000000000000004', '1.7976931348623157', '0.1000000000000000055511151231257827', '4.9406564584124654e-324']) {
+      expect(parse(text)).toBe(Number(text));
+    }
+  });
+
   it('returns NaN for text that is not a plain decimal', () => {
     for (const s of ['abc', '1.2.3', '--1', '0x10', '1e', '.', '-', ' 1', 'NaN', '1,5']) expect(parse(s)).toBeNaN();
     expect(parse('.5')).toBe(0.5);
