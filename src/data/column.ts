@@ -33,10 +33,18 @@ export interface CategoricalColumn {
 
 export type Column = NumericColumn | CategoricalColumn;
 
-/** Accumulates one column's cells. Numeric until the first non-number; then categorical. */
+/** Numbers are stored in blocks of this many values once a column outgrows its first, growing block. */
+const BLOCK = 65_536;
+
+/**
+ * Accumulates one column's cells. Numeric until the first non-number; then categorical. Numbers
+ * go into fixed-size blocks joined once at the end, block by block, so a column never needs twice
+ * its size (as a doubling array would when it grows or is trimmed).
+ */
 export class ColumnBuilder {
-  private values = new Float64Array(1024);
-  private length = 0;
+  private blocks: Float64Array[] = [];
+  private block = new Float64Array(1024);
+  private used = 0;
   private counts: Map<string, number> | undefined;
   private exampleText: string | undefined;
   /** Cells seen so far (present or missing). */
@@ -53,12 +61,8 @@ export class ColumnBuilder {
       increment(this.counts, String(x));
       return;
     }
-    if (this.length === this.values.length) {
-      const grown = new Float64Array(Math.ceil(this.values.length * 1.5));
-      grown.set(this.values);
-      this.values = grown;
-    }
-    this.values[this.length++] = x;
+    if (this.used === this.block.length) this.nextBlock();
+    this.block[this.used++] = x;
   }
 
   /** A cell as text: missing tokens and decimal numbers are recognised, anything else is a category. */
@@ -83,16 +87,39 @@ export class ColumnBuilder {
 
   finish(): Column {
     if (this.counts) return { kind: 'categorical', counts: this.counts, missing: this.missing, exampleText: this.exampleText };
-    // Keep the buffer when little of it is unused; a copy would double the column's memory for a moment.
-    const values = this.length >= this.values.length * 0.875 ? this.values.subarray(0, this.length) : this.values.slice(0, this.length);
-    return { kind: 'numeric', values, missing: this.missing };
+    return { kind: 'numeric', values: this.takeValues(), missing: this.missing };
+  }
+
+  private nextBlock(): void {
+    if (this.block.length < BLOCK) {
+      const grown = new Float64Array(this.block.length * 2);
+      grown.set(this.block);
+      this.block = grown;
+    } else {
+      this.blocks.push(this.block);
+      this.block = new Float64Array(BLOCK);
+      this.used = 0;
+    }
+  }
+
+  /** All numbers in one array; the blocks are released as they are copied. */
+  private takeValues(): Float64Array {
+    const out = new Float64Array(this.blocks.length * BLOCK + this.used);
+    let at = 0;
+    for (let i = 0; i < this.blocks.length; i++) {
+      out.set(this.blocks[i]!, at);
+      at += BLOCK;
+    }
+    out.set(this.block.subarray(0, this.used), at);
+    this.blocks = [];
+    this.block = new Float64Array(0);
+    this.used = 0;
+    return out;
   }
 
   private becomeCategorical(example: string): void {
     this.exampleText = example;
-    this.counts = numberCounts(this.values.subarray(0, this.length));
-    this.values = new Float64Array(0);
-    this.length = 0;
+    this.counts = numberCounts(this.takeValues());
   }
 }
 

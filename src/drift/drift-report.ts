@@ -32,7 +32,7 @@ export function driftReport(c: DriftComparison, reference: Dataset, current: Dat
   const summary = [verdict, ...extra, next].filter(Boolean).join(' ');
 
   let severity: Severity = 'ok';
-  if (drifted.length > 0 || jumps.length > 0 || c.onlyInReference.length > 0 || c.skipped.length > 0) severity = 'warning';
+  if (drifted.length > 0 || jumps.length > 0 || c.onlyInReference.length > 0 || c.skipped.some((s) => s.cause === 'no values')) severity = 'warning';
   if (c.datasetDrift || emptied.length > 0) severity = 'critical';
 
   return {
@@ -123,7 +123,9 @@ function evidence(c: DriftComparison, reference: Dataset, current: Dataset): Evi
   for (const j of missingJumps(c)) {
     out.push({ label: `${j.name} missing share`, value: `${pct(j.reference)} → ${pct(j.current)}`, detail: 'missing values rose in the current data', severity: j.current >= 0.99 ? 'critical' : 'warning' });
   }
-  for (const s of c.skipped) out.push({ label: `${s.name} not tested`, value: s.reason, severity: s.currentCount === 0 ? 'critical' : 'warning' });
+  for (const s of c.skipped) {
+    out.push({ label: `${s.name} not tested`, value: s.reason, severity: s.cause === 'identifier' ? 'info' : s.currentCount === 0 ? 'critical' : 'warning' });
+  }
   for (const f of c.features.filter((x) => x.unseenCategories.length > 0)) {
     out.push({ label: `${f.name} new values`, value: f.unseenCategories.slice(0, 5).map((v) => `"${v}"`).join(', ') + (f.unseenCategories.length > 5 ? ` and ${f.unseenCategories.length - 5} more` : ''), detail: 'never seen in the reference', severity: 'warning' });
   }

@@ -23,9 +23,14 @@ export interface FeaturePair {
   missing: { reference: number; current: number };
 }
 
-/** A common column that could not be tested, with the reason (e.g. no values in the current data). */
+/** Text columns with at least this many reference values, nearly all distinct, are taken for identifiers. */
+export const MIN_IDENTIFIER_ROWS = 50;
+export const IDENTIFIER_DISTINCT_SHARE = 0.9;
+
+/** A common column that was not tested: no values on a side, or an identifier (every row its own value). */
 export interface SkippedFeature {
   name: string;
+  cause: 'no values' | 'identifier';
   reason: string;
   referenceCount: number;
   currentCount: number;
@@ -79,10 +84,17 @@ export function pairFeatures(reference: Dataset, current: Dataset, features: rea
     if (referenceCount === 0 || currentCount === 0) {
       const side = referenceCount === 0 && currentCount === 0 ? 'either dataset' : referenceCount === 0 ? reference.source : current.source;
       const rows = referenceCount === 0 && currentCount === 0 ? ref.missing + cur.missing : referenceCount === 0 ? ref.missing : cur.missing;
-      skipped.push({ name, reason: `no values in ${side} (all ${rows} rows missing)`, referenceCount, currentCount, missing });
+      skipped.push({ name, cause: 'no values', reason: `no values in ${side} (all ${rows} rows missing)`, referenceCount, currentCount, missing });
       continue;
     }
-    pairs.push({ name, ...resolveKind(name, ref, cur, reference, current, overrides), referenceCount, currentCount, missing });
+    const resolved = resolveKind(name, ref, cur, reference, current, overrides);
+    const distinctInReference = resolved.sample.kind === 'categorical' ? resolved.sample.reference.size : 0;
+    if (resolved.kindReason === 'text values' && !features?.includes(name) && referenceCount >= MIN_IDENTIFIER_ROWS && distinctInReference >= IDENTIFIER_DISTINCT_SHARE * referenceCount) {
+      const reason = `looks like an identifier: ${distinctInReference} distinct values in ${referenceCount} reference rows (name it in --features to test it anyway)`;
+      skipped.push({ name, cause: 'identifier', reason, referenceCount, currentCount, missing });
+      continue;
+    }
+    pairs.push({ name, ...resolved, referenceCount, currentCount, missing });
   }
   return { pairs, skipped, onlyInReference, onlyInCurrent };
 }

@@ -49,7 +49,17 @@ describe('pairFeatures', () => {
     const b = dataset('cur.csv', { x: [2, 3, 4, 5, 6, 7, 8], empty: [null, null, null] });
     const { pairs, skipped } = pairFeatures(a, b, undefined);
     expect(pairs.map((p) => p.name)).toEqual(['x']);
-    expect(skipped).toEqual([{ name: 'empty', reason: 'no values in cur.csv (all 3 rows missing)', referenceCount: 2, currentCount: 0, missing: { reference: 1, current: 3 } }]);
+    expect(skipped).toEqual([{ name: 'empty', cause: 'no values', reason: 'no values in cur.csv (all 3 rows missing)', referenceCount: 2, currentCount: 0, missing: { reference: 1, current: 3 } }]);
+  });
+
+  it('skips a text column whose every row is a different value (an identifier) unless it is asked for', () => {
+    const ids = (from: number) => Array.from({ length: 60 }, (_, i) => `req-${from + i}`);
+    const a = dataset('ref.csv', { id: ids(0), x: normal(60, 0, 1, 1) });
+    const b = dataset('cur.csv', { id: ids(1000), x: normal(60, 0, 1, 2) });
+    const auto = pairFeatures(a, b, undefined);
+    expect(auto.pairs.map((p) => p.name)).toEqual(['x']);
+    expect(auto.skipped).toEqual([expect.objectContaining({ name: 'id', cause: 'identifier', reason: 'looks like an identifier: 60 distinct values in 60 reference rows (name it in --features to test it anyway)' })]);
+    expect(pairFeatures(a, b, ['id', 'x']).pairs.map((p) => p.name)).toEqual(['id', 'x']);
   });
 
   it('fails with one line when nothing can be compared', () => {
