@@ -5,6 +5,7 @@
 import type { Hypothesis } from '../report/model.ts';
 import type { DriftComparison } from './compare-datasets.ts';
 import { missingShares, type FeatureDrift } from './feature-drift.ts';
+import { scaleChange } from './scale-change.ts';
 
 /** A rise in a feature's missing share of at least this much (absolute) is reported as evidence. */
 export const MISSING_SHARE_JUMP = 0.05;
@@ -44,6 +45,22 @@ export function rankHypotheses(c: DriftComparison): Hypothesis[] {
         `Check the job or join that produces ${jumps[0]!.name}: failed upstream lookups, timeouts that fall back to null, a renamed source field`,
         'Compare the serving-time feature values with the feature store / offline values for the same entities',
         'Backfill or fix the feature, then re-run this drift check',
+      ],
+    });
+  }
+
+  const rescaled = drifted.flatMap((f) => {
+    const pair = c.pairs.get(f.name);
+    return pair?.sample.kind === 'numeric' ? (scaleChange(f.name, pair.sample.reference, pair.sample.current) ?? []) : [];
+  });
+  if (rescaled.length > 0) {
+    out.push({
+      title: `Preprocessing or unit change in ${list(rescaled.map((r) => r.feature))}`,
+      likelihood: 'high',
+      evidence: rescaled.map((r) => r.description),
+      fixes: [
+        `Find where ${rescaled[0]!.feature} is converted or scaled (feature code, serving preprocessing, the producer's release notes) and make training and serving agree`,
+        'Add a unit and range check for the feature at the pipeline boundary',
       ],
     });
   }

@@ -46,6 +46,26 @@ describe('rankHypotheses', () => {
     expect(schema?.evidence).toContain('city: values never seen in the reference: "lima"');
   });
 
+  it('a feature rescaled by a familiar factor → unit change, with the factor named', async () => {
+    const seconds = normal(n, 0.2, 0.05, 1);
+    const ref = dataset('r', { latency: seconds, b: normal(n, 0, 1, 2) });
+    const cur = dataset('c', { latency: normal(n, 0.2, 0.05, 3).map((v) => v * 1000), b: normal(n, 0, 1, 4) });
+    const [top] = rankHypotheses(await compareDatasets(ref, cur));
+    expect(top?.title).toBe('Preprocessing or unit change in latency');
+    expect(top?.evidence[0]).toMatch(/^latency: values are ×1000 \(seconds vs milliseconds, kilo- vs base unit\) the reference \(mean 0\.2\d+ → 20\d, sd 0\.0\d+ → \d+\.\d\)$/);
+  });
+
+  it('one side standardised and the other not → a scaler applied on one side', async () => {
+    const raw = normal(n, 40, 10, 1);
+    const mean = raw.reduce((a, b) => a + b) / n;
+    const sd = Math.sqrt(raw.reduce((a, v) => a + (v - mean) ** 2, 0) / n);
+    const ref = dataset('r', { age: raw });
+    const cur = dataset('c', { age: normal(n, 40, 10, 2).map((v) => (v - mean) / sd) });
+    const [top] = rankHypotheses(await compareDatasets(ref, cur));
+    expect(top?.title).toBe('Preprocessing or unit change in age');
+    expect(top?.evidence[0]).toMatch(/^age: the current values look standardised \(mean -?0\.0\d+, sd (0\.9[5-9]\d|1\.0\d)\) and the reference values do not \(mean 4\d\.\d, sd \d+\.?\d*\): a scaler applied on one side only, or twice$/);
+  });
+
   it('nothing moved → look outside the inputs', async () => {
     const ref = dataset('r', { a: normal(n, 0, 1, 1) });
     const cur = dataset('c', { a: normal(n, 0, 1, 2) });
