@@ -53,6 +53,7 @@ export interface FeaturePairing {
 
 /** Pairs the columns of two datasets (only `features` when given; all common columns otherwise). */
 export function pairFeatures(reference: Dataset, current: Dataset, features: readonly string[] | undefined, overrides: KindOverrides = {}): FeaturePairing {
+  for (const d of [reference, current]) if (d.rows === 0) throw new InputError(`${d.source}: no data rows (only a header)`);
   const inCurrent = new Set(current.columnNames);
   const inReference = new Set(reference.columnNames);
   const wanted = features ?? reference.columnNames;

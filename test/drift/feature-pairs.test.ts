@@ -67,5 +67,6 @@ describe('pairFeatures', () => {
       new InputError('a.csv and b.csv have no column in common (reference: x; current: y)'),
     );
     expect(() => pairFeatures(ref, cur, ['age', 'nope'])).toThrow(new InputError('feature "nope" not found in ref.csv or cur.csv'));
+    expect(() => pairFeatures(ref, dataset('cur.csv', { age: [] }), undefined)).toThrow(new InputError('cur.csv: no data rows (only a header)'));
   });
 });
