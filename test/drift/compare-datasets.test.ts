@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareDatasets } from '../../src/drift/compare-datasets.ts';
+import { normedWasserstein } from '../../src/stats/wasserstein.ts';
 import { dataset, normal, type Cells } from './support.ts';
 
 /** 100 rows with `b` of them "b" and the rest "a". */
@@ -15,6 +16,8 @@ describe('compareDatasets', () => {
       ['stable', 'ks', false],
     ]);
     expect(c.features[0]!.effectSize.measure).toBe('normed wasserstein');
+    const column = (d: typeof ref) => { const col = d.columns.get('shifted'); return col?.kind === 'numeric' ? col.values : new Float64Array(); };
+    expect(c.features[0]!.effectSize.value).toBe(normedWasserstein(column(ref), column(cur)));
     expect(c.features[0]!.effectSize.value).toBeGreaterThan(0.5);
     expect(c.driftedShare).toBe(0.5);
     expect(c.datasetDrift).toBe(true);
