@@ -1,6 +1,6 @@
 // The latency distribution behind the percentiles: requests per histogram bucket as bars, so a
 // reader sees the shape that p50/p95/p99 summarise (one hump, a long tail, a second mode from
-// spikes) and in which bucket p50 and p99 fall.
+// spikes) and in which bar p50 and p99 fall.
 import type { Bucket } from '../prometheus/histograms.ts';
 import { renderChart, type BarsSpec } from '../report/chart.ts';
 import type { Chart } from '../report/model.ts';
@@ -22,11 +22,14 @@ export interface LatencyDistribution {
 /** The bars: one per bucket, its own requests (the cumulative counts de-cumulated), labelled by upper bound. */
 export function latencyChartSpec(d: LatencyDistribution): BarsSpec {
   const labels = d.buckets.map((b) => bucketLabel(b.le * d.toMs));
-  const at = (ms: number) => labels[d.buckets.findIndex((b) => b.le * d.toMs >= ms * (1 - 1e-9))] ?? labels.at(-1) ?? '';
+  const total = d.buckets.at(-1)?.count ?? 0;
+  // The bar holding the q-quantile's request; beyond the finite buckets that is +Inf, even though
+  // histogram_quantile then answers the highest finite bound.
+  const barOf = (q: number) => labels[d.buckets.findIndex((b) => b.count >= q * total)] ?? '';
   return {
     kind: 'bars',
     title: `${d.metric}, ${d.basis === 'interval' ? 'last interval' : 'since start'}`,
-    xLabel: `latency bucket — p50 ${fmtMs(d.p50Ms)} (${at(d.p50Ms)}), p99 ${fmtMs(d.p99Ms)} (${at(d.p99Ms)})`,
+    xLabel: `latency bucket — p50 ${fmtMs(d.p50Ms)} (bar ${barOf(0.5)}), p99 ${fmtMs(d.p99Ms)} (bar ${barOf(0.99)})`,
     yLabel: 'requests',
     categories: labels,
     series: [{ name: 'requests', values: d.buckets.map((b, i) => b.count - (d.buckets[i - 1]?.count ?? 0)) }],

@@ -175,6 +175,19 @@ describe('health diagnostic against the sample model server', () => {
     expect(data.errorRate).toBeCloseTo(73 / 15292, 9);
   });
 
+  it('attaches the latency distribution as a PNG chart when the histogram exists, and no chart when it does not', async () => {
+    server = await startModelServer();
+    await predict(server.url, 5);
+    const charted = await health([server.url, '--interval', '100ms']);
+    expect(charted.result.charts.map((c) => [c.filename, c.title])).toEqual([['health-latency.png', 'model_request_duration_seconds, since start']]);
+    const png = Buffer.from(charted.result.charts[0]?.pngBase64 ?? '', 'base64');
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+
+    const named = await health([server.url, '--latency-metric', 'http_request_duration_seconds', '--interval', '100ms']);
+    expect(named.data.latencyMs).toBeNull();
+    expect(named.result.charts).toEqual([]);
+  });
+
   it('turns an unreachable service into a critical finding instead of throwing', async () => {
     const probe = createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
