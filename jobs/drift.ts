@@ -8,6 +8,7 @@ import { parseTokens } from '../src/args.ts';
 import { DEFAULT_MAX_BYTES, parseByteSize, readDataset } from '../src/data/source.ts';
 import { defineDiagnostic } from '../src/diagnostic.ts';
 import { UsageError } from '../src/errors.ts';
+import { checkLocalPath } from '../src/local-files.ts';
 import { compareDatasets, CORRECTIONS, DEFAULT_DRIFT_SHARE } from '../src/drift/compare-datasets.ts';
 import { driftChart } from '../src/drift/drift-charts.ts';
 import { CHARTED_FEATURES, driftReport } from '../src/drift/drift-report.ts';
@@ -111,6 +112,9 @@ export const driftDiagnostic = defineDiagnostic({
         void deps.progress(pct, `reading data: ${Math.round(50 * (shares[0]! + shares[1]!))}%`);
       }
     };
+    for (const location of [payload.reference, payload.current]) {
+      if (!/^https?:\/\//i.test(location)) await checkLocalPath(location, deps.localFileRoots);
+    }
     const [reference, current] = await Promise.all([
       readDataset(payload.reference, { ...read, onProgress: onProgress(0) }),
       readDataset(payload.current, { ...read, onProgress: onProgress(1) }),

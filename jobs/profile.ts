@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { durationMs, numberList, parseTokens } from '../src/args.ts';
 import { defineDiagnostic } from '../src/diagnostic.ts';
 import { InputError, UsageError } from '../src/errors.ts';
+import { checkLocalPath } from '../src/local-files.ts';
 import { ENDPOINT_DEFAULTS, loadRequestBody, profileEndpoint, redactUrl } from '../src/profile/endpoint.ts';
 import { parseSweeps, profileModel, SWEEP_KINDS } from '../src/profile/model-profile.ts';
 import { isUrl, openModelSource } from '../src/profile/model-source.ts';
@@ -176,6 +177,7 @@ export const profileDiagnostic = defineDiagnostic({
   async run(payload, deps) {
     const started = deps.now();
     if (payload.mode === 'endpoint') {
+      if (payload.body?.startsWith('@')) await checkLocalPath(payload.body.slice(1), deps.localFileRoots);
       const levels = payload.concurrency ?? [...ENDPOINT_DEFAULTS.concurrency];
       const profile = await profileEndpoint(
         {
@@ -194,6 +196,8 @@ export const profileDiagnostic = defineDiagnostic({
 
     const label = isUrl(payload.model) ? redactUrl(new URL(payload.model)) : payload.model;
     await deps.progress(1, isUrl(payload.model) ? 'downloading the model' : 'opening the model');
+    if (!isUrl(payload.model)) await checkLocalPath(payload.model, deps.localFileRoots);
+    if (payload.inputs !== undefined) await checkLocalPath(payload.inputs, deps.localFileRoots);
     const file = await openModelSource(payload.model, { fetch: deps.fetch, signal: deps.signal, nodeName: deps.nodeName });
     try {
       const inputsFile = payload.inputs === undefined ? undefined : { file: payload.inputs, json: await readInputsFile(payload.inputs) };

@@ -132,7 +132,7 @@ async function worker(): Promise<void> {
     concurrency: config.WORKER_CONCURRENCY,
     diagnostics,
     slack: new SlackThread(client),
-    deps: productionDeps(config),
+    deps: { ...productionDeps(config), localFileRoots: config.INFDBG_DATA_DIRS },
     logger,
   });
   onSignals(async (signal) => {

@@ -18,6 +18,8 @@ const base = {
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   /** Kubernetes namespaces diagnostics may read (comma-separated); empty = all the credentials allow. */
   INFDBG_NAMESPACES: list.default([]),
+  /** Directories whose files queued jobs may read (drift data, ONNX models, request bodies); empty = none, use URLs. */
+  INFDBG_DATA_DIRS: list.default([]),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 };
 

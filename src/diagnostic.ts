@@ -20,6 +20,8 @@ export interface DiagnosticDeps {
   runCommand?(file: string, args: string[], options: { timeoutMs: number; signal: AbortSignal }): Promise<{ stdout: string; stderr: string; exitCode: number | null; notFound?: boolean; timedOut?: boolean }>;
   /** Reads a text file (`/proc/<pid>/cgroup`). Default: node:fs/promises readFile. */
   readFile?(path: string): Promise<string>;
+  /** Directories whose files a job may read (INFDBG_DATA_DIRS on workers); undefined = any (the CLI). See src/local-files.ts. */
+  localFileRoots?: readonly string[];
   /** Read-only Kubernetes API access (namespace allowlist, deadlines). Default: none — diagnostics that need it report that it is not configured. */
   kube?: KubeAccess;
 }

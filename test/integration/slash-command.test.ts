@@ -145,3 +145,14 @@ describe('/debug through Bolt, BullMQ and the worker', () => {
     expect(String(reply.body.text)).toContain('/invite @infdbg');
   });
 });
+
+describe('local files from Slack', () => {
+  it('a worker refuses to read a file outside INFDBG_DATA_DIRS and says so in the thread', async () => {
+    const { driftDiagnostic } = await import('../../jobs/drift.ts');
+    stack = await startStack({ diagnostics: [driftDiagnostic] });
+    await stack.sendCommand('drift /etc/passwd /etc/hostname');
+    const { transcript } = await stack.waitForReport();
+    expect(transcript).toContain('/etc/passwd: not under the directories workers may read');
+    expect(transcript).not.toMatch(/root:x:0/);
+  });
+});

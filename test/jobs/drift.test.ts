@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { driftDiagnostic } from '../../jobs/drift.ts';
 import { InputError, oneLine, UsageError } from '../../src/errors.ts';
@@ -148,8 +150,9 @@ describe('/debug drift through Bolt, BullMQ and a worker', () => {
 
   it('says in the thread why a drift job could not run', async () => {
     stack = await startStack({ diagnostics: [driftDiagnostic] });
-    await stack.sendCommand(`drift ${REF} /no/such/current.csv`);
+    const missing = join(tmpdir(), 'infdbg-no-such-current.csv'); // under the stack's allowed roots
+    await stack.sendCommand(`drift ${REF} ${missing}`);
     const { transcript } = await stack.waitForReport('C0INCIDENT', 30_000);
-    expect(transcript).toContain('/no/such/current.csv: no such file');
+    expect(transcript).toContain(`${missing}: no such file`);
   });
 });

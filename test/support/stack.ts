@@ -3,6 +3,7 @@
 // stand-in. Tests send correctly signed slash commands and read the thread back.
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { webApi } from '@slack/bolt';
@@ -72,7 +73,8 @@ export async function startStack(options: { diagnostics: readonly Diagnostic[]; 
   });
   const server = (await app.start(0)) as Server;
   const botUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const deps: BaseDeps = { fetch: globalThis.fetch, now: () => Date.now(), nodeName, ...options.deps };
+  // Like a production worker, jobs read local files only under allowed roots: here the repository and the temp dir.
+  const deps: BaseDeps = { fetch: globalThis.fetch, now: () => Date.now(), nodeName, localFileRoots: [process.cwd(), tmpdir()], ...options.deps };
 
   let runtime: WorkerRuntime | undefined;
   const start = async () => {
