@@ -16,6 +16,7 @@ import { readDataset } from '../src/data/source.ts';
 import { compareDatasets } from '../src/drift/compare-datasets.ts';
 import { ks2samp } from '../src/stats/ks.ts';
 import { normedWasserstein } from '../src/stats/wasserstein.ts';
+import { normalSamples, seededRandom } from '../test/support/seeded-random.ts';
 
 const KS_N = 1_000_000;
 const WIDE_ROWS = 100_000;
@@ -36,23 +37,6 @@ interface Measurement {
 }
 
 // ---------- data ----------
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function normals(n: number, mean: number, sd: number, random: () => number): Float64Array {
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = mean + sd * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  return out;
-}
 
 async function writeCsv(path: string, header: string[], columns: Float64Array[]): Promise<void> {
   const out = createWriteStream(path);
@@ -83,9 +67,9 @@ async function generate(): Promise<void> {
   const marker = join(dir, `generated-${SEED}`);
   if (existsSync(marker)) return;
   mkdirSync(dir, { recursive: true });
-  const random = mulberry32(SEED);
-  const a = normals(KS_N, 0, 1, random);
-  const b = normals(KS_N, 0.002, 1.002, random); // a barely moved distribution: a realistic "is it drift?" case
+  const random = seededRandom(SEED);
+  const a = normalSamples(KS_N, 0, 1, random);
+  const b = normalSamples(KS_N, 0.002, 1.002, random); // a barely moved distribution: a realistic "is it drift?" case
   writeF64(join(dir, 'ks-a.f64'), [a]);
   writeF64(join(dir, 'ks-b.f64'), [b]);
   await writeCsv(join(dir, 'ks-a.csv'), ['x'], [a]);
@@ -93,7 +77,7 @@ async function generate(): Promise<void> {
   const header = Array.from({ length: WIDE_FEATURES }, (_, i) => `f${i}`);
   for (const side of ['ref', 'cur'] as const) {
     // in the current data every 10th feature moved by 0.2 sd
-    const cols = header.map((_, i) => normals(WIDE_ROWS, side === 'cur' && i % 10 === 0 ? 0.2 : 0, 1 + (i % 7) / 10, random));
+    const cols = header.map((_, i) => normalSamples(WIDE_ROWS, side === 'cur' && i % 10 === 0 ? 0.2 : 0, 1 + (i % 7) / 10, random));
     writeF64(join(dir, `wide-${side}.f64`), cols);
     await writeCsv(join(dir, `wide-${side}.csv`), header, cols);
   }

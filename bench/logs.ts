@@ -13,22 +13,12 @@ import { parseArgs } from 'node:util';
 import { defaultSignatures } from '../src/logs/catalogue.ts';
 import { classifyByteStream } from '../src/logs/classifier.ts';
 import { LineSplitter } from '../src/logs/line-splitter.ts';
+import { seededRandom } from '../test/support/seeded-random.ts';
 
 const { values } = parseArgs({ options: { mb: { type: 'string', default: '100' }, keep: { type: 'boolean', default: false } } });
 const targetBytes = Number(values.mb) * 2 ** 20;
 
-/** Small deterministic PRNG (mulberry32) so every run classifies the same text. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const rand = rng(42);
+const rand = seededRandom(42);
 const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
 const PATHS = ['/v1/predict', '/v1/embed', '/health', '/metrics', '/v1/generate'];
 const MODELS = ['llm-7b', 'reranker', 'embedder-v3', 'vad'];

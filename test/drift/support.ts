@@ -1,6 +1,7 @@
 // Builds small in-memory datasets for the drift tests.
 import type { Column } from '../../src/data/column.ts';
 import type { Dataset } from '../../src/data/dataset.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 export type Cells = Array<number | string | null>;
 
@@ -23,20 +24,8 @@ export function dataset(source: string, columns: Record<string, Cells>): Dataset
   return { source, format: 'csv', rows, columnNames: Object.keys(columns), columns: out, malformed: { rows: 0 } };
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so the tests need no fixtures for samples. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** n normal draws with the given mean and standard deviation (Box–Muller). */
 export function normal(n: number, mean: number, sd: number, seed: number): number[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   return Array.from({ length: n }, () => mean + sd * Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r()));
 }

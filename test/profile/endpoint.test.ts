@@ -9,25 +9,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startModelServer, type ModelServer } from '../../examples/model-server/server.ts';
 import { InputError, UnreachableError, UsageError } from '../../src/errors.ts';
 import { loadRequestBody, profileEndpoint, redactUrl, type EndpointProfileOptions } from '../../src/profile/endpoint.ts';
-
-/** Deterministic uniform [0, 1) source (mulberry32), so fault draws repeat from run to run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../support/seeded-random.ts';
 
 const body = JSON.stringify({ audio: Array.from({ length: 512 }, (_, i) => Math.sin(i / 8) * 0.1) });
 const deps = () => ({ signal: new AbortController().signal, progress: () => {}, now: Date.now });
 
 let server: ModelServer;
 beforeAll(async () => {
-  server = await startModelServer({ port: 0, random: seeded(42) });
+  server = await startModelServer({ port: 0, random: seededRandom(42) });
 });
 afterAll(async () => {
   await server.close();
