@@ -8,13 +8,10 @@ import { jensenShannonDistance } from '../stats/jensen-shannon.ts';
 import { ks2sampSorted } from '../stats/ks.ts';
 import { sortedCopy } from '../stats/sort.ts';
 import { populationStabilityIndex } from '../stats/psi.ts';
-import { normedWasserstein, populationStd, wassersteinDistanceSorted } from '../stats/wasserstein.ts';
+import { normedWasserstein, normedWassersteinSorted } from '../stats/wasserstein.ts';
 import { zTest } from '../stats/z-test.ts';
 import type { FeaturePair } from './feature-pairs.ts';
 import { DEFAULT_THRESHOLDS, P_VALUE_TESTS, type DriftTest, type FeatureKind } from './test-choice.ts';
-
-/** The floor on the reference standard deviation in normedWasserstein (Evidently's 0.001). */
-const WASSERSTEIN_MIN_NORM = 0.001;
 
 /** Effect sizes at or above this count as a real shift (the distance threshold). */
 export const MEANINGFUL_EFFECT = 0.1;
@@ -54,14 +51,13 @@ export function evaluateFeature(pair: FeaturePair, test: DriftTest, notes: strin
   switch (test) {
     case 'ks': {
       if (sample.kind !== 'numeric') throw new TypeError('ks needs a numeric feature');
-      // Sort once for both: the KS test and the effect size (normedWasserstein's formula on the sorted copies).
+      // Sort once for both the KS test and its effect size.
       const reference = sortedCopy(sample.reference);
       const current = sortedCopy(sample.current);
       const r = ks2sampSorted(reference, current);
       statistic = r.statistic;
       pValue = r.pValue;
-      const normed = wassersteinDistanceSorted(reference, current) / Math.max(populationStd(sample.reference), WASSERSTEIN_MIN_NORM);
-      effectSize = { measure: 'normed wasserstein', value: normed };
+      effectSize = { measure: 'normed wasserstein', value: normedWassersteinSorted(reference, current) };
       break;
     }
     case 'wasserstein': {

@@ -55,5 +55,10 @@ export function populationStd(values: Float64Array): number {
 
 /** Evidently's "wasserstein" drift score: W1 / max(std(reference, ddof 0), 0.001). Drift at ≥ 0.1. */
 export function normedWasserstein(reference: Float64Array, current: Float64Array): number {
-  return wassersteinDistance(reference, current) / Math.max(populationStd(reference), MIN_NORM);
+  return normedWassersteinSorted(sortedCopy(reference), sortedCopy(current));
+}
+
+/** normedWasserstein for two samples already sorted ascending (for callers that sort once for several statistics). */
+export function normedWassersteinSorted(reference: Float64Array, current: Float64Array): number {
+  return wassersteinDistanceSorted(reference, current) / Math.max(populationStd(reference), MIN_NORM);
 }
