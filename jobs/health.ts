@@ -11,6 +11,7 @@ import { defineDiagnostic, type DiagnosticDeps } from '../src/diagnostic.ts';
 import { UsageError } from '../src/errors.ts';
 import { assessHealth } from '../src/health/assess.ts';
 import type { Fetched, Scrape } from '../src/health/observations.ts';
+import { redactUrl, withoutCredentials } from '../src/profile/url-credentials.ts';
 import { parseExposition } from '../src/prometheus/exposition.ts';
 
 const USAGE = 'health <url> [--health-path /health] [--metrics-path /metrics] [--latency-metric NAME] [--interval 2s]';
@@ -96,26 +97,14 @@ function endpoint(base: URL, path: string): URL {
   return url;
 }
 
-/** The URL for people: any user:password replaced by `***`. */
+/** The URL for people: user:password and secret-looking query values masked, no trailing slash. */
 function shownUrl(url: string | URL): string {
   if (!URL.canParse(String(url))) return String(url).slice(0, 200);
-  const u = new URL(url);
-  if (u.username || u.password) {
-    u.username = '***';
-    u.password = '';
-  }
-  return u.href.replace(/\/$/, '');
+  return redactUrl(new URL(url)).replace(/\/$/, '');
 }
 
 async function get(deps: DiagnosticDeps, url: URL, maxBytes: number): Promise<Fetched> {
-  const target = new URL(url);
-  const headers: Record<string, string> = {};
-  if (target.username || target.password) {
-    // fetch refuses URLs with credentials; send them as Basic auth instead.
-    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`).toString('base64')}`;
-    target.username = '';
-    target.password = '';
-  }
+  const { url: target, headers } = withoutCredentials(url);
   const t0 = performance.now();
   const signal = AbortSignal.any([deps.signal, AbortSignal.timeout(HEALTH_FETCH_TIMEOUT_MS)]);
   try {

@@ -11,10 +11,11 @@ import { durationMs, numberList, parseTokens } from '../src/args.ts';
 import { defineDiagnostic } from '../src/diagnostic.ts';
 import { InputError, UsageError } from '../src/errors.ts';
 import { checkLocalPath } from '../src/local-files.ts';
-import { ENDPOINT_DEFAULTS, loadRequestBody, profileEndpoint, redactUrl } from '../src/profile/endpoint.ts';
+import { ENDPOINT_DEFAULTS, loadRequestBody, profileEndpoint } from '../src/profile/endpoint.ts';
 import { parseSweeps, profileModel, SWEEP_KINDS } from '../src/profile/model-profile.ts';
 import { isUrl, openModelSource } from '../src/profile/model-source.ts';
 import { endpointProfileResult, modelProfileResult } from '../src/profile/profile-report.ts';
+import { redactUrl } from '../src/profile/url-credentials.ts';
 
 const USAGE =
   'profile <model.onnx|model-url|endpoint-url> | --model <file.onnx|url> | --url <endpoint> [--body <json|@file>] ' +

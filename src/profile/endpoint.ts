@@ -8,6 +8,7 @@ import { latencySummary, measureInWindows, type LatencySummary, type StopReason 
 import { createLoadClient, type LoadClient, type RequestOutcome } from './load-generator.ts';
 import { parseServerTiming } from './server-timing.ts';
 import { parseTritonCounters, tritonStageTimes, type TritonCounters, type TritonModelTimes } from './triton-metrics.ts';
+import { redactUrl } from './url-credentials.ts';
 
 export interface EndpointProfileOptions {
   /** The endpoint, e.g. `http://model:8080/predict`. http or https. */
@@ -130,19 +131,6 @@ export async function loadRequestBody(arg: string): Promise<string> {
     throw new UsageError(`--body is neither JSON nor @file: ${err instanceof Error ? err.message : String(err)}`);
   }
   return arg;
-}
-
-const SECRET_QUERY_KEY = /token|key|secret|sig|pass|auth|credential/i;
-
-/** The URL without user:password and with secret-looking query values masked, for output. */
-export function redactUrl(url: URL): string {
-  const u = new URL(url.href);
-  if (u.username !== '' || u.password !== '') {
-    u.username = '***';
-    u.password = '';
-  }
-  for (const key of [...u.searchParams.keys()]) if (SECRET_QUERY_KEY.test(key)) u.searchParams.set(key, '***');
-  return u.href;
 }
 
 function parseUrl(raw: string, flag: string): URL {

@@ -217,6 +217,14 @@ describe('health diagnostic against the sample model server', () => {
     expect(data.health.ok).toBe(true);
     expect(JSON.stringify(result)).not.toContain('hunter2');
   });
+
+  it('never shows a secret-looking query value from the URL', async () => {
+    server = await startModelServer();
+    const { result, data } = await health([`${server.url}/?api_key=s3cr3t&region=eu`, '--interval', '100ms']);
+    expect(data.health.ok).toBe(true);
+    expect(JSON.stringify(result)).not.toContain('s3cr3t');
+    expect(data.url).toContain('region=eu');
+  });
 });
 
 describe('health arguments', () => {
