@@ -8,7 +8,7 @@ import { latencySummary, measureInWindows, type LatencySummary, type StopReason 
 import { createLoadClient, type LoadClient, type RequestOutcome } from './load-generator.ts';
 import { parseServerTiming } from './server-timing.ts';
 import { parseTritonCounters, tritonStageTimes, type TritonCounters, type TritonModelTimes } from './triton-metrics.ts';
-import { redactUrl } from './url-credentials.ts';
+import { redactUrl, withoutCredentials } from './url-credentials.ts';
 
 export interface EndpointProfileOptions {
   /** The endpoint, e.g. `http://model:8080/predict`. http or https. */
@@ -268,11 +268,13 @@ export async function profileEndpoint(options: EndpointProfileOptions, deps: End
     throw new UnreachableError(`${shownUrl} unreachable: ${first.error === 'timeout' ? `no response within ${timeoutMs} ms` : first.errorMessage ?? first.error}`);
   }
 
+  // fetch refuses a URL with credentials, and its error repeats them: send them as Basic auth.
+  const metricsRequest = metricsUrl === undefined ? undefined : withoutCredentials(metricsUrl);
   let scrapeBroken = false;
   const scrape = async (): Promise<TritonCounters | undefined> => {
-    if (metricsUrl === undefined || scrapeBroken) return undefined;
+    if (metricsUrl === undefined || metricsRequest === undefined || scrapeBroken) return undefined;
     try {
-      const res = await fetch(metricsUrl, { signal: AbortSignal.any([signal, AbortSignal.timeout(SCRAPE_TIMEOUT_MS)]) });
+      const res = await fetch(metricsRequest.url, { headers: metricsRequest.headers, signal: AbortSignal.any([signal, AbortSignal.timeout(SCRAPE_TIMEOUT_MS)]) });
       const text = await res.text();
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const counters = parseTritonCounters(text);

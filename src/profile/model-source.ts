@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InputError, UnreachableError } from '../errors.ts';
+import { withoutCredentials } from './url-credentials.ts';
 
 /** Largest model downloaded, bytes (2 GiB: the protobuf limit of a single-file ONNX model). */
 export const MAX_MODEL_BYTES = 2 * 1024 ** 3;
@@ -56,7 +57,9 @@ export async function openModelSource(source: string, deps: ModelSourceDeps): Pr
   try {
     let res: Response;
     try {
-      res = await deps.fetch(source, { signal, redirect: 'follow' });
+      // fetch refuses a URL with credentials, and its error repeats them: send them as Basic auth.
+      const request = withoutCredentials(new URL(source));
+      res = await deps.fetch(request.url, { headers: request.headers, signal, redirect: 'follow' });
     } catch (err) {
       deps.signal.throwIfAborted();
       throw new UnreachableError(`${shown.href}: model download failed: ${signal.aborted ? 'timed out' : ((err as Error).cause as Error | undefined)?.message ?? (err as Error).message}`, { cause: err });

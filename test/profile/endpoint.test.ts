@@ -228,6 +228,12 @@ describe('profileEndpoint: Triton metrics endpoint', () => {
     expect(p.tritonMetrics).toBeUndefined();
     expect(p.notes.join(' ')).toContain('no nv_inference_* counters');
   });
+
+  it('scrapes a metrics URL with credentials and never shows them', async () => {
+    const p = await profile({ concurrency: [1], maxRequestsPerLevel: 20, metricsUrl: server.url.replace('http://', 'http://ops:hunter2@') + '/metrics' });
+    expect(p.notes.join(' ')).toContain('no nv_inference_* counters');
+    expect(JSON.stringify(p.notes)).not.toContain('hunter2');
+  });
 });
 
 describe('endpoint options', () => {

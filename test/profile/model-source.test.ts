@@ -19,6 +19,8 @@ beforeAll(async () => {
       res.writeHead(200);
       res.write(payload.subarray(0, 2048));
       res.end(payload.subarray(2048));
+    } else if (req.url === '/private' && req.headers.authorization === `Basic ${Buffer.from('ops:hunter2').toString('base64')}`) {
+      res.writeHead(200).end(payload);
     } else if (req.url === '/hang') {
       // never answers
     } else res.writeHead(503).end();
@@ -39,6 +41,12 @@ describe('openModelSource', () => {
     expect(await readFile(file.path)).toEqual(payload);
     await file.cleanup();
     expect(existsSync(file.path)).toBe(false);
+  });
+
+  it('downloads from a URL with credentials, sending them as Basic auth', async () => {
+    const file = await openModelSource(`${base.replace('http://', 'http://ops:hunter2@')}/private`, deps());
+    expect(await readFile(file.path)).toEqual(payload);
+    await file.cleanup();
   });
 
   it('refuses a model over the size cap, declared or streamed', async () => {
