@@ -43,7 +43,10 @@ const OLD_PT = new RegExp(
   String.raw`\(GPU (\d+); ${SIZE} total capacity; ${SIZE} already allocated; ${SIZE} free; (?:${SIZE} reserved in total by PyTorch|${SIZE} cached)\)`,
 );
 const NEW_PT_GPU = new RegExp(String.raw`GPU (\d+) has a total capac(?:i)?ty of ${SIZE} of which ${SIZE} is free`);
-const NEW_PT_ALLOC = new RegExp(String.raw`Of the allocated memory ${SIZE} is allocated by PyTorch, and ${SIZE} is reserved by PyTorch but unallocated`);
+// Since pytorch/pytorch#124673 (2024) the CUDA-graph pools sit in between; the first figure includes them.
+const NEW_PT_ALLOC = new RegExp(
+  String.raw`Of the allocated memory ${SIZE} is allocated by PyTorch, (?:with ${SIZE} allocated in private pools \(e\.g\., CUDA Graphs\), )?and ${SIZE} is reserved by PyTorch but unallocated`,
+);
 const THIS_PROCESS = new RegExp(String.raw`this process has ${SIZE} memory in use`);
 const OTHER_PROCESS = new RegExp(String.raw`Process (\d+) has ${SIZE} memory in use`, 'g');
 const TRIED = new RegExp(String.raw`Tried to allocate ${SIZE}`);
@@ -81,7 +84,7 @@ function pytorch(window: string, line: string): CudaOomEvent {
   const alloc = NEW_PT_ALLOC.exec(window);
   if (alloc) {
     ev.allocatedByFrameworkBytes = bytesOf(alloc[1]);
-    ev.reservedUnallocatedBytes = bytesOf(alloc[2]);
+    ev.reservedUnallocatedBytes = bytesOf(alloc[3]);
   }
   const others = [...window.matchAll(OTHER_PROCESS)].map((m) => ({ pid: Number(m[1]), bytes: bytesOf(m[2]) ?? 0 }));
   if (others.length > 0) ev.processes = others;

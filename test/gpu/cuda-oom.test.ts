@@ -96,6 +96,21 @@ describe('parseCudaOom: PyTorch', () => {
     expect(parseCudaOom(oom('torch-2.1-zero-bytes.txt'))[0]).toMatchObject({ triedToAllocateBytes: 2 * GiB, allocatedByFrameworkBytes: 0, reservedUnallocatedBytes: 0 });
   });
 
+  it('the "with … allocated in private pools (e.g., CUDA Graphs)" clause, quoted inside a vLLM error', () => {
+    expect(parseCudaOom(oom('torch-private-pools.txt'))).toEqual([
+      expect.objectContaining({
+        gpu: 0,
+        triedToAllocateBytes: 128 * MiB,
+        totalCapacityBytes: b(79.33, GiB),
+        freeBytes: 16 * MiB,
+        allocatedByFrameworkBytes: b(69.59, GiB),
+        reservedUnallocatedBytes: b(118.89, MiB),
+        thisProcessBytes: null,
+        processes: [{ pid: 36891, bytes: b(79.29, GiB) }],
+      }),
+    ]);
+  });
+
   it('finds each message in a longer log, in order', () => {
     const log = `${oom('torch-1.0-cached.txt')}INFO retrying\n${oom('torch-2.2-non-pytorch-memory.txt')}`;
     expect(parseCudaOom(log).map((e) => e.triedToAllocateBytes)).toEqual([b(12.5, MiB), 22 * MiB]);

@@ -1,5 +1,6 @@
 // Ranking OOM causes from evidence, on CUDA OOM messages copied from public issue threads (source
 // beside each) and pod states as the API reports them.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCudaOom } from '../../src/gpu/cuda-oom.ts';
 import { rankOomHypotheses, type OomEvidence } from '../../src/k8s/oom-hypotheses.ts';
@@ -59,7 +60,7 @@ describe('rankOomHypotheses', () => {
     expect(byId(hs, 'another-process')).toBeUndefined(); // the listed process is itself
   });
 
-  it('takes a lone process holding all used memory to be the failing one, even when the allocator figures are missing (kaito-project/kaito#976)', () => {
+  it('reads allocated + reserved through the private-pools clause and matches the listed process to them (kaito-project/kaito#976)', () => {
     const hs = rankOomHypotheses(
       evidence({
         cudaOom: cuda(
@@ -69,6 +70,12 @@ describe('rankOomHypotheses', () => {
     );
     expect(byId(hs, 'another-process')).toBeUndefined();
     expect(byId(hs, 'batch-too-large')?.title).toBe('Batch or sequence too large: shrink it by about 1.1×');
+  });
+
+  it('takes a lone process holding all used memory to be the failing one, even ~10 GiB above what PyTorch accounts for (vllm-project/vllm#15039)', () => {
+    const hs = rankOomHypotheses(evidence({ cudaOom: cuda(readFileSync(new URL('../fixtures/logs/oom/torch-private-pools.txt', import.meta.url), 'utf8')) }));
+    expect(byId(hs, 'another-process')).toBeUndefined();
+    expect(byId(hs, 'fragmentation')?.evidence[0]).toBe('119 MiB reserved by PyTorch but unallocated (container server, GPU 0).');
   });
 
   it('reads the pre-1.4 wording; 0 bytes free gives no factor but still a fix (YingqianWang/iPASSR#9)', () => {
