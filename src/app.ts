@@ -7,6 +7,7 @@ import { oneLine } from './errors.ts';
 import type { Logger } from './logger.ts';
 import type { FlowEnqueuer } from './queue/flow.ts';
 import type { JobStore } from './queue/job-store.ts';
+import { register as registerActions } from '../handlers/actions/index.ts';
 import { register as registerCommands } from '../handlers/commands/index.ts';
 
 export interface AppDeps {
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps): App {
   });
 
   registerCommands(app, { ...deps, count });
+  registerActions(app, { ...deps, count });
 
   app.error(async (err) => {
     deps.logger.error('listener failed', { code: (err as { code?: string }).code, error: oneLine(err) });

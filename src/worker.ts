@@ -79,7 +79,7 @@ export async function startWorkers(opts: WorkerRuntimeOptions): Promise<WorkerRu
     }
     const report = buildReport({ title: job.data.title, incidentKey: job.data.incidentKey, results, failures, now: new Date(opts.deps.now()) });
     if (job.data.thread && opts.slack) {
-      await opts.slack.postReport(job.data.thread, report);
+      await opts.slack.postReport(job.data.thread, report, job.data.command);
       const status = await store.requestStatus(job.data.requestId);
       if (status) await opts.slack.updateStatus(job.data.thread, { ...status, reportState: 'completed' });
     }

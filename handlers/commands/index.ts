@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
-import { debugCommand, type DebugCommandDeps } from './debug.ts';
+import type { RequestDeps } from '../start-request.ts';
+import { debugCommand } from './debug.ts';
 
-export function register(app: App, deps: DebugCommandDeps): void {
+export function register(app: App, deps: RequestDeps): void {
   app.command('/debug', debugCommand(deps));
 }

@@ -22,6 +22,8 @@ export interface ChildRef {
 export interface ReportJobData {
   requestId: string;
   title: string;
+  /** The `/debug` text that asked for it, when it came from Slack (offered as Re-run). */
+  command?: string;
   incidentKey: string;
   thread: ThreadRef | null;
   children: ChildRef[];
@@ -51,6 +53,7 @@ export async function routeOf(planned: PlannedDiagnostic): Promise<string> {
 export interface EnqueueRequest {
   requestId: string;
   title: string;
+  command?: string;
   incidentKey: string;
   thread: ThreadRef | null;
   plan: PlannedDiagnostic[];
@@ -67,7 +70,14 @@ export class FlowEnqueuer {
     for (const p of req.plan) {
       children.push({ diagnostic: p.diagnostic.name, queue: await routeOf(p), jobId: childJobId(req.requestId, p.diagnostic.name) });
     }
-    const data: ReportJobData = { requestId: req.requestId, title: req.title, incidentKey: req.incidentKey, thread: req.thread, children };
+    const data: ReportJobData = {
+      requestId: req.requestId,
+      title: req.title,
+      ...(req.command === undefined ? {} : { command: req.command }),
+      incidentKey: req.incidentKey,
+      thread: req.thread,
+      children,
+    };
     await this.producer.add({
       name: 'report',
       queueName: REPORT_QUEUE,

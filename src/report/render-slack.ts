@@ -3,7 +3,11 @@
 // what does not fit is cut with a visible note and the full Markdown report is returned as
 // `overflow` for the caller to upload as a file (files.uploadV2).
 
-import type { ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type { types } from '@slack/bolt';
+
+type ContextBlock = types.ContextBlock;
+type KnownBlock = types.KnownBlock;
+type SectionBlock = types.SectionBlock;
 import { formatCell } from './format-cell.ts';
 import type { DiagnosticResult, Evidence, MetricsTable, Report, Severity } from './model.ts';
 import { renderMarkdown } from './render-markdown.ts';

@@ -2,13 +2,25 @@
 // message (created by the bot, updated as jobs progress) and the report with its charts.
 // Files use Slack's current upload flow (files.uploadV2 → getUploadURLExternal +
 // completeUploadExternal; scopes files:write, files:read).
-import type { webApi } from '@slack/bolt';
+import type { types, webApi } from '@slack/bolt';
 import type { RequestStatus } from '../queue/job-store.ts';
 import type { ThreadRef } from '../queue/flow.ts';
 import type { Report } from '../report/model.ts';
 import { renderSlackReport, renderStatusBlocks } from '../report/render-slack.ts';
 
 type WebClient = webApi.WebClient;
+
+const MAX_BLOCKS = 50;
+
+/** action_id of the report's Re-run button (handlers/actions/rerun.ts answers it). */
+export const RERUN_ACTION_ID = 'infdbg_rerun';
+
+function rerunBlock(command: string): types.KnownBlock {
+  return {
+    type: 'actions',
+    elements: [{ type: 'button', action_id: RERUN_ACTION_ID, text: { type: 'plain_text', text: 'Re-run' }, value: command }],
+  };
+}
 
 export class SlackThread {
   private readonly client: WebClient;
@@ -25,10 +37,15 @@ export class SlackThread {
     await this.client.chat.update({ channel: thread.channel, ts: thread.threadTs, text: rendered.text, blocks: rendered.blocks });
   }
 
-  /** Posts the report as a reply in the thread, then its charts (and the full text if it did not fit). */
-  async postReport(thread: ThreadRef, report: Report): Promise<void> {
+  /**
+   * Posts the report as a reply in the thread, then its charts (and the full text if it did not
+   * fit). With `command`, the report ends with a Re-run button that runs the same `/debug` text.
+   */
+  async postReport(thread: ThreadRef, report: Report, command?: string): Promise<void> {
     const rendered = renderSlackReport(report);
-    await this.client.chat.postMessage({ channel: thread.channel, thread_ts: thread.threadTs, text: rendered.text, blocks: rendered.blocks });
+    const blocks = [...rendered.blocks];
+    if (command && blocks.length < MAX_BLOCKS) blocks.push(rerunBlock(command));
+    await this.client.chat.postMessage({ channel: thread.channel, thread_ts: thread.threadTs, text: rendered.text, blocks });
     const files = report.results.flatMap((r) =>
       r.charts.map((c) => ({ file: Buffer.from(c.pngBase64, 'base64'), filename: c.filename, title: c.title })),
     );

@@ -115,6 +115,37 @@ describe('/debug through Bolt, BullMQ and the worker', () => {
     expect(attemptsSeen).toBe(1);
   });
 
+  it('offers Re-run on the report; a click runs the same command again in a new thread', async () => {
+    stack = await startStack({ diagnostics: [probe] });
+    await stack.sendCommand('probe ok --steps 2');
+    const first = await stack.waitForReport();
+    const report = stack.slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === first.threadTs)!;
+    const button = JSON.stringify(report.args.blocks).match(/"action_id":"(infdbg_rerun)","text":\{[^}]*\},"value":"([^"]*)"/);
+    expect(button?.[2]).toBe('probe ok --steps 2');
+    const message = { channel: 'C0INCIDENT', ts: first.threadTs }; // the clicked message's ts only scopes the dedup
+    const click = await stack.clickButton(message, { action_id: button![1]!, value: button![2]! });
+    expect(click.status).toBe(200);
+    const second = await stack.slack.waitFor(() => {
+      const roots = stack!.slack.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts);
+      const replies = stack!.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts && c.args.thread_ts !== first.threadTs);
+      return roots.length === 2 && replies.length === 1 ? replies[0] : undefined;
+    });
+    expect(JSON.stringify(second.args.blocks)).toContain('Probe finished in 2 steps.');
+    // A second click on the same report within the window is the same re-run, not a third run.
+    const again = await stack.clickButton(message, { action_id: button![1]!, value: button![2]! });
+    const reply = await stack.slack.waitFor(() => stack!.slack.ephemeral.find((e) => e.path === new URL(again.responseUrl).pathname));
+    expect(String(reply.body.text)).toMatch(/Already running as/);
+  });
+
+  it('refuses a Re-run whose command no longer parses, ephemerally', async () => {
+    stack = await startStack({ diagnostics: [probe], workers: false });
+    const click = await stack.clickButton({ channel: 'C0INCIDENT', ts: '1.000001' }, { action_id: 'infdbg_rerun', value: 'probe sideways' });
+    expect(click.status).toBe(200);
+    const reply = await stack.slack.waitFor(() => stack!.slack.ephemeral.find((e) => e.path === new URL(click.responseUrl).pathname));
+    expect(String(reply.body.text)).toContain('cannot re-run');
+    expect(stack.slack.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
   it('answers /debug status with each diagnostic state', async () => {
     stack = await startStack({ diagnostics: [probe] });
     await stack.sendCommand('probe ok --steps 1');

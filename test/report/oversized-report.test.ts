@@ -1,7 +1,9 @@
 // A report too big for one Slack message, through the real path a user sees: signed /debug →
 // Bolt → BullMQ on Redis → worker → the thread in the Slack API stand-in. The message must be
 // valid Block Kit and the whole report must arrive in the thread as a Markdown file.
-import type { KnownBlock } from '@slack/types';
+import type { types } from '@slack/bolt';
+
+type KnownBlock = types.KnownBlock;
 import { afterEach, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseTokens } from '../../src/args.ts';

@@ -1,4 +1,6 @@
-import type { KnownBlock } from '@slack/types';
+import type { types } from '@slack/bolt';
+
+type KnownBlock = types.KnownBlock;
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/model.ts';

@@ -1,7 +1,9 @@
 // Slack rejects a whole message (`invalid_blocks`) when one Block Kit limit is broken; the
 // report tests check every message we build against those limits with this one function.
 
-import type { KnownBlock } from '@slack/types';
+import type { types } from '@slack/bolt';
+
+type KnownBlock = types.KnownBlock;
 import { expect } from 'vitest';
 
 /** Every Block Kit limit Slack enforces on the blocks we emit; returns every mrkdwn string. */

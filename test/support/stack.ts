@@ -43,6 +43,8 @@ export interface Stack {
   nodeName: string;
   store: JobStore;
   sendCommand(text: string, options?: CommandOptions): Promise<CommandResponse>;
+  /** Clicks a button of a posted message, as Slack's block_actions interaction payload. */
+  clickButton(message: { channel: string; ts: string }, button: { action_id: string; value?: string }, user?: string): Promise<CommandResponse>;
   /** Waits until a report reply has been posted in the newest thread of `channel`; returns the thread. */
   waitForReport(channel?: string, timeoutMs?: number): Promise<{ threadTs: string; transcript: string }>;
   /** Job keys under this stack's prefix (to assert nothing was enqueued); workers' bookkeeping keys excluded. */
@@ -132,6 +134,29 @@ export async function startStack(options: { diagnostics: readonly Diagnostic[]; 
         parsed = raw; // Bolt acks with a plain-text body in some cases
       }
       return { status: res.status, body: parsed, responseUrl };
+    },
+    async clickButton(message, button, user = 'U0ONCALL') {
+      const responseUrl = slack.responseUrl();
+      const payload = {
+        type: 'block_actions',
+        user: { id: user, username: 'oncall', team_id: 'T0STANDIN' },
+        api_app_id: 'A0INFDBG',
+        token: 'deprecated-verification-token',
+        container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false },
+        trigger_id: '1234.5678.abcdef',
+        team: { id: 'T0STANDIN', domain: 'standin' },
+        channel: { id: message.channel, name: 'incidents' },
+        message: { type: 'message', ts: message.ts, text: '' },
+        response_url: responseUrl,
+        actions: [{ type: 'button', action_id: button.action_id, block_id: 'b1', text: { type: 'plain_text', text: 'Re-run' }, value: button.value, action_ts: String(Date.now() / 1000) }],
+      };
+      const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+      const res = await fetch(`${botUrl}/slack/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...signSlackRequest(body, SIGNING_SECRET, Math.floor(Date.now() / 1000)) },
+        body,
+      });
+      return { status: res.status, body: await res.text(), responseUrl };
     },
     async waitForReport(channel = 'C0INCIDENT', timeoutMs = 30_000) {
       const reply = await slack.waitFor(

@@ -1,0 +1,8 @@
+import type { App, BlockButtonAction } from '@slack/bolt';
+import type { RequestDeps } from '../start-request.ts';
+import { RERUN_ACTION_ID } from '../../src/slack/thread.ts';
+import { rerunAction } from './rerun.ts';
+
+export function register(app: App, deps: RequestDeps): void {
+  app.action<BlockButtonAction>(RERUN_ACTION_ID, rerunAction(deps));
+}

@@ -1,0 +1,27 @@
+// The report's "Re-run" button: the same `/debug` text, as a new request in a new thread. Its
+// value is the original command text; it is parsed and validated again like a typed command.
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { parseCommand } from '../../src/command.ts';
+import { UsageError, oneLine } from '../../src/errors.ts';
+import { startRequest, type RequestDeps } from '../start-request.ts';
+
+export function rerunAction(deps: RequestDeps) {
+  return async ({ ack, body, action, respond, client }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs): Promise<void> => {
+    await ack();
+    const reply = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
+    const channel = body.channel?.id;
+    if (!channel) return void (await reply(':x: Re-run works from a channel message only.'));
+    let parsed;
+    try {
+      parsed = parseCommand(action.value ?? '', deps.diagnostics);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      return void (await reply(`:x: cannot re-run: ${oneLine(err)}`));
+    }
+    if (parsed.kind !== 'diagnostic') return void (await reply(':x: only diagnostics can be re-run.'));
+    deps.count('rerun');
+    // Scoped to the report message, so a double click is one re-run and the original's window does not swallow it.
+    const dedupScope = `${channel}:rerun:${body.message?.ts ?? body.container.message_ts ?? ''}`;
+    await startRequest(deps, parsed, { channel, user: body.user.id, text: action.value ?? '', dedupScope, client, reply });
+  };
+}

@@ -1,0 +1,82 @@
+// Opening a request from Slack, shared by `/debug …` and the report's Re-run button: check Redis,
+// refuse a duplicate, open the thread with its status message, enqueue the flow. Every failure
+// ends as a message the user sees, never a silent drop.
+import type { webApi } from '@slack/bolt';
+import type { DebugCommand } from '../src/command.ts';
+import type { Diagnostic } from '../src/diagnostic.ts';
+import { UsageError, oneLine } from '../src/errors.ts';
+import type { Logger } from '../src/logger.ts';
+import type { FlowEnqueuer } from '../src/queue/flow.ts';
+import type { JobStore } from '../src/queue/job-store.ts';
+import { requestId } from '../src/queue/names.ts';
+
+export interface RequestDeps {
+  diagnostics: readonly Diagnostic[];
+  enqueuer: FlowEnqueuer;
+  store: JobStore;
+  redisReady(): Promise<boolean>;
+  now(): number;
+  logger: Logger;
+  /** Counts outcomes for /metrics. */
+  count(outcome: string): void;
+}
+
+export interface RequestOrigin {
+  channel: string;
+  user: string;
+  /** The `/debug` text, kept so the report can offer to run it again. */
+  text: string;
+  /** What makes two requests the same within the dedup window (the channel, or the re-run's report). */
+  dedupScope: string;
+  client: webApi.WebClient;
+  /** Ephemeral reply to the person who asked. */
+  reply(text: string): Promise<unknown>;
+}
+
+export const REDIS_DOWN = ':warning: The job queue (Redis) is unreachable, so nothing was started. Try again in a minute; if it persists, check the Redis pod.';
+const ENQUEUE_DEADLINE_MS = 5000;
+
+export async function startRequest(deps: RequestDeps, command: Extract<DebugCommand, { kind: 'diagnostic' }>, origin: RequestOrigin): Promise<void> {
+  if (!(await deps.redisReady())) {
+    deps.count('redis_down');
+    await origin.reply(REDIS_DOWN);
+    return;
+  }
+  const id = requestId(origin.dedupScope, origin.text, deps.now());
+  if (await deps.store.reportJob(id)) {
+    deps.count('duplicate');
+    await origin.reply(`Already running as \`${id}\` — see its thread, or \`/debug status ${id}\`.`);
+    return;
+  }
+
+  let threadTs: string;
+  try {
+    const root = await origin.client.chat.postMessage({ channel: origin.channel, text: `:mag: *${command.title}* — queued (\`${id}\`, requested by <@${origin.user}>)` });
+    threadTs = String(root.ts);
+  } catch (err) {
+    const notInChannel = /not_in_channel|channel_not_found/.test(oneLine(err));
+    await origin.reply(notInChannel ? ':warning: I am not in this channel: invite me with `/invite @infdbg`, then run the command again.' : `:x: Could not open a thread: ${oneLine(err)}`);
+    return;
+  }
+
+  try {
+    const enqueued = deps.enqueuer.enqueue({
+      requestId: id,
+      title: command.title,
+      command: origin.text,
+      incidentKey: id,
+      thread: { channel: origin.channel, threadTs, requestedBy: origin.user },
+      plan: [{ diagnostic: command.diagnostic, payload: command.payload }],
+    });
+    // Redis may drop between the probe and the write: never leave the user waiting on it.
+    await Promise.race([enqueued, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`Redis did not answer within ${ENQUEUE_DEADLINE_MS / 1000} s`)), ENQUEUE_DEADLINE_MS).unref())]);
+    deps.count('enqueued');
+    deps.logger.info('request enqueued', { requestId: id, diagnostic: command.diagnostic.name, channel: origin.channel });
+  } catch (err) {
+    deps.count('enqueue_failed');
+    deps.logger.error('enqueue failed', { requestId: id, error: oneLine(err) });
+    await origin.client.chat.update({ channel: origin.channel, ts: threadTs, text: `:x: *${command.title}* could not be queued: ${oneLine(err)}` });
+    // Routing may find the input wrong (e.g. the pod does not exist): say so to the user directly too.
+    if (err instanceof UsageError) await origin.reply(`:x: ${oneLine(err)}`);
+  }
+}
