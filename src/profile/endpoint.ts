@@ -250,7 +250,8 @@ export async function profileEndpoint(options: EndpointProfileOptions, deps: End
   }
   const body = options.body === undefined ? undefined : Buffer.from(options.body, 'utf8');
   const method = (options.method ?? (body === undefined ? 'GET' : 'POST')).toUpperCase();
-  const headers: Record<string, string> = { ...options.headers };
+  // node:http ignores user:password in a URL: send them as Basic auth, as the metrics scrape does.
+  const headers: Record<string, string> = { ...withoutCredentials(url).headers, ...options.headers };
   if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
 
   const { signal } = deps;

@@ -237,6 +237,23 @@ describe('profileEndpoint: Triton metrics endpoint', () => {
 });
 
 describe('endpoint options', () => {
+  it('sends user:password from the URL as Basic auth and never shows them', async () => {
+    const guarded: Server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(req.headers.authorization === `Basic ${Buffer.from('ops:hunter2').toString('base64')}` ? 200 : 401).end();
+    });
+    await new Promise<void>((resolve) => guarded.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = guarded.address() as AddressInfo;
+      const p = await profileEndpoint({ url: `http://ops:hunter2@127.0.0.1:${port}/predict`, concurrency: [1], maxRequestsPerLevel: 20 }, deps());
+      expect(Object.keys(p.levels[0]?.statusCodes ?? {})).toEqual(['200']);
+      expect(JSON.stringify(p)).not.toContain('hunter2');
+    } finally {
+      guarded.closeAllConnections();
+      await new Promise((resolve) => guarded.close(resolve));
+    }
+  });
+
   it('rejects bad URLs and concurrency levels with a usage error', async () => {
     await expect(profileEndpoint({ url: 'ftp://x/y' }, deps())).rejects.toBeInstanceOf(UsageError);
     await expect(profileEndpoint({ url: 'not a url' }, deps())).rejects.toBeInstanceOf(UsageError);
