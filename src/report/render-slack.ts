@@ -75,7 +75,11 @@ interface Cut {
   truncated: boolean;
 }
 
-export function renderSlackReport(report: Report): SlackReport {
+/**
+ * `footer`: blocks that always end the message (e.g. the Re-run button); they count against
+ * Slack's limits like the rest.
+ */
+export function renderSlackReport(report: Report, footer: KnownBlock[] = []): SlackReport {
   const cut: Cut = { truncated: false };
   const emoji = SEVERITY_EMOJI[report.severity];
   const head: KnownBlock[] = [
@@ -94,13 +98,15 @@ export function renderSlackReport(report: Report): SlackReport {
   const text = clip(`${emoji} ${escapeMrkdwn(report.title)}: ${escapeMrkdwn(report.summary || report.severity)}`, FALLBACK_TEXT_CHARS, {
     truncated: false,
   });
-  if (!cut.truncated && all.length <= SLACK_LIMITS.blocksPerMessage && JSON.stringify(all).length <= SLACK_LIMITS.blocksJsonChars) {
-    return { text, blocks: all };
+  const whole = [...all, ...footer];
+  if (!cut.truncated && whole.length <= SLACK_LIMITS.blocksPerMessage && JSON.stringify(whole).length <= SLACK_LIMITS.blocksJsonChars) {
+    return { text, blocks: whole };
   }
   const filename = `report-${slug(report.incidentKey)}.md`;
   const note = section(`:page_facing_up: _Shortened to fit Slack — full report attached as \`${filename}\`._`);
-  const blocks = fitBlocks(head, results, SLACK_LIMITS.blocksPerMessage - 1, SLACK_LIMITS.blocksJsonChars - jsonSize(note) - 2);
-  blocks.push(note);
+  const reserved = [note, ...footer];
+  const blocks = fitBlocks(head, results, SLACK_LIMITS.blocksPerMessage - reserved.length, SLACK_LIMITS.blocksJsonChars - JSON.stringify(reserved).length - 2);
+  blocks.push(...reserved);
   return { text, blocks, overflow: { filename, content: renderMarkdown(report) } };
 }
 

@@ -10,8 +10,6 @@ import { renderSlackReport, renderStatusBlocks } from '../report/render-slack.ts
 
 type WebClient = webApi.WebClient;
 
-const MAX_BLOCKS = 50;
-
 /** action_id of the report's Re-run button (handlers/actions/rerun.ts answers it). */
 export const RERUN_ACTION_ID = 'infdbg_rerun';
 
@@ -42,10 +40,8 @@ export class SlackThread {
    * fit). With `command`, the report ends with a Re-run button that runs the same `/debug` text.
    */
   async postReport(thread: ThreadRef, report: Report, command?: string): Promise<void> {
-    const rendered = renderSlackReport(report);
-    const blocks = [...rendered.blocks];
-    if (command && blocks.length < MAX_BLOCKS) blocks.push(rerunBlock(command));
-    await this.client.chat.postMessage({ channel: thread.channel, thread_ts: thread.threadTs, text: rendered.text, blocks });
+    const rendered = renderSlackReport(report, command ? [rerunBlock(command)] : []);
+    await this.client.chat.postMessage({ channel: thread.channel, thread_ts: thread.threadTs, text: rendered.text, blocks: rendered.blocks });
     const files = report.results.flatMap((r) =>
       r.charts.map((c) => ({ file: Buffer.from(c.pngBase64, 'base64'), filename: c.filename, title: c.title })),
     );

@@ -2,8 +2,6 @@
 // Bolt → BullMQ on Redis → worker → the thread in the Slack API stand-in. The message must be
 // valid Block Kit and the whole report must arrive in the thread as a Markdown file.
 import type { types } from '@slack/bolt';
-
-type KnownBlock = types.KnownBlock;
 import { afterEach, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseTokens } from '../../src/args.ts';
@@ -12,6 +10,8 @@ import { renderChart } from '../../src/report/chart.ts';
 import { emptyResult } from '../../src/report/model.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 import { assertWithinSlackLimits } from './slack-limits.ts';
+
+type KnownBlock = types.KnownBlock;
 
 const verbose = defineDiagnostic({
   name: 'verbose',

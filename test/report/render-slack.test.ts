@@ -1,6 +1,4 @@
 import type { types } from '@slack/bolt';
-
-type KnownBlock = types.KnownBlock;
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/model.ts';
@@ -8,6 +6,8 @@ import { renderMarkdown } from '../../src/report/render-markdown.ts';
 import { progressBar, renderSlackReport, renderStatusBlocks } from '../../src/report/render-slack.ts';
 import { healthResult, report } from './sample-report.ts';
 import { assertWithinSlackLimits } from './slack-limits.ts';
+
+type KnownBlock = types.KnownBlock;
 
 function allText(blocks: KnownBlock[]): string {
   return JSON.stringify(blocks);
@@ -37,6 +37,16 @@ describe('renderSlackReport', () => {
     const col = (line: string | undefined, word: string) => (line ?? '').indexOf(word);
     expect(col(lines[2], '70.12')).toBe(col(lines[0], 'p50 ms'));
     expect(col(lines[3], '1.2')).toBe(col(lines[0], 'p50 ms'));
+  });
+
+  it('always ends with the footer (the Re-run button), counted within the limits, whole or cut', () => {
+    const footer: KnownBlock[] = [{ type: 'actions', elements: [{ type: 'button', action_id: 'infdbg_rerun', text: { type: 'plain_text', text: 'Re-run' }, value: 'health http://x' }] }];
+    const huge = report({ results: Array.from({ length: 6 }, (_, r) => healthResult({ title: `r${r}`, evidence: Array.from({ length: 40 }, (_, i) => ({ label: `e${i}`, value: 'x'.repeat(400) })) })) });
+    for (const r of [report(), huge]) {
+      const rendered = renderSlackReport(r, footer);
+      assertWithinSlackLimits(rendered.blocks);
+      expect(rendered.blocks.at(-1)).toEqual(footer[0]);
+    }
   });
 
   it('cuts a huge report to fit every Slack limit and returns the full Markdown as overflow', () => {

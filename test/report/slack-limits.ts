@@ -2,9 +2,9 @@
 // report tests check every message we build against those limits with this one function.
 
 import type { types } from '@slack/bolt';
+import { expect } from 'vitest';
 
 type KnownBlock = types.KnownBlock;
-import { expect } from 'vitest';
 
 /** Every Block Kit limit Slack enforces on the blocks we emit; returns every mrkdwn string. */
 export function assertWithinSlackLimits(blocks: KnownBlock[]): string[] {
@@ -37,6 +37,14 @@ export function assertWithinSlackLimits(blocks: KnownBlock[]): string[] {
         if (e.type === 'mrkdwn') {
           expect(e.text.length).toBeLessThanOrEqual(2000);
           mrkdwn.push(e.text);
+        }
+      }
+    } else if (block.type === 'actions') {
+      expect(block.elements.length).toBeLessThanOrEqual(25);
+      for (const e of block.elements) {
+        if (e.type === 'button') {
+          expect(e.text.text.length).toBeLessThanOrEqual(75);
+          expect((e.value ?? '').length).toBeLessThanOrEqual(2000);
         }
       }
     } else {
