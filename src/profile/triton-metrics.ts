@@ -2,6 +2,7 @@
 // exports cumulative per-model counters (nv_inference_queue_duration_us, …compute_input…,
 // …compute_infer…, …compute_output…, nv_inference_request_success). Two scrapes around a load
 // level give, per model, the average time a request spent in each server stage during it.
+import { parseSample, type Sample } from '../prometheus/exposition.ts';
 
 /** The cumulative counters read, by Triton metric name. */
 const COUNTERS = {
@@ -32,27 +33,26 @@ export interface TritonModelTimes {
   computeOutputMs: number;
 }
 
-const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{((?:[^"}]|"(?:[^"\\]|\\.)*")*)\})?\s+(\S+)/;
-const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"/g;
-
-/** Label value escapes of the text format: `\\`, `\"`, `\n`. */
-function unescapeLabel(value: string): string {
-  return value.replace(/\\(["\\n])/g, (_, c: string) => (c === 'n' ? '\n' : c));
-}
-
-/** Reads the Triton counters out of Prometheus text exposition; other metrics are ignored. */
+/**
+ * Reads the Triton counters out of Prometheus text exposition; other metrics are ignored, and so
+ * is a malformed line (unlike a whole-scrape parse, one bad line costs only its own sample).
+ */
 export function parseTritonCounters(text: string): TritonCounters {
   const out: TritonCounters = new Map();
-  for (const line of text.split('\n')) {
-    const m = SAMPLE.exec(line.trim());
-    if (!m) continue;
-    const key = BY_METRIC.get(m[1] as string);
-    const value = Number(m[3]);
-    if (key === undefined || !Number.isFinite(value)) continue;
-    let model = '';
-    for (const [, name, v] of (m[2] ?? '').matchAll(LABEL)) if (name === 'model') model = unescapeLabel(v ?? '');
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    let sample: Sample;
+    try {
+      sample = parseSample(line);
+    } catch {
+      continue;
+    }
+    const key = BY_METRIC.get(sample.name);
+    if (key === undefined || !Number.isFinite(sample.value)) continue;
+    const model = sample.labels.model ?? '';
     const counters = out.get(model) ?? { requests: 0, requestUs: 0, queueUs: 0, computeInputUs: 0, computeInferUs: 0, computeOutputUs: 0 };
-    counters[key] += value;
+    counters[key] += sample.value;
     out.set(model, counters);
   }
   return out;

@@ -56,7 +56,8 @@ function parseComment(line: string, out: Exposition): void {
   out.types.set(name, type as MetricType);
 }
 
-function parseSample(line: string): Sample {
+/** One sample line (`name{labels} value [timestamp]`, already trimmed); throws a plain Error saying what is wrong. */
+export function parseSample(line: string): Sample {
   const name = NAME.exec(line)?.[0];
   if (!name) throw new Error('expected a metric name');
   let pos = name.length;
