@@ -168,6 +168,22 @@ describe('/debug through Bolt, BullMQ and the worker', () => {
     expect(help.status).toBe(200);
   });
 
+  it('serves /healthz (503 when Redis is unreachable) and /metrics with command outcomes', async () => {
+    stack = await startStack({ diagnostics: [probe], workers: false });
+    await stack.sendCommand('help');
+    await stack.sendCommand('nonsense');
+    const health = await fetch(`${stack.botUrl}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ ok: true, redis: 'up' });
+    const metrics = await (await fetch(`${stack.botUrl}/metrics`)).text();
+    expect(metrics).toContain('infdbg_commands_total{outcome="help"} 1');
+    expect(metrics).toContain('infdbg_commands_total{outcome="usage_error"} 1');
+    await stack.close();
+    stack = await startStack({ diagnostics: [probe], workers: false, redisUrl: 'redis://127.0.0.1:1' });
+    const down = await fetch(`${stack.botUrl}/healthz`);
+    expect(down.status).toBe(503);
+  });
+
   it('tells the user to invite the bot when it is not in the channel', async () => {
     stack = await startStack({ diagnostics: [probe], workers: false });
     stack.slack.notInChannel.add('C0PRIVATE');
