@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { asyncBufferFromFile } from 'hyparquet';
 import { readCsv } from './csv.ts';
@@ -45,22 +45,21 @@ export async function readDataset(location: string, options: ReadDatasetOptions)
   const declared = formatFromName(gzip ? path.slice(0, -3) : path);
   const reader = { source, columns: options.columns, signal: options.signal };
 
+  let bytes: AsyncIterable<Uint8Array>;
   if (!url) {
     const size = await fileSize(location, source);
     if (size > maxBytes) throw tooLarge(source, size, maxBytes);
     if (declared === 'parquet' && !gzip) return readParquet(await asyncBufferFromFile(location), reader);
-    const file = counted(createReadStream(location, { highWaterMark: 1 << 20, signal: options.signal }), size, options.onProgress);
-    return readStream(gzip ? Readable.from(file).pipe(createGunzip()) : file, declared, reader);
+    bytes = counted(createReadStream(location, { highWaterMark: 1 << 20, signal: options.signal }), size, options.onProgress);
+  } else {
+    bytes = await download(url, source, maxBytes, options);
   }
+  return readStream(gzip ? gunzip(bytes) : bytes, declared, reader);
+}
 
-  const body = await download(url, source, maxBytes, options);
-  const chunks = gzip ? Readable.from(body).pipe(createGunzip()) : body;
-  const { format, stream } = await detectFormat(chunks, declared);
-  if (format === 'parquet') {
-    const bytes = await collect(stream);
-    return readParquet(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, reader);
-  }
-  return readStream(stream, format, reader);
+/** Decompresses gzip; a failure of the source (deadline, size limit, cancellation) fails the output too, where `.pipe` would leave it waiting. */
+function gunzip(chunks: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  return pipeline(Readable.from(chunks), createGunzip(), () => {});
 }
 
 async function readStream(chunks: AsyncIterable<Uint8Array>, declared: DataFormat | undefined, reader: { source: string; columns: ReadonlySet<string> | undefined; signal: AbortSignal }): Promise<Dataset> {

@@ -26,6 +26,8 @@ beforeAll(async () => {
       res.writeHead(200); // no content-length: the size is checked while bytes arrive
       res.end('x\n'.repeat(2500));
     } else if (url.pathname === '/slow.csv') res.writeHead(200).write('x\n'); // never ends
+    else if (url.pathname === '/slow.csv.gz') res.writeHead(200).write(gzipSync('x\n'.repeat(1000)).subarray(0, 20)); // never ends
+    else if (url.pathname === '/stream.csv.gz') res.writeHead(200).end(gzipSync('x\n'.repeat(2500)));
     else if (url.pathname === '/down') res.writeHead(503, 'Service Unavailable').end();
     else res.writeHead(404, 'Not Found').end();
   });
@@ -82,6 +84,14 @@ describe('readDataset from a URL', () => {
   it('enforces the size limit from Content-Length and while streaming', async () => {
     await expect(readDataset(`${base}/big.csv`, { ...options(), maxBytes: 1000 })).rejects.toThrow(`${base}/big.csv: file is 5 kB; the limit is 1 kB`);
     await expect(readDataset(`${base}/stream.csv`, { ...options(), maxBytes: 1000 })).rejects.toThrow(/stream\.csv: file is more than \d+ kB; the limit is 1 kB/);
+  });
+
+  it('passes a failed download of a .gz file on through the decompression (no hang)', async () => {
+    const slow = await readDataset(`${base}/slow.csv.gz`, { ...options(), downloadTimeoutMs: 300 }).catch((e: unknown) => e);
+    expect(slow).toBeInstanceOf(UnreachableError);
+    expect((slow as Error).message).toBe(`${base}/slow.csv.gz: download did not finish within 0.3 s`);
+    await expect(readDataset(`${base}/stream.csv.gz`, { ...options(), maxBytes: 10 })).rejects.toThrow(/stream\.csv\.gz: file is more than \d+ B; the limit is 10 B/);
+    expect((await readDataset(`${base}/stream.csv.gz`, options())).rows).toBe(2499);
   });
 
   it('gives up on a download that does not finish in time, and on a refused connection', async () => {
