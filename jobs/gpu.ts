@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { parseTokens } from '../src/args.ts';
 import { defineDiagnostic, type DiagnosticDeps } from '../src/diagnostic.ts';
 import { InputError, oneLine, UsageError } from '../src/errors.ts';
+import { displayName } from '../src/data/source.ts';
 import { containerOf } from '../src/gpu/cgroup.ts';
 import { parseDcgmMetrics, type DcgmGpu } from '../src/gpu/dcgm.ts';
 import { failureFindings, gpuFindings, type AttributedProcess, type Attribution, type GpuFinding } from '../src/gpu/findings.ts';
@@ -29,7 +30,11 @@ export const gpuPayload = z.object({
     .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a Kubernetes node name')
     .optional(),
   /** DCGM exporter metrics URL (e.g. http://dcgm-exporter.gpu-operator:9400/metrics) instead of nvidia-smi. */
-  dcgmUrl: z.url({ protocol: /^https?$/ }).optional(),
+  dcgmUrl: z
+    .url({ protocol: /^https?$/ })
+    // fetch refuses such a URL with an error that quotes it, password included
+    .refine((u) => new URL(u).username === '' && new URL(u).password === '', 'must not carry credentials (user:password@)')
+    .optional(),
 });
 export type GpuPayload = z.infer<typeof gpuPayload>;
 
@@ -96,7 +101,7 @@ async function fromNvidiaSmi(deps: DiagnosticDeps): Promise<Snapshot> {
 
 async function fromDcgm(url: string, deps: DiagnosticDeps): Promise<Snapshot> {
   await deps.progress(10, 'scraping the DCGM exporter');
-  const source = `DCGM exporter ${url}`;
+  const source = `DCGM exporter ${displayName(url)}`;
   const only = (finding: GpuFinding): Snapshot => ({ gpus: [], processes: [], findings: [finding], source });
   const unreachable = (why: string) =>
     only({

@@ -193,6 +193,18 @@ describe('gpu diagnostic', () => {
     expect(result.summary).toMatch(/ECONNREFUSED/);
   });
 
+  it('keeps secrets in the DCGM URL out of the report: query string hidden, credentials refused', async () => {
+    server = createServer();
+    await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise<void>((r) => server?.close(() => r()));
+    server = undefined;
+    const result = await gpuDiagnostic.run({ dcgmUrl: `http://127.0.0.1:${port}/metrics?token=s3cret` }, deps({}));
+    expect(result.summary).toContain(`DCGM exporter http://127.0.0.1:${port}/metrics?… did not answer`);
+    expect(JSON.stringify(result)).not.toContain('s3cret');
+    expect(() => gpuDiagnostic.payload.parse(gpuDiagnostic.parseArgs(['--dcgm-url', 'http://admin:s3cret@dcgm:9400/metrics']))).toThrow(/must not carry credentials/);
+  });
+
   it('says so when the URL answers without DCGM metrics', async () => {
     server = createServer((_req, res) => res.end('# HELP up\nup 1\n'));
     await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
