@@ -17,7 +17,7 @@ export function assessHealth({ url, target, health, before, after }: HealthObser
 
   const notes: Notes = { findings: [], evidence: [], tables: [], charts: [], fixes: [] };
   const healthOk = noteHealthEndpoint(notes, target, health);
-  let latency: LatencyNote = { latencyMs: null, metric: null, basis: null, tail: null };
+  let latency: LatencyNote = { latencyMs: null, metric: null, basis: null, tail: null, windowRequests: null };
   let rates: RatesNote = { requestRatePerSec: null, errorRate: null, errors: null, requestCounter: null };
   let memoryLine: string | null = null;
   let window: ScrapeWindow | null = null;
@@ -32,7 +32,7 @@ export function assessHealth({ url, target, health, before, after }: HealthObser
     const between = second ? `the ${seconds.toFixed(1)} s between two scrapes` : 'one scrape';
     window = { seconds, between, sinceStart: `since the process started (${second ? `no requests in ${between}` : 'only one scrape'})` };
     latency = noteLatency(notes, target, before, second, window);
-    rates = noteRates(notes, before.exposition, second, latency.metric, window);
+    rates = noteRates(notes, before.exposition, second, latency, window);
     memoryLine = noteMemory(notes, before.exposition, second, window);
   }
 

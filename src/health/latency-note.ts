@@ -20,11 +20,13 @@ export interface LatencyNote {
   basis: 'interval' | 'since-start' | null;
   /** The tail-latency finding, when p99/p50 is too high. */
   tail: string | null;
+  /** Requests the histogram counted between the two scrapes; null without a histogram or a second scrape. */
+  windowRequests: number | null;
 }
 
 /** Percentiles from the latency histogram: over the window when requests arrived in it, else since start. */
 export function noteLatency(notes: Notes, target: HealthTarget, before: Scrape, second: Exposition | null, window: ScrapeWindow): LatencyNote {
-  const none: LatencyNote = { latencyMs: null, metric: null, basis: null, tail: null };
+  const none: LatencyNote = { latencyMs: null, metric: null, basis: null, tail: null, windowRequests: null };
   const lat = before.exposition ? latencyHistogram(before.exposition, target.latencyMetric) : null;
   if (!lat) {
     const message = target.latencyMetric ? `no histogram named ${target.latencyMetric} in ${before.url}` : 'no latency histogram exported — add one (a `*_request_duration_seconds` histogram)';
@@ -36,12 +38,13 @@ export function noteLatency(notes: Notes, target: HealthTarget, before: Scrape, 
   if (lat.others.length > 0) notes.evidence.push({ label: 'other latency histograms', value: lat.others.join(', '), detail: 'pass --latency-metric to use one of them' });
   const latAfter = second ? latencyHistogram(second, metric) : null;
   const increase = latAfter ? histogramIncrease(lat.histogram, latAfter.histogram) : null;
-  const inWindow = increase !== null && observationCount(increase) > 0;
+  const windowRequests = increase === null ? null : observationCount(increase);
+  const inWindow = windowRequests !== null && windowRequests > 0;
   const used: Histogram = inWindow && increase ? increase : (latAfter?.histogram ?? lat.histogram);
   const observations = observationCount(used);
   if (observations === 0) {
     notes.findings.push({ severity: 'info', message: `${metric} has no observations yet — send traffic and re-run to get latency` });
-    return { ...none, metric };
+    return { ...none, metric, windowRequests };
   }
 
   const q = (p: number) => histogramQuantile(p, used.buckets) * lat.toMs;
@@ -68,5 +71,5 @@ export function noteLatency(notes: Notes, target: HealthTarget, before: Scrape, 
     rows: [['p50', round(latencyMs.p50)], ['p95', round(latencyMs.p95)], ['p99', round(latencyMs.p99)], ['mean', mean === null ? null : round(mean)], ['requests', observations]],
   });
   notes.charts.push(latencyChart({ metric, basis, buckets: used.buckets, toMs: lat.toMs, p50Ms: latencyMs.p50, p99Ms: latencyMs.p99 }));
-  return { latencyMs, metric, basis, tail };
+  return { latencyMs, metric, basis, tail, windowRequests };
 }

@@ -1,11 +1,10 @@
 // Request and error rates from the request counter (`*_requests_total{status}`): over the window
 // between the scrapes when requests arrived in it, else over all requests since start.
 import type { Exposition } from '../prometheus/exposition.ts';
-import { histogramIncrease, observationCount } from '../prometheus/histograms.ts';
-import { latencyHistogram } from '../prometheus/latency-histogram.ts';
 import { counterIncrease, requestCounts, type RequestCounts } from '../prometheus/request-counters.ts';
 import type { Severity } from '../report/model.ts';
 import { fmtPct, round } from './format.ts';
+import type { LatencyNote } from './latency-note.ts';
 import type { Notes, ScrapeWindow } from './notes.ts';
 
 /** Error ratios above these are a warning / critical. */
@@ -25,14 +24,18 @@ export interface RatesNote {
  * Request rate from the counter's increase between the scrapes (or the histogram's `_count` without
  * a counter); error rate over the same window, or over all requests since start when none arrived in it.
  */
-export function noteRates(notes: Notes, first: Exposition, second: Exposition | null, metric: string | null, window: ScrapeWindow): RatesNote {
+export function noteRates(
+  notes: Notes,
+  first: Exposition,
+  second: Exposition | null,
+  { metric, windowRequests }: Pick<LatencyNote, 'metric' | 'windowRequests'>,
+  window: ScrapeWindow,
+): RatesNote {
   const c1 = requestCounts(first, metric ?? '');
   if (!c1) {
     notes.findings.push({ severity: 'info', message: 'no request counter (`*_requests_total{status}`) exported — the error rate is unknown; add one' });
-    const h1 = metric ? latencyHistogram(first, metric) : null;
-    const h2 = metric && second ? latencyHistogram(second, metric) : null;
-    if (!h1 || !h2) return { requestRatePerSec: null, errorRate: null, errors: null, requestCounter: null };
-    const requestRatePerSec = observationCount(histogramIncrease(h1.histogram, h2.histogram)) / window.seconds;
+    if (windowRequests === null) return { requestRatePerSec: null, errorRate: null, errors: null, requestCounter: null };
+    const requestRatePerSec = windowRequests / window.seconds;
     notes.evidence.push({ label: 'request rate', value: `${requestRatePerSec.toFixed(2)} req/s`, detail: `increase of ${metric}_count over ${window.between}` });
     return { requestRatePerSec, errorRate: null, errors: null, requestCounter: null };
   }

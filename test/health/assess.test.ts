@@ -7,15 +7,14 @@ const target = { healthPath: '/health', metricsPath: '/metrics' };
 const healthy: Fetched = { kind: 'response', status: 200, ms: 3, body: '{"status":"ok"}', truncated: false };
 
 /** A scrape of a service whose latency histogram has these cumulative counts for ≤10 ms, ≤100 ms, +Inf. */
-function scrape(at: number, [fast, medium, all]: [number, number, number]): Scrape {
+function scrape(at: number, [fast, medium, all]: [number, number, number], { counter = true } = {}): Scrape {
   const body = [
     '# TYPE model_request_duration_seconds histogram',
     `model_request_duration_seconds_bucket{le="0.01"} ${fast}`,
     `model_request_duration_seconds_bucket{le="0.1"} ${medium}`,
     `model_request_duration_seconds_bucket{le="+Inf"} ${all}`,
     `model_request_duration_seconds_count ${all}`,
-    '# TYPE model_requests_total counter',
-    `model_requests_total{status="200"} ${all}`,
+    ...(counter ? ['# TYPE model_requests_total counter', `model_requests_total{status="200"} ${all}`] : []),
     '',
   ].join('\n');
   return { url: 'http://model/metrics', fetched: { kind: 'response', status: 200, ms: 2, body, truncated: false }, exposition: parseExposition(body), problem: null, at };
@@ -32,6 +31,15 @@ describe('assessHealth', () => {
     const result = assessHealth({ url: 'http://model', target, health: healthy, before: scrape(0, [50, 90, 100]), after: scrape(2000, [50, 90, 100]) });
     expect(result.data.basis).toBe('since-start');
     expect(result.charts.map((c) => c.title)).toEqual(['model_request_duration_seconds, since start']);
+  });
+
+  it('takes the request rate from the histogram\'s count when there is no request counter', () => {
+    const result = assessHealth({ url: 'http://model', target, health: healthy, before: scrape(0, [50, 90, 100], { counter: false }), after: scrape(2000, [60, 110, 130], { counter: false }) });
+    expect(result.data.requestRatePerSec).toBe(15);
+    expect(result.data.errorRate).toBeNull();
+    expect(result.evidence).toContainEqual({ label: 'request rate', value: '15.00 req/s', detail: 'increase of model_request_duration_seconds_count over the 2.0 s between two scrapes' });
+    const idle = assessHealth({ url: 'http://model', target, health: healthy, before: scrape(0, [0, 0, 0], { counter: false }), after: scrape(2000, [0, 0, 0], { counter: false }) });
+    expect(idle.data.requestRatePerSec).toBe(0);
   });
 
   it('draws no chart when the metrics are unusable or there is no observation yet', () => {
