@@ -16,6 +16,7 @@ export interface DcgmGpu extends GpuRecord {
   /** Last Xid error code the exporter saw (0 = none), null when not exported. */
   lastXid: number | null;
   pods: DcgmPod[];
+  hostname: string | null;
 }
 
 const FIELD = {
@@ -66,6 +67,7 @@ export function parseDcgmMetrics(text: string, source = 'DCGM exporter'): DcgmGp
           throttleReasons: null,
           lastXid: null,
           pods: [],
+          hostname: s.labels.Hostname ?? s.labels.hostname ?? null,
         },
         values: {},
         seen: new Set(),
