@@ -11,7 +11,7 @@ import { durationMs, numberList, parseTokens } from '../src/args.ts';
 import { defineDiagnostic } from '../src/diagnostic.ts';
 import { InputError, UsageError } from '../src/errors.ts';
 import { checkLocalPath } from '../src/local-files.ts';
-import { ENDPOINT_DEFAULTS, loadRequestBody, profileEndpoint } from '../src/profile/endpoint.ts';
+import { checkRequestBodyArg, ENDPOINT_DEFAULTS, loadRequestBody, profileEndpoint } from '../src/profile/endpoint.ts';
 import { parseSweeps, profileModel, SWEEP_KINDS } from '../src/profile/model-profile.ts';
 import { isUrl, openModelSource } from '../src/profile/model-source.ts';
 import { endpointProfileResult, modelProfileResult } from '../src/profile/profile-report.ts';
@@ -146,13 +146,7 @@ export const profileDiagnostic = defineDiagnostic({
     if (mode === 'endpoint') {
       const modelOnly = (['batch-sizes', 'dim', 'value', 'inputs', 'sweep'] as const).filter((f) => v[f] !== undefined);
       if (modelOnly.length > 0) throw new UsageError(`--${modelOnly.join(', --')} only apply to a model, not to an endpoint`, USAGE);
-      if (v.body !== undefined && !v.body.startsWith('@')) {
-        try {
-          JSON.parse(v.body);
-        } catch (err) {
-          throw new UsageError(`--body is neither JSON nor @file: ${(err as Error).message}`, USAGE);
-        }
-      }
+      if (v.body !== undefined) checkRequestBodyArg(v.body, USAGE);
       return { mode, url: target, body: v.body, metricsUrl: v['metrics-url'], ...common };
     }
     if (v.body !== undefined || v['metrics-url'] !== undefined) throw new UsageError('--body and --metrics-url only apply to an endpoint (--url)', USAGE);

@@ -112,8 +112,19 @@ const MAX_CONCURRENCY = 1024;
 const MAX_REQUESTS_PER_LEVEL = 1_000_000;
 const SCRAPE_TIMEOUT_MS = 5000;
 
+/** Throws UsageError (with `usage`, when given) unless `--body` is `@path` or JSON. */
+export function checkRequestBodyArg(arg: string, usage?: string): void {
+  if (arg.startsWith('@')) return;
+  try {
+    JSON.parse(arg);
+  } catch (err) {
+    throw new UsageError(`--body is neither JSON nor @file: ${err instanceof Error ? err.message : String(err)}`, usage);
+  }
+}
+
 /** `--body` argument: inline JSON (validated), or `@path` whose bytes are sent as they are. */
 export async function loadRequestBody(arg: string): Promise<string> {
+  checkRequestBodyArg(arg);
   if (arg.startsWith('@')) {
     const path = arg.slice(1);
     let text: string;
@@ -124,11 +135,6 @@ export async function loadRequestBody(arg: string): Promise<string> {
     }
     if (Buffer.byteLength(text) > MAX_BODY_FILE_BYTES) throw new InputError(`--body ${arg}: file exceeds ${MAX_BODY_FILE_BYTES} bytes`);
     return text;
-  }
-  try {
-    JSON.parse(arg);
-  } catch (err) {
-    throw new UsageError(`--body is neither JSON nor @file: ${err instanceof Error ? err.message : String(err)}`);
   }
   return arg;
 }
