@@ -4,7 +4,7 @@
 // A malformed line rejects the whole scrape, as Prometheus itself does.
 import { InputError } from '../errors.ts';
 
-export const METRIC_TYPES = ['counter', 'gauge', 'histogram', 'summary', 'untyped'] as const;
+const METRIC_TYPES = ['counter', 'gauge', 'histogram', 'summary', 'untyped'] as const;
 export type MetricType = (typeof METRIC_TYPES)[number];
 
 export interface Sample {
@@ -119,7 +119,7 @@ function parseLabels(line: string, start: number, labels: Record<string, string>
 }
 
 /** Go's ParseFloat as Prometheus uses it: decimals, exponents, hex-free, Inf/NaN in any case. */
-export function parseValue(text: string): number {
+function parseValue(text: string): number {
   const lower = text.toLowerCase();
   if (lower === '+inf' || lower === 'inf') return Infinity;
   if (lower === '-inf') return -Infinity;
