@@ -100,7 +100,7 @@ export const driftDiagnostic = defineDiagnostic({
   async run(payload, deps) {
     const started = deps.now();
     const columns = payload.features ? new Set(payload.features) : undefined;
-    const read = { columns, maxBytes: payload.maxBytes, signal: deps.signal, fetch: deps.fetch };
+    const read = { columns, maxBytes: payload.maxBytes, fetch: deps.fetch };
     await deps.progress(2, 'reading reference and current data');
     const shares = [0, 0];
     let shown = 2;
@@ -115,10 +115,14 @@ export const driftDiagnostic = defineDiagnostic({
     for (const location of [payload.reference, payload.current]) {
       if (!/^https?:\/\//i.test(location)) await checkLocalPath(location, deps.localFileRoots);
     }
-    const [reference, current] = await Promise.all([
-      readDataset(payload.reference, { ...read, onProgress: onProgress(0) }),
-      readDataset(payload.current, { ...read, onProgress: onProgress(1) }),
-    ]);
+    // A read that fails stops the other, which may be a long download.
+    const reads = new AbortController();
+    const readSide = (location: string, side: 0 | 1) =>
+      readDataset(location, { ...read, signal: AbortSignal.any([deps.signal, reads.signal]), onProgress: onProgress(side) }).catch((err: unknown) => {
+        reads.abort(err);
+        throw err;
+      });
+    const [reference, current] = await Promise.all([readSide(payload.reference, 0), readSide(payload.current, 1)]);
     await deps.progress(30, `read ${reference.rows.toLocaleString('en-US')} reference and ${current.rows.toLocaleString('en-US')} current rows`);
     const comparison = await compareDatasets(reference, current, {
       features: payload.features,

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -123,6 +125,27 @@ describe('drift on the committed fixtures', () => {
     const err = await run(`${REF} data/nowhere.csv`).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect(oneLine(err)).toBe('data/nowhere.csv: no such file');
+  });
+
+  it('stops downloading the other dataset when one cannot be read', async () => {
+    let downloadClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (downloadClosed = resolve));
+    const server = createServer((req, res) => {
+      if (req.url === '/current.csv') {
+        res.writeHead(200).write('x\n1\n'); // never ends
+        res.on('close', downloadClosed);
+      } else res.writeHead(404, 'Not Found').end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const err = await run(`${base}/reference.csv ${base}/current.csv`).catch((e: unknown) => e);
+      expect(oneLine(err)).toBe(`${base}/reference.csv: HTTP 404 Not Found`);
+      await closed; // without the stop, the download runs on until its 5-minute deadline
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
 
