@@ -2,7 +2,7 @@
 // server. For each concurrency level it measures in windows until three agree (or a bound hits),
 // and reports latency and TTFB percentiles, throughput, errors by status, and where the time went
 // on the server (Server-Timing headers, or Triton's metrics endpoint). Always stops by itself.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { InputError, UnreachableError, UsageError } from '../errors.ts';
 import { latencySummary, measureInWindows, type LatencySummary, type StopReason } from './latency.ts';
 import { createLoadClient, type LoadClient, type RequestOutcome } from './load-generator.ts';
@@ -127,14 +127,12 @@ export async function loadRequestBody(arg: string): Promise<string> {
   checkRequestBodyArg(arg);
   if (arg.startsWith('@')) {
     const path = arg.slice(1);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (err) {
-      throw new InputError(`--body ${arg}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
-    }
-    if (Buffer.byteLength(text) > MAX_BODY_FILE_BYTES) throw new InputError(`--body ${arg}: file exceeds ${MAX_BODY_FILE_BYTES} bytes`);
-    return text;
+    const cannotRead = (err: unknown): InputError =>
+      new InputError(`--body ${arg}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+    // The size is checked before reading, so an oversized file is never loaded into memory.
+    const { size } = await stat(path).catch((err: unknown) => Promise.reject(cannotRead(err)));
+    if (size > MAX_BODY_FILE_BYTES) throw new InputError(`--body ${arg}: file exceeds ${MAX_BODY_FILE_BYTES} bytes`);
+    return readFile(path, 'utf8').catch((err: unknown) => Promise.reject(cannotRead(err)));
   }
   return arg;
 }

@@ -2,7 +2,7 @@
 // fault knobs: the measured percentiles, error rates and breakdown must match what was injected.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -269,6 +269,8 @@ describe('endpoint options', () => {
       await expect(loadRequestBody('{a:1}')).rejects.toBeInstanceOf(UsageError);
       await expect(loadRequestBody(`@${join(dir, 'missing.json')}`)).rejects.toThrow(InputError);
       await expect(loadRequestBody(`@${join(dir, 'missing.json')}`)).rejects.toThrow(/missing\.json.*ENOENT/);
+      await truncate(join(dir, 'req.json'), 16 * 1024 * 1024 + 1);
+      await expect(loadRequestBody(`@${join(dir, 'req.json')}`)).rejects.toThrow(`--body @${join(dir, 'req.json')}: file exceeds 16777216 bytes`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
