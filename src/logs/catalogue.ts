@@ -1,6 +1,6 @@
 // The catalogue of log failure signatures, kept as data (signatures.yaml) and validated with zod
-// when loaded, so a bad pattern or a missing field stops start-up with a message naming the entry
-// instead of silently never matching.
+// when loaded (on first use, and by test/logs/catalogue.test.ts), so a bad pattern or a missing
+// field fails with a message naming the entry instead of silently never matching.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
@@ -20,7 +20,7 @@ const regexSource = z.string().min(1).refine(
   { message: 'not a valid JavaScript regular expression' },
 );
 
-export const signatureSchema = z.object({
+const signatureSchema = z.object({
   id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be kebab-case'),
   keywords: z.array(z.string().min(2).refine((k) => k === k.toLowerCase(), { message: 'keywords must be lower-case' })).min(1),
   pattern: regexSource,
@@ -56,7 +56,7 @@ export interface Catalogue {
   prefilter: RegExp;
 }
 
-export const DEFAULT_CATALOGUE_PATH = new URL('./signatures.yaml', import.meta.url);
+const CATALOGUE_PATH = new URL('./signatures.yaml', import.meta.url);
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -77,20 +77,19 @@ export function buildCatalogue(data: unknown, source: string): Catalogue {
   };
 }
 
-/** Reads and validates a catalogue file (default: src/logs/signatures.yaml). */
-export function loadCatalogue(path: string | URL = DEFAULT_CATALOGUE_PATH): Catalogue {
+function loadCatalogue(): Catalogue {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(CATALOGUE_PATH, 'utf8');
   } catch (err) {
-    throw new InputError(`${String(path)}: cannot read the signature catalogue (${err instanceof Error ? err.message : String(err)})`);
+    throw new InputError(`${String(CATALOGUE_PATH)}: cannot read the signature catalogue (${err instanceof Error ? err.message : String(err)})`);
   }
-  return buildCatalogue(parse(text), String(path));
+  return buildCatalogue(parse(text), String(CATALOGUE_PATH));
 }
 
 let defaultCatalogue: Catalogue | undefined;
 
-/** The shipped catalogue, loaded once. */
+/** The shipped catalogue (src/logs/signatures.yaml), read and validated once. */
 export function defaultSignatures(): Catalogue {
   defaultCatalogue ??= loadCatalogue();
   return defaultCatalogue;
