@@ -1,5 +1,6 @@
 // How the health report writes numbers and bodies: milliseconds, percentages, MiB, and a
 // one-line view of a health endpoint's answer.
+import { redactSecrets } from '../logs/redact.ts';
 
 /** Rounded to 3 decimals, for the machine-readable data and tables. */
 export function round(x: number): number {
@@ -20,7 +21,10 @@ export function fmtMiB(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-/** A short, single-line view of a health body: JSON compacted, text trimmed. */
+/**
+ * A short, single-line view of a health body: JSON compacted, text trimmed, secrets redacted
+ * (health endpoints sometimes echo connection strings or tokens of their dependencies).
+ */
 export function summariseBody(body: string): string {
   let text = body.trim();
   try {
@@ -28,7 +32,7 @@ export function summariseBody(body: string): string {
   } catch {
     // not JSON: shown as text
   }
-  text = text.replace(/\s+/g, ' ');
+  text = redactSecrets(text.replace(/\s+/g, ' '));
   if (text === '') return '(empty body)';
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

@@ -42,6 +42,16 @@ describe('assessHealth', () => {
     expect(idle.data.requestRatePerSec).toBe(0);
   });
 
+  it('shows an unhealthy answer without the secrets its body echoes', () => {
+    const body = JSON.stringify({ status: 'unhealthy', db: 'postgres://app:hunter2@db:5432/features', api_key: 'abc123def456' });
+    const unhealthy: Fetched = { kind: 'response', status: 503, ms: 4, body, truncated: false };
+    const result = assessHealth({ url: 'http://model', target, health: unhealthy, before: scrape(0, [50, 90, 100]), after: scrape(2000, [60, 110, 130]) });
+    expect(result.severity).toBe('critical');
+    expect(JSON.stringify(result)).toContain('unhealthy');
+    expect(JSON.stringify(result)).not.toContain('hunter2');
+    expect(JSON.stringify(result)).not.toContain('abc123def456');
+  });
+
   it('draws no chart when the metrics are unusable or there is no observation yet', () => {
     const missing: Scrape = { url: 'http://model/metrics', fetched: { kind: 'response', status: 404, ms: 1, body: '', truncated: false }, exposition: null, problem: 'http://model/metrics answered 404', at: 0 };
     const noMetrics = assessHealth({ url: 'http://model', target, health: healthy, before: missing, after: null });
