@@ -5,7 +5,7 @@ import type { Dataset } from '../data/dataset.ts';
 import type { DiagnosticResult, Evidence, MetricsTable, Severity } from '../report/model.ts';
 import type { DriftComparison } from './compare-datasets.ts';
 import { missingShares, type FeatureDrift } from './feature-drift.ts';
-import { missingJumps, pct, rankHypotheses } from './hypotheses.ts';
+import { missingJumps, pct, rankHypotheses, shortList } from './hypotheses.ts';
 import { TEST_NAMES } from './test-choice.ts';
 
 /** Features that get a chart: the most drifted ones. */
@@ -127,7 +127,7 @@ function evidence(c: DriftComparison, reference: Dataset, current: Dataset): Evi
     out.push({ label: `${s.name} not tested`, value: s.reason, severity: s.cause === 'identifier' ? 'info' : s.currentCount === 0 ? 'critical' : 'warning' });
   }
   for (const f of c.features.filter((x) => x.unseenCategories.length > 0)) {
-    out.push({ label: `${f.name} new values`, value: f.unseenCategories.slice(0, 5).map((v) => `"${v}"`).join(', ') + (f.unseenCategories.length > 5 ? ` and ${f.unseenCategories.length - 5} more` : ''), detail: 'never seen in the reference', severity: 'warning' });
+    out.push({ label: `${f.name} new values`, value: shortList(f.unseenCategories.map((v) => `"${v}"`), 5), detail: 'never seen in the reference', severity: 'warning' });
   }
   if (c.onlyInReference.length > 0) out.push({ label: 'only in the reference', value: c.onlyInReference.join(', '), detail: `missing from ${current.source}`, severity: 'warning' });
   if (c.onlyInCurrent.length > 0) out.push({ label: 'only in the current data', value: c.onlyInCurrent.join(', '), detail: `not in ${reference.source}`, severity: 'info' });
@@ -159,10 +159,8 @@ function featureEvidence(f: FeatureDrift): Evidence {
   };
 }
 
-
-function names(items: Array<{ name: string }>, max = 5): string {
-  const n = items.map((i) => i.name);
-  return n.length <= max ? n.join(', ') : `${n.slice(0, max).join(', ')} and ${n.length - max} more`;
+function names(items: Array<{ name: string }>): string {
+  return shortList(items.map((i) => i.name), 5);
 }
 
 function unique(items: string[]): string[] {

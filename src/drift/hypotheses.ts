@@ -38,7 +38,7 @@ export function rankHypotheses(c: DriftComparison): Hypothesis[] {
 
   if (jumps.length > 0) {
     out.push({
-      title: `Broken feature pipeline: missing values appeared in ${list(jumps.map((j) => j.name))}`,
+      title: `Broken feature pipeline: missing values appeared in ${shortList(jumps.map((j) => j.name))}`,
       likelihood: 'high',
       evidence: jumps.map((j) => `${j.name}: missing share ${pct(j.reference)} in the reference, ${pct(j.current)} now`),
       fixes: [
@@ -55,7 +55,7 @@ export function rankHypotheses(c: DriftComparison): Hypothesis[] {
   });
   if (rescaled.length > 0) {
     out.push({
-      title: `Preprocessing or unit change in ${list(rescaled.map((r) => r.feature))}`,
+      title: `Preprocessing or unit change in ${shortList(rescaled.map((r) => r.feature))}`,
       likelihood: 'high',
       evidence: rescaled.map((r) => r.description),
       fixes: [
@@ -71,7 +71,7 @@ export function rankHypotheses(c: DriftComparison): Hypothesis[] {
       ...c.onlyInReference.map((n) => `${n} is in the reference but missing from the current data`),
       ...emptied.map((s) => `${s.name} has no values in the current data`),
       ...c.onlyInCurrent.map((n) => `${n} is new in the current data`),
-      ...unseen.map((f) => `${f.name}: values never seen in the reference: ${list(f.unseenCategories.map((v) => `"${v}"`), 5)}`),
+      ...unseen.map((f) => `${f.name}: values never seen in the reference: ${shortList(f.unseenCategories.map((v) => `"${v}"`), 5)}`),
     ];
     out.push({
       title: 'Schema or upstream value change (renamed or removed columns, new category values)',
@@ -79,7 +79,7 @@ export function rankHypotheses(c: DriftComparison): Hypothesis[] {
       evidence,
       fixes: [
         'Diff the upstream schema / producer release notes for the period between the reference and now',
-        unseen.length > 0 ? `Map the new values of ${list(unseen.map((f) => f.name))} or make the encoder handle unknown categories explicitly` : 'Restore or re-map the missing columns in the feature pipeline',
+        unseen.length > 0 ? `Map the new values of ${shortList(unseen.map((f) => f.name))} or make the encoder handle unknown categories explicitly` : 'Restore or re-map the missing columns in the feature pipeline',
         'Add schema validation (column set, types, allowed values) at the pipeline boundary',
       ],
     });
@@ -110,7 +110,7 @@ export function rankHypotheses(c: DriftComparison): Hypothesis[] {
     out.push(...(similar ? [mix, upstream] : [upstream, mix]));
   } else if (drifted.length > 0) {
     out.push({
-      title: `Pipeline change in ${drifted.length === 1 ? 'one feature' : 'a few features'}: ${list(drifted.map((f) => f.name))}`,
+      title: `Pipeline change in ${drifted.length === 1 ? 'one feature' : 'a few features'}: ${shortList(drifted.map((f) => f.name))}`,
       likelihood: 'high',
       evidence: [`only ${drifted.length} of ${c.features.length} features drifted`, ...drifted.slice(0, 5).map(effectLine)],
       fixes: [
@@ -119,7 +119,7 @@ export function rankHypotheses(c: DriftComparison): Hypothesis[] {
       ],
     });
     out.push({
-      title: `A genuine change in the population behind ${list(drifted.map((f) => f.name))}`,
+      title: `A genuine change in the population behind ${shortList(drifted.map((f) => f.name))}`,
       likelihood: 'low',
       evidence: ['the other features did not move, which a population change usually also shows'],
       fixes: ['Confirm with the owners of the upstream system; if real, retrain with recent data'],
@@ -157,6 +157,7 @@ export function pct(share: number): string {
   return `${(share * 100).toFixed(share < 0.1 && share > 0 ? 1 : 0)}%`;
 }
 
-function list(items: string[], max = 3): string {
+/** `a, b, c and 4 more`: at most `max` items named. */
+export function shortList(items: string[], max = 3): string {
   return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }
