@@ -55,7 +55,6 @@ const KILL_MATCH_MS = 10_000;
 /** Shrink factors above this are not plausibly batch size alone. */
 const MAX_BATCH_FACTOR = 16;
 
-const gib = (bytes: number) => formatBytes(bytes);
 const times = (x: number) => `${x >= 10 ? x.toFixed(0) : x.toFixed(1)}×`;
 
 /** Ranked hypotheses, most likely first; only those with supporting evidence are listed. */
@@ -156,13 +155,13 @@ function batchTooLarge(ev: CudaOomInContainer, otherBytes: number, settings: { a
   const proportional = safe <= MAX_BATCH_FACTOR;
   const likely = T > F + R && T > F + otherBytes && proportional;
   const evidence = [
-    `Tried to allocate ${gib(T)} with ${gib(F)} free${ev.totalCapacityBytes !== null ? ` of ${gib(ev.totalCapacityBytes)}` : ''} (${where(ev)}).`,
+    `Tried to allocate ${formatBytes(T)} with ${formatBytes(F)} free${ev.totalCapacityBytes !== null ? ` of ${formatBytes(ev.totalCapacityBytes)}` : ''} (${where(ev)}).`,
     F > 0
-      ? `Shrink factor: memory for activations grows linearly with batch size × sequence length. If the memory already allocated${A !== null ? ` (${gib(A)})` : ''} is weights, the batch must shrink by tried/free = ${gib(T)}/${gib(F)} = ${times(safe)}` +
+      ? `Shrink factor: memory for activations grows linearly with batch size × sequence length. If the memory already allocated${A !== null ? ` (${formatBytes(A)})` : ''} is weights, the batch must shrink by tried/free = ${formatBytes(T)}/${formatBytes(F)} = ${times(safe)}` +
         (optimistic !== null ? `; if it is all activations of this batch, by (allocated+tried)/(allocated+free) = ${times(optimistic)}. The real factor lies between; ${times(safe)} is the one sure to fit.` : '.')
       : 'The message reports 0 bytes free, so no shrink factor can be computed: halve until it fits.',
   ];
-  if (ev.totalCapacityBytes !== null && T > ev.totalCapacityBytes) evidence.push(`The request alone is larger than the whole GPU (${gib(ev.totalCapacityBytes)}): nothing else on the GPU can be the whole cause.`);
+  if (ev.totalCapacityBytes !== null && T > ev.totalCapacityBytes) evidence.push(`The request alone is larger than the whole GPU (${formatBytes(ev.totalCapacityBytes)}): nothing else on the GPU can be the whole cause.`);
   if (!proportional) evidence.push(`A ${times(safe)} factor is beyond what batch size usually explains: check for memory reserved up front (e.g. vLLM gpu_memory_utilization, a KV cache) or a model too large for this GPU.`);
   else if (!likely) evidence.push('Fragmentation or another process could also explain it (see below): the request is within reach of free + reserved or free + other processes.');
   const setting = batchSetting(settings);
@@ -196,9 +195,9 @@ function fragmentation(ev: CudaOomInContainer): OomHypothesis | null {
     title: 'Allocator fragmentation: memory reserved by PyTorch but not usable for this request',
     likelihood: wouldFit ? 'high' : 'medium',
     evidence: [
-      `${gib(R)} reserved by PyTorch but unallocated (${where(ev)}).`,
+      `${formatBytes(R)} reserved by PyTorch but unallocated (${where(ev)}).`,
       wouldFit && T !== null
-        ? `The ${gib(T)} request would fit in ${gib(F)} free + ${gib(R)} reserved-but-unallocated, but the cached blocks are split into pieces too small for it.`
+        ? `The ${formatBytes(T)} request would fit in ${formatBytes(F)} free + ${formatBytes(R)} reserved-but-unallocated, but the cached blocks are split into pieces too small for it.`
         : `That is ${ev.totalCapacityBytes !== null ? `${Math.round((100 * R) / ev.totalCapacityBytes)} % of the GPU` : 'a large share of what PyTorch holds'}: cached blocks are split and cannot be reused for large tensors.`,
     ],
     fixes: [
@@ -214,15 +213,15 @@ function anotherProcess(ev: CudaOomInContainer, others: ReturnType<typeof otherP
   const F = ev.freeBytes;
   const enough = T !== null && F !== null && F + others.bytes >= T;
   const sizable = ev.totalCapacityBytes !== null && others.bytes >= 0.1 * ev.totalCapacityBytes;
-  const evidence = others.list.map((p) => `Process ${p.pid} holds ${gib(p.bytes)} (${where(ev)}).`);
+  const evidence = others.list.map((p) => `Process ${p.pid} holds ${formatBytes(p.bytes)} (${where(ev)}).`);
   if (T !== null && F !== null) {
     evidence.push(
       enough
-        ? `Without it the request fits: ${gib(F)} free + ${gib(others.bytes)} = ${gib(F + others.bytes)} ≥ ${gib(T)}.`
-        : `Freeing it leaves ${gib(F + others.bytes)}, still short of the ${gib(T)} request: it adds to the problem but is not all of it.`,
+        ? `Without it the request fits: ${formatBytes(F)} free + ${formatBytes(others.bytes)} = ${formatBytes(F + others.bytes)} ≥ ${formatBytes(T)}.`
+        : `Freeing it leaves ${formatBytes(F + others.bytes)}, still short of the ${formatBytes(T)} request: it adds to the problem but is not all of it.`,
     );
   }
-  if (others.self) evidence.push(`Process ${others.self.pid} (${gib(others.self.bytes)}) matches this process's own memory: taken to be itself, seen by its host PID.`);
+  if (others.self) evidence.push(`Process ${others.self.pid} (${formatBytes(others.self.bytes)}) matches this process's own memory: taken to be itself, seen by its host PID.`);
   return {
     id: 'another-process',
     title: 'Another process holds memory on the same GPU',
@@ -252,18 +251,18 @@ function limitBelowWorkingSet(c: ContainerEvidence, all: ContainerEvidence[], rs
   const seen = Math.max(L, U ?? 0, rssAtKill ?? 0);
   const suggested = Math.ceil((1.25 * seen) / GiB);
   const evidence = [
-    `${c.name} was OOMKilled (exit ${t.exitCode})${run !== null ? ` after running ${formatDuration(run)}` : ''}; memory limit ${gib(L)}${c.memoryRequestBytes !== null ? `, request ${gib(c.memoryRequestBytes)}` : ''}.`,
+    `${c.name} was OOMKilled (exit ${t.exitCode})${run !== null ? ` after running ${formatDuration(run)}` : ''}; memory limit ${formatBytes(L)}${c.memoryRequestBytes !== null ? `, request ${formatBytes(c.memoryRequestBytes)}` : ''}.`,
   ];
-  if (U !== null) evidence.push(`Working set ${gib(U)} = ${Math.round((100 * U) / L)} % of the limit (metrics.k8s.io).`);
-  if (rssAtKill !== null) evidence.push(`The kernel killed it at ${gib(rssAtKill)} resident (node OOMKilling event at ${t.finishedAt}).`);
+  if (U !== null) evidence.push(`Working set ${formatBytes(U)} = ${Math.round((100 * U) / L)} % of the limit (metrics.k8s.io).`);
+  if (rssAtKill !== null) evidence.push(`The kernel killed it at ${formatBytes(rssAtKill)} resident (node OOMKilling event at ${t.finishedAt}).`);
   if (c.restartCount > 0) evidence.push(`${c.restartCount} restarts${c.waitingReason ? `, now ${c.waitingReason}` : ''}.`);
   return {
     id: 'limit-below-working-set',
-    title: `Memory limit of ${c.name} (${gib(L)}) is below its working set`,
+    title: `Memory limit of ${c.name} (${formatBytes(L)}) is below its working set`,
     likelihood: nearLimit || short ? 'high' : 'medium',
     evidence,
     fixes: [
-      `Raise the memory limit of ${c.name} to ${suggested}Gi (1.25 × ${seen === L ? 'the current limit, which it fills' : `the ${gib(seen)} it used`}) and set the request to the same value so the scheduler reserves it.`,
+      `Raise the memory limit of ${c.name} to ${suggested}Gi (1.25 × ${seen === L ? 'the current limit, which it fills' : `the ${formatBytes(seen)} it used`}) and set the request to the same value so the scheduler reserves it.`,
       'Or lower host memory: load weights straight to the GPU (safetensors mmap, low_cpu_mem_usage), fewer tokenizer/dataloader workers, no host-side copy of the batch.',
     ],
   };
