@@ -28,7 +28,8 @@ export async function readJsonLines(chunks: AsyncIterable<Uint8Array>, options: 
 class JsonLinesReader {
   private readonly options: ReaderOptions;
   private readonly builders = new Map<string, ColumnBuilder>();
-  private readonly names: string[] = [];
+  /** Every key seen, in first-seen order. */
+  private readonly names = new Set<string>();
   private readonly malformed = new MalformedRows();
   private lineNumber = 0;
   private rows = 0;
@@ -55,8 +56,8 @@ class JsonLinesReader {
     for (const [key, value] of Object.entries(row as Record<string, unknown>)) {
       let b = this.builders.get(key);
       if (!b) {
-        if (this.names.includes(key)) continue; // known but not selected
-        this.names.push(key);
+        if (this.names.has(key)) continue; // known but not selected
+        this.names.add(key);
         if (this.options.columns && !this.options.columns.has(key)) continue;
         b = new ColumnBuilder();
         b.addMissing(this.rows);
@@ -74,7 +75,7 @@ class JsonLinesReader {
       source: this.options.source,
       format: 'jsonl',
       rows: this.rows,
-      columnNames: this.names,
+      columnNames: [...this.names],
       columns: finishColumns(this.builders, this.rows),
       malformed: this.malformed.check(this.options.source, this.rows),
     };
