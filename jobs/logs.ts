@@ -74,7 +74,14 @@ async function classifyFile(path: string, deps: DiagnosticDeps): Promise<LogClas
       yield chunk as Buffer;
     }
   }
-  return classifyByteStream(counted(), { signal: deps.signal });
+  try {
+    return await classifyByteStream(counted(), { signal: deps.signal });
+  } catch (err) {
+    // stat succeeds on a directory or an unreadable file; opening or reading it then fails
+    const code = (err as NodeJS.ErrnoException).code;
+    if (deps.signal.aborted || code === undefined) throw err;
+    throw new InputError(`${path}: cannot read the log file (${code})`, { cause: err });
+  }
 }
 
 interface PodRead {

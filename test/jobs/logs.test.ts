@@ -70,6 +70,8 @@ describe('logs diagnostic', () => {
 
   it('fails a missing file with one line naming it', async () => {
     await expect(logsDiagnostic.run(args('--file /nonexistent/app.log'), deps())).rejects.toThrow(new InputError('/nonexistent/app.log: cannot read the log file (ENOENT)'));
+    const dir = fileURLToPath(new URL('../fixtures/logs', import.meta.url));
+    await expect(logsDiagnostic.run(args(`--file ${dir}`), deps())).rejects.toThrow(new InputError(`${dir}: cannot read the log file (EISDIR)`));
   });
 
   it("reads a pod's previous container logs with tail and since bounded", async () => {
