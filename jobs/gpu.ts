@@ -16,9 +16,12 @@ import { queryNvidiaSmi, type GpuProcess, type GpuRecord } from '../src/gpu/nvid
 import { runCommand } from '../src/gpu/run-command.ts';
 import { renderChart } from '../src/report/chart.ts';
 import { emptyResult, worstSeverity, SEVERITIES, type DiagnosticResult, type Hypothesis } from '../src/report/model.ts';
+import { readBoundedText } from '../src/http-body.ts';
 
 const USAGE = 'gpu [<node>] [--dcgm-url URL]';
 /** Deadline of the DCGM exporter scrape, ms. */
+/** Largest DCGM exporter answer read, bytes (a node's exporter sends tens of KiB). */
+const MAX_DCGM_BYTES = 16 * 2 ** 20;
 const DCGM_TIMEOUT_MS = 10_000;
 /** Processes attributed to pods at most (each may cost a /proc read and an API call). */
 const MAX_ATTRIBUTED = 64;
@@ -115,8 +118,13 @@ async function fromDcgm(url: string, deps: DiagnosticDeps): Promise<Snapshot> {
   let text: string;
   try {
     const res = await deps.fetch(url, { signal: AbortSignal.any([deps.signal, AbortSignal.timeout(DCGM_TIMEOUT_MS)]) });
-    if (!res.ok) return unreachable(`answered HTTP ${res.status}`);
-    text = await res.text();
+    if (!res.ok) {
+      await res.body?.cancel();
+      return unreachable(`answered HTTP ${res.status}`);
+    }
+    const body = await readBoundedText(res, MAX_DCGM_BYTES);
+    if (body.truncated) return unreachable(`answered with more than ${MAX_DCGM_BYTES / 2 ** 20} MiB of metrics`);
+    text = body.text;
   } catch (err) {
     if (deps.signal.aborted) throw err;
     const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';

@@ -11,8 +11,9 @@ import { defineDiagnostic, type DiagnosticDeps } from '../src/diagnostic.ts';
 import { UsageError } from '../src/errors.ts';
 import { assessHealth } from '../src/health/assess.ts';
 import type { Fetched, Scrape } from '../src/health/observations.ts';
-import { redactUrl, withoutCredentials } from '../src/profile/url-credentials.ts';
+import { redactUrl, withoutCredentials } from '../src/url-credentials.ts';
 import { parseExposition } from '../src/prometheus/exposition.ts';
+import { readBoundedText } from '../src/http-body.ts';
 
 const USAGE = 'health <url> [--health-path /health] [--metrics-path /metrics] [--latency-metric NAME] [--interval 2s]';
 
@@ -109,30 +110,12 @@ async function get(deps: DiagnosticDeps, url: URL, maxBytes: number): Promise<Fe
   const signal = AbortSignal.any([deps.signal, AbortSignal.timeout(HEALTH_FETCH_TIMEOUT_MS)]);
   try {
     const res = await deps.fetch(target, { headers, signal });
-    const { text, truncated } = await readBounded(res, maxBytes);
+    const { text, truncated } = await readBoundedText(res, maxBytes);
     return { kind: 'response', status: res.status, ms: performance.now() - t0, body: text, truncated };
   } catch (err) {
     if (deps.signal.aborted) throw deps.signal.reason;
     return { kind: 'unreachable', ms: performance.now() - t0, ...failureOf(err) };
   }
-}
-
-async function readBounded(res: Response, maxBytes: number): Promise<{ text: string; truncated: boolean }> {
-  if (!res.body) return { text: '', truncated: false };
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = res.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.length;
-    if (size > maxBytes) {
-      await reader.cancel();
-      return { text: Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8'), truncated: true };
-    }
-  }
-  return { text: Buffer.concat(chunks).toString('utf8'), truncated: false };
 }
 
 /** fetch's failure as a code (ECONNREFUSED, ENOTFOUND, timeout, …) and a one-line reason. */

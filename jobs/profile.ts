@@ -15,7 +15,7 @@ import { checkRequestBodyArg, ENDPOINT_DEFAULTS, loadRequestBody, profileEndpoin
 import { parseSweeps, profileModel, SWEEP_KINDS } from '../src/profile/model-profile.ts';
 import { isUrl, openModelSource } from '../src/profile/model-source.ts';
 import { endpointProfileResult, modelProfileResult } from '../src/profile/profile-report.ts';
-import { redactUrl } from '../src/profile/url-credentials.ts';
+import { redactUrl } from '../src/url-credentials.ts';
 
 const USAGE =
   'profile <model.onnx|model-url|endpoint-url> | --model <file.onnx|url> | --url <endpoint> [--body <json|@file>] ' +

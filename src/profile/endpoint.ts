@@ -8,7 +8,8 @@ import { latencySummary, measureInWindows, type LatencySummary, type StopReason 
 import { createLoadClient, type LoadClient, type RequestOutcome } from './load-generator.ts';
 import { parseServerTiming } from './server-timing.ts';
 import { parseTritonCounters, tritonStageTimes, type TritonCounters, type TritonModelTimes } from './triton-metrics.ts';
-import { redactUrl, withoutCredentials } from './url-credentials.ts';
+import { redactUrl, withoutCredentials } from '../url-credentials.ts';
+import { readBoundedText } from '../http-body.ts';
 
 export interface EndpointProfileOptions {
   /** The endpoint, e.g. `http://model:8080/predict`. http or https. */
@@ -110,6 +111,8 @@ const MAX_BODY_FILE_BYTES = 16 * 1024 * 1024;
 const MAX_CONCURRENCY = 1024;
 /** Bounds the per-level sample arrays (two Float64Arrays: 16 MB). */
 const MAX_REQUESTS_PER_LEVEL = 1_000_000;
+/** Largest metrics answer read, bytes. */
+const MAX_SCRAPE_BYTES = 16 * 2 ** 20;
 const SCRAPE_TIMEOUT_MS = 5000;
 
 /** Throws UsageError (with `usage`, when given) unless `--body` is `@path` or JSON. */
@@ -280,8 +283,12 @@ export async function profileEndpoint(options: EndpointProfileOptions, deps: End
     if (metricsUrl === undefined || metricsRequest === undefined || scrapeBroken) return undefined;
     try {
       const res = await fetch(metricsRequest.url, { headers: metricsRequest.headers, signal: AbortSignal.any([signal, AbortSignal.timeout(SCRAPE_TIMEOUT_MS)]) });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      if (!res.ok) {
+        await res.body?.cancel();
+        throw new Error(`HTTP ${res.status}`);
+      }
+      const { text, truncated } = await readBoundedText(res, MAX_SCRAPE_BYTES);
+      if (truncated) throw new Error(`more than ${MAX_SCRAPE_BYTES / 2 ** 20} MiB of metrics`);
       const counters = parseTritonCounters(text);
       if (counters.size === 0) throw new Error('no nv_inference_* counters in it');
       return counters;
