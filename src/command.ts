@@ -23,7 +23,7 @@ export function helpText(diagnostics: readonly Diagnostic[]): string {
   return ['*/debug* — debug production ML inference. Subcommands:', ...rows.map((r) => `• \`/debug ${r.usage}\` — ${r.description}`)].join('\n');
 }
 
-export function usageLine(diagnostics: readonly Diagnostic[]): string {
+function usageLine(diagnostics: readonly Diagnostic[]): string {
   return `/debug ${[...diagnostics.map((d) => d.name), ...BUILTIN.map((b) => b.name)].join('|')} …`;
 }
 

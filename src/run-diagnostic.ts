@@ -6,7 +6,7 @@ import type { Diagnostic, DiagnosticDeps } from './diagnostic.ts';
 import { InfdbgError, UsageError } from './errors.ts';
 import type { DiagnosticResult } from './report/model.ts';
 
-export class DeadlineError extends InfdbgError {
+class DeadlineError extends InfdbgError {
   constructor(diagnostic: string, timeoutMs: number) {
     super('E_DEADLINE', `${diagnostic} did not finish within ${Math.round(timeoutMs / 1000)} s`, { retryable: true });
   }

@@ -45,7 +45,7 @@ export interface PlannedDiagnostic {
 export const CHILD_ATTEMPTS = 3;
 const RETENTION = { removeOnComplete: { age: 24 * 3600, count: 5000 }, removeOnFail: { age: 7 * 24 * 3600 } };
 
-export async function routeOf(planned: PlannedDiagnostic): Promise<string> {
+async function routeOf(planned: PlannedDiagnostic): Promise<string> {
   const node = await planned.diagnostic.route?.(planned.payload);
   return node ? nodeQueue(node) : SHARED_QUEUE;
 }

@@ -24,12 +24,12 @@ export interface RequestStatus {
 }
 
 /** Progress as diagnostics report it through `deps.progress`. */
-export interface JobProgressValue {
+interface JobProgressValue {
   percent: number;
   message?: string;
 }
 
-export function progressOf(job: Job): JobProgressValue {
+function progressOf(job: Job): JobProgressValue {
   const p = job.progress as unknown;
   if (typeof p === 'number') return { percent: p };
   if (p && typeof p === 'object' && 'percent' in p && typeof (p as JobProgressValue).percent === 'number') return p as JobProgressValue;

@@ -10,7 +10,7 @@ export function nodeQueue(nodeName: string): string {
 }
 
 /** Window in which the same request from the same channel is the same job. */
-export const DEDUP_WINDOW_MS = 5 * 60_000;
+const DEDUP_WINDOW_MS = 5 * 60_000;
 
 /**
  * Same channel + same normalised command within the same 5-minute window → the same id, so a
