@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { startSlackApiStandIn } from '../examples/slack-api-stand-in.ts';
 import { startModelServer } from '../examples/model-server/server.ts';
+import { RedisProbe } from '../src/queue/redis.ts';
 import { signSlackRequest } from '../src/slack/signature.ts';
 
 const SIGNING_SECRET = randomBytes(16).toString('hex');
@@ -29,15 +30,11 @@ async function freePort(): Promise<number> {
 }
 
 async function redisAnswers(url: string): Promise<boolean> {
-  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 800, retryStrategy: () => null });
-  r.on('error', () => {});
+  const probe = new RedisProbe(url);
   try {
-    await r.connect();
-    return (await r.ping()) === 'PONG';
-  } catch {
-    return false;
+    return await probe.ready();
   } finally {
-    r.disconnect();
+    await probe.close();
   }
 }
 

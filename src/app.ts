@@ -2,25 +2,17 @@
 // app token is set), the /debug listener, /healthz and /metrics, one app.error. `serve` and the
 // tests both build it through createApp.
 import { App, LogLevel } from '@slack/bolt';
-import type { Diagnostic } from './diagnostic.ts';
 import { oneLine } from './errors.ts';
-import type { Logger } from './logger.ts';
-import type { FlowEnqueuer } from './queue/flow.ts';
-import type { JobStore } from './queue/job-store.ts';
 import { register as registerActions } from '../handlers/actions/index.ts';
 import { register as registerCommands } from '../handlers/commands/index.ts';
+import type { RequestDeps } from '../handlers/start-request.ts';
 
-export interface AppDeps {
+/** What the listeners need (they count outcomes through the app's /metrics), plus Slack credentials. */
+export interface AppDeps extends Omit<RequestDeps, 'count'> {
   signingSecret: string;
   botToken: string;
   appToken?: string | undefined;
   slackApiUrl?: string | undefined;
-  diagnostics: readonly Diagnostic[];
-  enqueuer: FlowEnqueuer;
-  store: JobStore;
-  redisReady(): Promise<boolean>;
-  now(): number;
-  logger: Logger;
 }
 
 export function createApp(deps: AppDeps): App {

@@ -2,7 +2,7 @@
 // diagnostic's `data` is spread at the top level so its contract reads directly
 // (`jq .findings`, `jq .driftedShare`), next to the report sections every diagnostic shares.
 
-import type { DiagnosticFailure, DiagnosticResult, Evidence, Hypothesis, MetricsTable, Report, Severity } from './model.ts';
+import type { DiagnosticFailure, DiagnosticResult, Report, Severity } from './model.ts';
 
 /**
  * Top-level keys owned by the report. A `data` key with one of these names is left out of the
@@ -23,23 +23,8 @@ export const RESERVED_RESULT_KEYS = [
   'durationMs',
 ] as const;
 
-export interface ResultJson {
-  diagnostic: string;
-  title: string;
-  severity: Severity;
-  summary: string;
-  evidence: Evidence[];
-  tables: MetricsTable[];
-  hypotheses: Hypothesis[];
-  fixes: string[];
-  verification: string[];
-  prevention: string[];
-  /** Chart file names (the PNG bytes are not repeated in JSON). */
-  charts: string[];
-  durationMs: number;
-  /** The diagnostic's own `data` fields. */
-  [dataKey: string]: unknown;
-}
+/** The result's sections with charts as file names (the PNG bytes are not repeated), plus the diagnostic's own `data` fields. */
+export type ResultJson = Omit<DiagnosticResult, 'charts' | 'data'> & { charts: string[] } & Record<string, unknown>;
 
 export interface ReportJson {
   title: string;
