@@ -98,8 +98,8 @@ async function serve(): Promise<void> {
   const enqueuer = new FlowEnqueuer(connection, config.QUEUE_PREFIX);
   const store = new JobStore(connection, config.QUEUE_PREFIX);
   // `oom` must run on the node that runs the pod: the bot looks the node up when it enqueues.
-  let kube: ReturnType<typeof routingKube> | undefined;
-  const routed = diagnostics.map((d) => (d.name === 'oom' ? oomDiagnosticWithRouting((kube ??= routingKube(config))) : d));
+  const kube = routingKube(config);
+  const routed = kube ? diagnostics.map((d) => (d.name === 'oom' ? oomDiagnosticWithRouting(kube) : d)) : diagnostics;
   const app = createApp({
     signingSecret: config.SLACK_SIGNING_SECRET,
     botToken: config.SLACK_BOT_TOKEN,

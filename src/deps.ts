@@ -45,7 +45,11 @@ export function productionDeps(config: DepsConfig): BaseDeps {
   };
 }
 
-/** Kubernetes access for routing at enqueue time (the bot): a short deadline so enqueueing stays fast. */
-export function routingKube(config: DepsConfig): KubeAccess {
-  return createKubeAccess({ namespaces: config.INFDBG_NAMESPACES, requestTimeoutMs: 3000 });
+/**
+ * Kubernetes access for routing at enqueue time (the bot): a short deadline so enqueueing stays
+ * fast; undefined without credentials (jobs then go to the shared queue).
+ */
+export function routingKube(config: DepsConfig): KubeAccess | undefined {
+  const kubeConfig = findKubeConfig();
+  return kubeConfig && createKubeAccess({ namespaces: config.INFDBG_NAMESPACES, kubeConfig, requestTimeoutMs: 3000 });
 }
