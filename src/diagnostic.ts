@@ -1,7 +1,10 @@
 // What a diagnostic is: a name, a zod payload schema, an argument parser shared by Slack and the
-// CLI, routing (shared queue or a node's queue) and a `run` that returns a DiagnosticResult.
+// CLI, routing (shared queue or a node's queue) and a `run` that OBSERVES: it returns a
+// DiagnosticResult whose `observations` the diagnosis engine (src/diagnosis/) reasons over; it
+// does not choose hypotheses itself.
 // Each diagnostic lives in its own file under jobs/; jobs/registry.ts lists them.
 import type { z } from 'zod';
+import type { ObservationVocabulary } from './diagnosis/observation.ts';
 import type { KubeAccess } from './k8s/kube-access.ts';
 import type { DiagnosticResult } from './report/model.ts';
 
@@ -24,6 +27,17 @@ export interface DiagnosticDeps {
   localFileRoots?: readonly string[];
   /** Read-only Kubernetes API access (namespace allowlist, deadlines). Default: none — diagnostics that need it report that it is not configured. */
   kube?: KubeAccess;
+  /**
+   * Remembers small values between runs (e.g. the last healthy latency of a target, as a
+   * baseline): Redis on workers, a file beside the charts for the CLI. Undefined: no memory.
+   */
+  baselines?: BaselineStore;
+}
+
+/** Key → JSON text, kept for days; keys are namespaced by the caller (`health:<url>`). */
+export interface BaselineStore {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string): Promise<void>;
 }
 
 export interface Diagnostic<S extends z.ZodType = z.ZodType> {
@@ -44,6 +58,8 @@ export interface Diagnostic<S extends z.ZodType = z.ZodType> {
   cliOnlyFlags?: string[];
   /** Node whose queue must run it (node-local diagnostics), or undefined for the shared queue. */
   route?(payload: z.infer<S>): string | undefined | Promise<string | undefined>;
+  /** Every observation name `run` may emit, with its unit and meaning (src/diagnosis/observation.ts). The causes catalogue may only refer to these. */
+  observes: ObservationVocabulary;
   /** Per-attempt deadline, ms. */
   timeoutMs: number;
   run(payload: z.infer<S>, deps: DiagnosticDeps): Promise<DiagnosticResult>;

@@ -1,7 +1,8 @@
 // Runs one diagnostic with its deadline: the same path for a worker's job and for `infdbg <diag>`
 // in a terminal. The payload is validated first; a diagnostic that ignores its AbortSignal still
-// cannot outlive the deadline.
+// cannot outlive the deadline. Its observations then go through the diagnosis engine.
 import { z } from 'zod';
+import { withDiagnosis } from './diagnosis/diagnose.ts';
 import type { Diagnostic, DiagnosticDeps } from './diagnostic.ts';
 import { InfdbgError, UsageError } from './errors.ts';
 import type { DiagnosticResult } from './report/model.ts';
@@ -41,7 +42,8 @@ export async function runDiagnostic(
     const run = diagnostic.run(payload, { ...deps, signal, progress: deps.progress ?? (() => {}) });
     run.catch(() => {}); // settled below or superseded by the deadline
     const result = await Promise.race([run, aborted]);
-    return { ...result, durationMs: result.durationMs || deps.now() - started };
+    // The diagnostic observed; the engine decides what that means (same for workers and the CLI).
+    return withDiagnosis({ ...result, observations: result.observations ?? [], durationMs: result.durationMs || deps.now() - started });
   } finally {
     clearTimeout(timer);
   }

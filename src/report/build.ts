@@ -1,4 +1,6 @@
-// Merges diagnostic results and failures into the one Report a thread shows.
+// Merges diagnostic results and failures into the one Report a thread shows, with one ranking of
+// causes over the observations of all of them.
+import { causeSeverity, pooledHypotheses, verdict } from '../diagnosis/diagnose.ts';
 import { worstSeverity, type DiagnosticFailure, type DiagnosticResult, type Report } from './model.ts';
 
 export function buildReport(input: {
@@ -8,11 +10,17 @@ export function buildReport(input: {
   failures: DiagnosticFailure[];
   now: Date;
 }): Report {
+  const hypotheses = pooledHypotheses(input.results);
   const severity = worstSeverity([
     ...input.results.map((r) => r.severity),
+    causeSeverity(hypotheses),
     ...(input.failures.length > 0 ? (['warning'] as const) : []),
   ]);
-  const parts = input.results.map((r) => r.summary).filter(Boolean);
+  const parts: string[] = [];
+  // One result carries the verdict in its own summary already; several get one verdict over all of them.
+  const pooled = input.results.length > 1 ? verdict(hypotheses) : null;
+  if (pooled) parts.push(pooled);
+  parts.push(...input.results.map((r) => r.summary).filter(Boolean));
   for (const f of input.failures) parts.push(`${f.diagnostic} could not run: ${f.error}`);
   return {
     title: input.title,
@@ -21,6 +29,7 @@ export function buildReport(input: {
     summary: parts.join(' ') || 'No diagnostics ran.',
     results: input.results,
     failures: input.failures,
+    hypotheses,
     generatedAt: input.now.toISOString(),
   };
 }

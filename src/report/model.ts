@@ -1,5 +1,6 @@
 // The one Report model every diagnostic fills in and every renderer (Block Kit, Markdown,
 // JSON) reads. Plain data only: it travels through Redis as a BullMQ return value.
+import type { Observation } from '../diagnosis/observation.ts';
 
 /** How bad it is, worst last. */
 export const SEVERITIES = ['ok', 'info', 'warning', 'critical'] as const;
@@ -26,14 +27,31 @@ export interface MetricsTable {
   rows: Array<Array<string | number | null>>;
 }
 
-/** A root-cause candidate. Lists of hypotheses are ranked: most likely first. */
+/** Derived from a cause's score (src/diagnosis/engine.ts); `unlikely`: the evidence against outweighs the evidence for. */
+export type Likelihood = 'high' | 'medium' | 'low' | 'unlikely';
+
+/** A root-cause candidate from the causes catalogue. Lists of hypotheses are ranked: most likely first. */
 export interface Hypothesis {
+  /** Catalogue id (src/diagnosis/causes/*.yaml), e.g. `memory-leak`. */
+  cause: string;
   title: string;
-  likelihood: 'high' | 'medium' | 'low';
-  /** The observations that support it, in words a human can check. */
+  /** The kind of problem it explains (latency, errors, memory, …). */
+  category: string;
+  likelihood: Likelihood;
+  /** Evidence for minus evidence against, in the catalogue's weights. */
+  score: number;
+  /** The observations that support it, in words a human can check, with the diagnostic that saw them. */
   evidence: string[];
+  /** The observations that speak against it. */
+  against: string[];
+  /** What would confirm it: the next diagnostic or command. */
+  confirm: string[];
   /** What to do if it is the cause. */
   fixes: string[];
+  verification: string[];
+  prevention: string[];
+  /** How bad it is when it is the cause. */
+  severity: Severity;
 }
 
 /** A PNG chart. Bytes are base64 so the result survives JSON (Redis, `--format json`). */
@@ -55,6 +73,9 @@ export interface DiagnosticResult {
   severity: Severity;
   evidence: Evidence[];
   tables: MetricsTable[];
+  /** What the diagnostic saw, as typed facts: the input of the diagnosis engine. */
+  observations: Observation[];
+  /** Ranked by the diagnosis engine from `observations` (src/diagnosis/diagnose.ts); a diagnostic leaves it empty. */
   hypotheses: Hypothesis[];
   /** Immediate fixes, most useful first. */
   fixes: string[];
@@ -84,6 +105,8 @@ export interface Report {
   summary: string;
   results: DiagnosticResult[];
   failures: DiagnosticFailure[];
+  /** One ranking over the observations of every result (pooled): the causes of the whole request. */
+  hypotheses: Hypothesis[];
   generatedAt: string;
 }
 
@@ -95,6 +118,7 @@ export function emptyResult(diagnostic: string, title: string): DiagnosticResult
     severity: 'ok',
     evidence: [],
     tables: [],
+    observations: [],
     hypotheses: [],
     fixes: [],
     verification: [],

@@ -2,7 +2,7 @@
 // diagnostic's `data` is spread at the top level so its contract reads directly
 // (`jq .findings`, `jq .driftedShare`), next to the report sections every diagnostic shares.
 
-import type { DiagnosticFailure, DiagnosticResult, Report, Severity } from './model.ts';
+import type { DiagnosticFailure, DiagnosticResult, Hypothesis, Report, Severity } from './model.ts';
 
 /**
  * Top-level keys owned by the report. A `data` key with one of these names is left out of the
@@ -15,6 +15,7 @@ export const RESERVED_RESULT_KEYS = [
   'summary',
   'evidence',
   'tables',
+  'observations',
   'hypotheses',
   'fixes',
   'verification',
@@ -34,6 +35,8 @@ export interface ReportJson {
   generatedAt: string;
   results: ResultJson[];
   failures: DiagnosticFailure[];
+  /** One ranking over every result's observations. */
+  hypotheses: Hypothesis[];
 }
 
 /** `{ diagnostic, title, severity, summary, ...data, evidence, …, charts: [filenames], durationMs }`. */
@@ -48,6 +51,7 @@ export function renderResultJson(result: DiagnosticResult): ResultJson {
     ...data,
     evidence: result.evidence,
     tables: result.tables,
+    observations: result.observations,
     hypotheses: result.hypotheses,
     fixes: result.fixes,
     verification: result.verification,
@@ -66,5 +70,6 @@ export function renderReportJson(report: Report): ReportJson {
     generatedAt: report.generatedAt,
     results: report.results.map(renderResultJson),
     failures: report.failures,
+    hypotheses: report.hypotheses,
   };
 }

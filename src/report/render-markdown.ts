@@ -3,7 +3,7 @@
 // reads as plain text and renders where Markdown is shown.
 
 import { formatCell } from './format-cell.ts';
-import type { DiagnosticResult, Evidence, MetricsTable, Report } from './model.ts';
+import type { DiagnosticResult, Evidence, Hypothesis, MetricsTable, Report } from './model.ts';
 
 /** The whole report: header, failures, then one section per diagnostic. */
 export function renderMarkdown(report: Report): string {
@@ -17,7 +17,10 @@ export function renderMarkdown(report: Report): string {
     out.push('', '## Could not run', '');
     for (const f of report.failures) out.push(`- **${inline(f.diagnostic)}** (${inline(f.title)}): ${inline(f.error)}`);
   }
-  for (const result of report.results) out.push('', resultMarkdown(result, 2));
+  // Several diagnostics: one ranking over all their evidence; one: the result's own (the same list).
+  const pooled = report.results.length > 1;
+  if (pooled && report.hypotheses.length > 0) out.push('', `## Hypotheses across ${report.results.length} diagnostics (most likely first)`, '', ...hypothesesMarkdown(report.hypotheses));
+  for (const result of report.results) out.push('', resultMarkdown(result, 2, !pooled));
   return `${out.join('\n')}\n`;
 }
 
@@ -26,7 +29,7 @@ export function renderResultMarkdown(result: DiagnosticResult): string {
   return `${resultMarkdown(result, 1)}\n`;
 }
 
-function resultMarkdown(result: DiagnosticResult, level: number): string {
+function resultMarkdown(result: DiagnosticResult, level: number, showCauses = true): string {
   const h = '#'.repeat(level);
   const sub = `${h}#`;
   const out = [
@@ -37,19 +40,25 @@ function resultMarkdown(result: DiagnosticResult, level: number): string {
   if (result.summary) out.push('', result.summary);
   if (result.evidence.length > 0) out.push('', `${sub} Evidence`, '', ...result.evidence.map(evidenceLine));
   for (const table of result.tables) out.push('', `${sub} ${inline(table.title)}`, '', tableMarkdown(table));
-  if (result.hypotheses.length > 0) {
-    out.push('', `${sub} Hypotheses (most likely first)`, '');
-    result.hypotheses.forEach((hyp, i) => {
-      out.push(`${i + 1}. **${inline(hyp.title)}** — likelihood ${hyp.likelihood}`);
-      for (const e of hyp.evidence) out.push(`   - evidence: ${inline(e)}`);
-      for (const f of hyp.fixes) out.push(`   - fix: ${inline(f)}`);
-    });
-  }
+  if (showCauses && result.hypotheses.length > 0) out.push('', `${sub} Hypotheses (most likely first)`, '', ...hypothesesMarkdown(result.hypotheses));
   if (result.fixes.length > 0) out.push('', `${sub} Fixes`, '', ...result.fixes.map((f, i) => `${i + 1}. ${inline(f)}`));
   if (result.verification.length > 0) out.push('', `${sub} Verification`, '', ...result.verification.map((v) => `- ${inline(v)}`));
   if (result.prevention.length > 0) out.push('', `${sub} Prevention`, '', ...result.prevention.map((p) => `- ${inline(p)}`));
   if (result.charts.length > 0) out.push('', `${sub} Charts`, '', ...result.charts.map((c) => `- ${c.filename} — ${inline(c.title)}`));
   return out.join('\n');
+}
+
+function hypothesesMarkdown(hypotheses: Hypothesis[]): string[] {
+  const out: string[] = [];
+  hypotheses.forEach((hyp, i) => {
+    out.push(`${i + 1}. **${inline(hyp.title)}** — likelihood ${hyp.likelihood} (score ${hyp.score})`);
+    for (const e of hyp.evidence) out.push(`   - for: ${inline(e)}`);
+    for (const a of hyp.against) out.push(`   - against: ${inline(a)}`);
+    if (hyp.likelihood === 'unlikely') return;
+    for (const c of hyp.confirm) out.push(`   - confirm: ${inline(c)}`);
+    for (const f of hyp.fixes) out.push(`   - fix: ${inline(f)}`);
+  });
+  return out;
 }
 
 function evidenceLine(e: Evidence): string {

@@ -9,7 +9,7 @@ type ContextBlock = types.ContextBlock;
 type KnownBlock = types.KnownBlock;
 type SectionBlock = types.SectionBlock;
 import { formatCell } from './format-cell.ts';
-import type { DiagnosticResult, Evidence, MetricsTable, Report, Severity } from './model.ts';
+import type { DiagnosticResult, Evidence, Hypothesis, MetricsTable, Report, Severity } from './model.ts';
 import { renderMarkdown } from './render-markdown.ts';
 
 /** Slack's Block Kit limits (docs.slack.dev/reference/block-kit). */
@@ -93,7 +93,10 @@ export function renderSlackReport(report: Report, footer: KnownBlock[] = []): Sl
     head.push(...listSections(':x: *Could not run*', lines, 1, cut));
   }
 
-  const results = report.results.map((r) => resultBlocks(r, cut));
+  // Several diagnostics: one ranking over all their evidence, in the head; one: the result's own (the same list).
+  const pooled = report.results.length > 1;
+  if (pooled && report.hypotheses.length > 0) head.push(...hypothesisSections(report.hypotheses, cut, `across ${report.results.length} diagnostics`));
+  const results = report.results.map((r) => resultBlocks(r, cut, !pooled));
   const all = [...head, ...results.flatMap((r) => [...r.headline, ...r.details])];
   const text = clip(`${emoji} ${escapeMrkdwn(report.title)}: ${escapeMrkdwn(report.summary || report.severity)}`, FALLBACK_TEXT_CHARS, {
     truncated: false,
@@ -160,7 +163,7 @@ function jsonSize(block: KnownBlock): number {
 }
 
 /** A result's headline (always shown) and its details (shown while there is room). */
-function resultBlocks(result: DiagnosticResult, cut: Cut): { headline: KnownBlock[]; details: KnownBlock[] } {
+function resultBlocks(result: DiagnosticResult, cut: Cut, showCauses: boolean): { headline: KnownBlock[]; details: KnownBlock[] } {
   const emoji = SEVERITY_EMOJI[result.severity];
   const heading = [`${emoji} *${escapeMrkdwn(result.title)}*  ·  ${result.severity}  ·  \`${escapeMrkdwn(result.diagnostic)}\``];
   if (result.summary) heading.push(escapeMrkdwn(result.summary));
@@ -169,16 +172,7 @@ function resultBlocks(result: DiagnosticResult, cut: Cut): { headline: KnownBloc
   const details: KnownBlock[] = [...evidenceSections(result.evidence, cut)];
   if (result.tables.length > MAX_TABLES) cut.truncated = true;
   for (const table of result.tables.slice(0, MAX_TABLES)) details.push(section(tableText(table, cut)));
-  if (result.hypotheses.length > 0) {
-    const items = result.hypotheses.map((h, i) =>
-      [
-        `*${i + 1}. ${escapeMrkdwn(h.title)}* — ${h.likelihood}`,
-        ...h.evidence.map((e) => `      • ${clip(escapeMrkdwn(e), MAX_LINE_CHARS, cut)}`),
-        ...h.fixes.map((f) => `      → fix: ${clip(escapeMrkdwn(f), MAX_LINE_CHARS, cut)}`),
-      ].join('\n'),
-    );
-    details.push(...listSections('*Hypotheses* (most likely first)', items, MAX_HYPOTHESIS_SECTIONS, cut));
-  }
+  if (showCauses && result.hypotheses.length > 0) details.push(...hypothesisSections(result.hypotheses, cut));
   if (result.fixes.length > 0) {
     details.push(...listSections('*Fixes*', result.fixes.map((f, i) => `${i + 1}. ${clip(escapeMrkdwn(f), MAX_LINE_CHARS, cut)}`), 1, cut));
   }
@@ -191,6 +185,23 @@ function resultBlocks(result: DiagnosticResult, cut: Cut): { headline: KnownBloc
   }
   if (context.length > 0) details.push({ type: 'context', elements: context });
   return { headline, details };
+}
+
+/** Ranked causes: each with its evidence for and against, what would confirm it and the fixes; unlikely ones in one line with why. */
+function hypothesisSections(hypotheses: Hypothesis[], cut: Cut, scope?: string): SectionBlock[] {
+  const items = hypotheses.map((h, i) => {
+    const head = `*${i + 1}. ${escapeMrkdwn(h.title)}* — ${h.likelihood}`;
+    const line = (prefix: string, text: string) => `      ${prefix} ${clip(escapeMrkdwn(text), MAX_LINE_CHARS, cut)}`;
+    if (h.likelihood === 'unlikely') return [head, ...h.against.map((a) => line('✗ against:', a)), ...h.evidence.map((e) => line('• for:', e))].join('\n');
+    return [
+      head,
+      ...h.evidence.map((e) => line('• for:', e)),
+      ...h.against.map((a) => line('✗ against:', a)),
+      ...h.confirm.slice(0, 1).map((c) => line('? confirm:', c)),
+      ...h.fixes.map((f) => line('→ fix:', f)),
+    ].join('\n');
+  });
+  return listSections(`*Hypotheses*${scope ? ` ${scope}` : ''} (most likely first)`, items, MAX_HYPOTHESIS_SECTIONS, cut);
 }
 
 /** Evidence as two-column fields, ten per section; the rest are counted in a last field. */

@@ -1,0 +1,120 @@
+// The causes catalogue: every root cause the bot can name, kept as data in causes/*.yaml (one
+// catalogue, split into files by area) and validated with zod on first use and by
+// test/diagnosis/causes.test.ts, so a typo in a field or an observation name fails loudly,
+// naming the file and the cause, instead of silently never matching.
+import { readdirSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { InputError } from '../errors.ts';
+import type { ObservationVocabulary } from './observation.ts';
+
+/** The kinds of problem an investigation can be about (the symptom a person or an alert reports). */
+export const CATEGORIES = ['latency', 'latency-variance', 'errors', 'availability', 'memory', 'accuracy', 'wrong-model'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/**
+ * Where a cause lives. The methodology checks infrastructure, then the data pipeline, then
+ * monitoring, before blaming the model: between equally supported causes, that order decides.
+ */
+export const LAYERS = ['infrastructure', 'data', 'monitoring', 'model'] as const;
+export type Layer = (typeof LAYERS)[number];
+
+const scalar = z.union([z.number(), z.boolean(), z.string()]);
+
+/**
+ * One piece of evidence a cause looks for: a condition on observations of one name, and how much
+ * it counts. Weights: 1 = consistent with it (a symptom many causes share), 2 = points at it,
+ * 4 = specific to it, 6 = all but proves it.
+ */
+const clueSchema = z
+  .strictObject({
+    /** Observation name, e.g. `latency.tail_ratio`. */
+    obs: z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/, 'an observation name looks like area.name'),
+    /** Numeric conditions (all given must hold). */
+    above: z.number().optional(),
+    atLeast: z.number().optional(),
+    below: z.number().optional(),
+    atMost: z.number().optional(),
+    /** Equality, for labels and yes/no observations. */
+    is: scalar.optional(),
+    /** One of these labels. */
+    in: z.array(scalar).min(1).optional(),
+    /** Observations behind fewer samples than this do not count (too little data to say). */
+    minSample: z.number().positive().optional(),
+    weight: z.number().positive().max(10),
+    /** How the evidence reads: `{text}` (the observation's own words, the default), `{value}`, `{unit}`, `{subject}`. */
+    says: z.string().min(1).optional(),
+  });
+export type Clue = z.infer<typeof clueSchema>;
+
+const causeSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be kebab-case'),
+  title: z.string().min(1),
+  category: z.enum(CATEGORIES),
+  layer: z.enum(LAYERS),
+  /** The report's severity when this cause is medium or high. */
+  severity: z.enum(['info', 'warning', 'critical']),
+  /** Evidence for. A cause none of whose clues holds is not listed. */
+  supports: z.array(clueSchema).min(1),
+  /** Evidence against: demotes the cause, and says why. */
+  contradicts: z.array(clueSchema).default([]),
+  /** What would confirm it: the next diagnostic or command. `{target.url}`-style placeholders take an observation's value. */
+  confirm: z.array(z.string().min(1)).min(1),
+  fixes: z.array(z.string().min(1)).min(1),
+  verification: z.array(z.string().min(1)).min(1),
+  prevention: z.array(z.string().min(1)).min(1),
+});
+export type Cause = z.infer<typeof causeSchema>;
+
+const CAUSES_DIR = new URL('./causes/', import.meta.url);
+
+/** Validates the parsed files (`[file name, parsed YAML]`) and returns the causes in file then entry order. */
+export function buildCauses(files: ReadonlyArray<readonly [string, unknown]>): Cause[] {
+  const causes: Cause[] = [];
+  const seen = new Map<string, string>();
+  for (const [file, data] of files) {
+    const parsed = z.array(causeSchema).min(1).safeParse(data);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      const at = first && typeof first.path[0] === 'number' && Array.isArray(data) ? ` (cause "${(data[first.path[0]] as { id?: unknown } | undefined)?.id ?? first.path[0]}")` : '';
+      throw new InputError(`${file}${at}: invalid causes catalogue — ${z.prettifyError(parsed.error).replace(/\s*\n\s*/g, '; ')}`);
+    }
+    for (const cause of parsed.data) {
+      const other = seen.get(cause.id);
+      if (other) throw new InputError(`${file}: cause id "${cause.id}" is also in ${other}`);
+      seen.set(cause.id, file);
+      causes.push(cause);
+    }
+  }
+  return causes;
+}
+
+/** Observation names the catalogue refers to that no vocabulary declares, as `file-less` messages naming the cause. */
+export function unknownObservations(causes: readonly Cause[], vocabularies: readonly ObservationVocabulary[]): string[] {
+  const known = new Set(vocabularies.flatMap((v) => Object.keys(v)));
+  const problems: string[] = [];
+  for (const cause of causes) {
+    for (const clue of [...cause.supports, ...cause.contradicts]) {
+      if (!known.has(clue.obs)) problems.push(`cause "${cause.id}" looks for "${clue.obs}", which no diagnostic observes`);
+    }
+  }
+  return problems;
+}
+
+function loadCauses(): Cause[] {
+  let names: string[];
+  try {
+    names = readdirSync(CAUSES_DIR).filter((n) => n.endsWith('.yaml')).sort();
+  } catch (err) {
+    throw new InputError(`${String(CAUSES_DIR)}: cannot read the causes catalogue (${err instanceof Error ? err.message : String(err)})`);
+  }
+  return buildCauses(names.map((n) => [`src/diagnosis/causes/${n}`, parse(readFileSync(new URL(n, CAUSES_DIR), 'utf8'))] as const));
+}
+
+let shipped: Cause[] | undefined;
+
+/** The shipped catalogue (src/diagnosis/causes/*.yaml), read and validated once. */
+export function defaultCauses(): Cause[] {
+  shipped ??= loadCauses();
+  return shipped;
+}

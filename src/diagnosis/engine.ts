@@ -1,0 +1,122 @@
+// The one ranking engine: scores every cause of the catalogue against the observations of an
+// investigation (one diagnostic or many), lists the causes something supports, demotes those the
+// evidence contradicts and says why, and derives the likelihood from the score. Pure and
+// deterministic: the same observations always give the same ranking.
+import type { Hypothesis, Likelihood } from '../report/model.ts';
+import { LAYERS, type Cause, type Clue } from './causes.ts';
+import type { Observation } from './observation.ts';
+
+/** Net score (for − against) at or above which a cause is `high`; `medium` from MEDIUM_SCORE. At or below 0 it is `unlikely`. */
+export const HIGH_SCORE = 4;
+export const MEDIUM_SCORE = 2;
+/** Observations quoted per clue; the rest are counted. */
+const MAX_QUOTED = 3;
+
+export function likelihoodOf(score: number): Likelihood {
+  if (score <= 0) return 'unlikely';
+  if (score >= HIGH_SCORE) return 'high';
+  if (score >= MEDIUM_SCORE) return 'medium';
+  return 'low';
+}
+
+/** Does one observation satisfy a clue's condition? */
+export function holds(clue: Clue, o: Observation): boolean {
+  if (o.name !== clue.obs) return false;
+  if (clue.minSample !== undefined && (o.sampleSize === undefined || o.sampleSize < clue.minSample)) return false;
+  if (clue.is !== undefined && o.value !== clue.is) return false;
+  if (clue.in !== undefined && !clue.in.includes(o.value)) return false;
+  const numeric = clue.above !== undefined || clue.atLeast !== undefined || clue.below !== undefined || clue.atMost !== undefined;
+  if (numeric) {
+    if (typeof o.value !== 'number' || !Number.isFinite(o.value)) return false;
+    if (clue.above !== undefined && !(o.value > clue.above)) return false;
+    if (clue.atLeast !== undefined && !(o.value >= clue.atLeast)) return false;
+    if (clue.below !== undefined && !(o.value < clue.below)) return false;
+    if (clue.atMost !== undefined && !(o.value <= clue.atMost)) return false;
+  }
+  return true;
+}
+
+interface Matched {
+  clue: Clue;
+  observations: Observation[];
+}
+
+function match(clues: readonly Clue[], observations: readonly Observation[]): Matched[] {
+  const out: Matched[] = [];
+  for (const clue of clues) {
+    const hits = observations.filter((o) => holds(clue, o));
+    if (hits.length > 0) out.push({ clue, observations: hits });
+  }
+  return out;
+}
+
+function says(m: Matched): string {
+  const template = m.clue.says ?? '{text}';
+  const shown = m.observations.slice(0, MAX_QUOTED).map((o) =>
+    template.replace(/\{(text|value|unit|subject)\}/g, (_, key: 'text' | 'value' | 'unit' | 'subject') => String(key === 'subject' ? (o.subject ?? '') : o[key])),
+  );
+  const unique = [...new Set(shown)];
+  const more = m.observations.length - MAX_QUOTED;
+  return `${unique.join('; ')}${more > 0 ? ` (+${more} more)` : ''} [${[...new Set(m.observations.map((o) => o.source))].join(', ')}]`;
+}
+
+/**
+ * Fills `{target.url}`-style placeholders with the value of the first observation of that name,
+ * and `{subject}` with the subjects behind the supporting evidence; an unknown one becomes
+ * `<url>` so the command still reads as a template to complete.
+ */
+function fill(text: string, observations: readonly Observation[], subjects: string[]): string {
+  return text.replace(/\{([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}/g, (_, name: string) => {
+    if (name === 'subject') return subjects.length > 0 ? subjects.slice(0, MAX_QUOTED).join(', ') : '<subject>';
+    const o = observations.find((x) => x.name === name);
+    return o ? String(o.value) : `<${name.split('.').pop()}>`;
+  });
+}
+
+interface Scored {
+  cause: Cause;
+  index: number;
+  support: Matched[];
+  against: Matched[];
+  score: number;
+  strongest: number;
+}
+
+/**
+ * Ranks the catalogue's causes for these observations: most likely first. A cause is listed when
+ * at least one of its supporting clues holds; each clue counts once, however many observations
+ * satisfy it. Ties go to the more specific evidence, then to the earlier layer (infrastructure
+ * before data, monitoring and the model), then to catalogue order.
+ */
+export function rankCauses(observations: readonly Observation[], causes: readonly Cause[]): Hypothesis[] {
+  const scored: Scored[] = [];
+  causes.forEach((cause, index) => {
+    const support = match(cause.supports, observations);
+    if (support.length === 0) return;
+    const against = match(cause.contradicts, observations);
+    const sum = (ms: Matched[]) => ms.reduce((s, m) => s + m.clue.weight, 0);
+    scored.push({ cause, index, support, against, score: sum(support) - sum(against), strongest: Math.max(...support.map((m) => m.clue.weight)) });
+  });
+  scored.sort(
+    (a, b) =>
+      b.score - a.score || b.strongest - a.strongest || LAYERS.indexOf(a.cause.layer) - LAYERS.indexOf(b.cause.layer) || a.index - b.index,
+  );
+  return scored.map(({ cause, support, against, score }) => {
+    const subjects = [...new Set(support.flatMap((m) => m.observations.map((o) => o.subject).filter((s): s is string => s !== undefined)))];
+    const f = (list: string[]) => list.map((t) => fill(t, observations, subjects));
+    return {
+      cause: cause.id,
+      title: fill(cause.title, observations, subjects),
+      category: cause.category,
+      likelihood: likelihoodOf(score),
+      score: Math.round(score * 100) / 100,
+      evidence: support.map(says),
+      against: against.map(says),
+      confirm: f(cause.confirm),
+      fixes: f(cause.fixes),
+      verification: f(cause.verification),
+      prevention: f(cause.prevention),
+      severity: cause.severity,
+    };
+  });
+}

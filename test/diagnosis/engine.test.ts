@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { buildCauses, type Cause } from '../../src/diagnosis/causes.ts';
+import { likelihoodOf, rankCauses } from '../../src/diagnosis/engine.ts';
+import { observer } from '../../src/diagnosis/observation.ts';
+
+const observe = observer('health', {
+  'latency.tail_ratio': { unit: 'ratio', description: 'p99/p50' },
+  'memory.rss_growth_per_request': { unit: 'bytes', description: 'resident memory growth per request' },
+  'gc.pause_share': { unit: 'ratio', description: 'share of wall time in GC pauses' },
+  'errors.rate': { unit: 'ratio', description: 'error share' },
+  'target.url': { unit: 'label', description: 'url' },
+});
+
+const causes: Cause[] = buildCauses([
+  [
+    'test.yaml',
+    [
+      {
+        id: 'gc-pauses',
+        title: 'Garbage-collection pauses',
+        category: 'latency-variance',
+        layer: 'infrastructure',
+        severity: 'warning',
+        supports: [
+          { obs: 'latency.tail_ratio', above: 3, weight: 1 },
+          { obs: 'gc.pause_share', above: 0.05, weight: 4 },
+        ],
+        contradicts: [{ obs: 'memory.rss_growth_per_request', below: 1024, weight: 2, says: 'resident memory flat ({text})' }],
+        confirm: ['`/debug profile {target.url}`'],
+        fixes: ['tune the GC'],
+        verification: ['p99/p50 below 3'],
+        prevention: ['alert on GC time'],
+      },
+      {
+        id: 'queueing',
+        title: 'Requests queue',
+        category: 'latency-variance',
+        layer: 'infrastructure',
+        severity: 'warning',
+        supports: [{ obs: 'latency.tail_ratio', above: 3, weight: 1 }],
+        confirm: ['`/debug profile {target.url}` on {target.pod}'],
+        fixes: ['add replicas'],
+        verification: ['v'],
+        prevention: ['p'],
+      },
+      {
+        id: 'errors-in-service',
+        title: 'Requests fail',
+        category: 'errors',
+        layer: 'model',
+        severity: 'critical',
+        supports: [{ obs: 'errors.rate', above: 0.01, weight: 3, minSample: 100 }],
+        confirm: ['read logs'],
+        fixes: ['f'],
+        verification: ['v'],
+        prevention: ['p'],
+      },
+    ],
+  ],
+]);
+
+describe('rankCauses', () => {
+  it('lists only causes something supports, and says why a contradicted one is unlikely', () => {
+    const ranked = rankCauses(
+      [observe('latency.tail_ratio', 5.5, 'p99/p50 = 5.5'), observe('memory.rss_growth_per_request', 0, 'resident memory +0 B per request'), observe('target.url', 'http://m:8080', 'url')],
+      causes,
+    );
+    expect(ranked.map((h) => [h.cause, h.likelihood])).toEqual([
+      ['queueing', 'low'],
+      ['gc-pauses', 'unlikely'],
+    ]);
+    expect(ranked[1]!.against).toEqual(['resident memory flat (resident memory +0 B per request) [health]']);
+    expect(ranked[0]!.confirm).toEqual(['`/debug profile http://m:8080` on <pod>']);
+  });
+
+  it('specific evidence outranks a shared symptom, and the likelihood follows the score', () => {
+    const ranked = rankCauses([observe('latency.tail_ratio', 5.5, 'p99/p50 = 5.5'), observe('gc.pause_share', 0.2, 'GC 20 % of wall time')], causes);
+    expect(ranked[0]).toMatchObject({ cause: 'gc-pauses', likelihood: 'high', score: 5 });
+    expect(ranked[0]!.evidence).toHaveLength(2);
+  });
+
+  it('ignores an observation behind too few samples', () => {
+    expect(rankCauses([observe('errors.rate', 0.5, '2 of 4 failed', { sampleSize: 4 })], causes)).toEqual([]);
+    expect(rankCauses([observe('errors.rate', 0.05, '50 of 1000 failed', { sampleSize: 1000 })], causes)[0]?.cause).toBe('errors-in-service');
+  });
+
+  it('is deterministic: the same observations give the same ranking in any order', () => {
+    const obs = [observe('latency.tail_ratio', 5.5, 'a'), observe('errors.rate', 0.05, 'b', { sampleSize: 500 }), observe('gc.pause_share', 0.01, 'c')];
+    expect(rankCauses([...obs].reverse(), causes)).toEqual(rankCauses(obs, causes));
+  });
+
+  it('derives likelihood from the score only', () => {
+    expect([-1, 0, 0.5, 2, 4, 9].map(likelihoodOf)).toEqual(['unlikely', 'unlikely', 'low', 'medium', 'high', 'high']);
+  });
+
+  it('refuses a vocabulary miss at the source', () => {
+    expect(() => observe('latency.p51', 1, 'x')).toThrow(/does not declare/);
+  });
+});
+
+describe('buildCauses', () => {
+  it('names the file and the cause of a bad entry', () => {
+    expect(() => buildCauses([['src/diagnosis/causes/x.yaml', [{ id: 'bad-one', title: 't' }]]])).toThrow(/x\.yaml \(cause "bad-one"\)/);
+  });
+  it('refuses an id used twice', () => {
+    const one = { id: 'a', title: 't', category: 'errors', layer: 'model', severity: 'warning', supports: [{ obs: 'errors.rate', above: 0, weight: 1 }], confirm: ['c'], fixes: ['f'], verification: ['v'], prevention: ['p'] };
+    expect(() => buildCauses([['a.yaml', [one]], ['b.yaml', [one]]])).toThrow(/"a" is also in a.yaml/);
+  });
+});
