@@ -6,7 +6,8 @@ import type { DebugCommand } from '../src/command.ts';
 import type { Diagnostic } from '../src/diagnostic.ts';
 import { UsageError, oneLine } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
-import type { FlowEnqueuer } from '../src/queue/flow.ts';
+import type { EnqueueRequest, FlowEnqueuer } from '../src/queue/flow.ts';
+import { investigationNote } from '../src/triage/investigation.ts';
 import type { JobStore } from '../src/queue/job-store.ts';
 import { requestId } from '../src/queue/names.ts';
 
@@ -36,7 +37,17 @@ export interface RequestOrigin {
 export const REDIS_DOWN = ':warning: The job queue (Redis) is unreachable, so nothing was started. Try again in a minute; if it persists, check the Redis pod.';
 const ENQUEUE_DEADLINE_MS = 5000;
 
-export async function startRequest(deps: RequestDeps, command: Extract<DebugCommand, { kind: 'diagnostic' }>, origin: RequestOrigin): Promise<void> {
+/** What a command runs: one diagnostic, or an investigation's plan with its note and the reported symptoms. */
+function requestPlan(command: Extract<DebugCommand, { kind: 'diagnostic' | 'investigation' }>): Pick<EnqueueRequest, 'plan' | 'investigation' | 'observations'> {
+  if (command.kind === 'diagnostic') return { plan: [{ diagnostic: command.diagnostic, payload: command.payload }] };
+  return {
+    plan: command.investigation.steps.map((s) => ({ diagnostic: s.diagnostic, payload: s.payload })),
+    investigation: investigationNote(command.investigation),
+    observations: command.investigation.observations,
+  };
+}
+
+export async function startRequest(deps: RequestDeps, command: Extract<DebugCommand, { kind: 'diagnostic' | 'investigation' }>, origin: RequestOrigin): Promise<void> {
   if (!(await deps.redisReady())) {
     deps.count('redis_down');
     await origin.reply(REDIS_DOWN);
@@ -66,12 +77,12 @@ export async function startRequest(deps: RequestDeps, command: Extract<DebugComm
       command: origin.text,
       incidentKey: id,
       thread: { channel: origin.channel, threadTs, requestedBy: origin.user },
-      plan: [{ diagnostic: command.diagnostic, payload: command.payload }],
+      ...requestPlan(command),
     });
     // Redis may drop between the probe and the write: never leave the user waiting on it.
     await Promise.race([enqueued, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`Redis did not answer within ${ENQUEUE_DEADLINE_MS / 1000} s`)), ENQUEUE_DEADLINE_MS).unref())]);
     deps.count('enqueued');
-    deps.logger.info('request enqueued', { requestId: id, diagnostic: command.diagnostic.name, channel: origin.channel });
+    deps.logger.info('request enqueued', { requestId: id, diagnostics: requestPlan(command).plan.map((p) => p.diagnostic.name), channel: origin.channel });
   } catch (err) {
     deps.count('enqueue_failed');
     deps.logger.error('enqueue failed', { requestId: id, error: oneLine(err) });

@@ -14,8 +14,12 @@ import { createLogger } from './logger.ts';
 import { FlowEnqueuer } from './queue/flow.ts';
 import { JobStore } from './queue/job-store.ts';
 import { RedisProbe, redisOptions } from './queue/redis.ts';
-import { renderResultJson } from './report/render-json.ts';
-import { renderResultMarkdown } from './report/render-markdown.ts';
+import { FileBaselineStore } from './diagnosis/baseline-store.ts';
+import { buildReport } from './report/build.ts';
+import type { DiagnosticFailure, DiagnosticResult } from './report/model.ts';
+import { renderReportJson, renderResultJson } from './report/render-json.ts';
+import { renderMarkdown, renderResultMarkdown } from './report/render-markdown.ts';
+import { INVESTIGATE_USAGE, investigationNote, planInvestigation } from './triage/investigation.ts';
 import { parsePayload, runDiagnostic } from './run-diagnostic.ts';
 import { SlackThread } from './slack/thread.ts';
 import { startWorkers } from './worker.ts';
@@ -25,6 +29,8 @@ const USAGE = `usage: infdbg <command> [args]
   serve                      run the Slack bot (HTTP receiver on $PORT, or Socket Mode)
   worker                     run BullMQ workers for the shared queue and this node's queue
 ${diagnostics.map((d) => `  ${d.usage}\n      ${d.description}`).join("\n")}
+  ${INVESTIGATE_USAGE}
+      symptom words pick the diagnostics; they run in parallel and one ranked list of causes covers them all
 
 Diagnostics take --format md|json (default md) and --charts-dir DIR (default ./infdbg-out).`;
 
@@ -60,20 +66,60 @@ async function runDiagnosticCommand(name: string, tokens: string[], io: Io, isTt
   const config = loadConfig(cliConfigSchema);
   const result = await runDiagnostic(diagnostic, payload, {
     ...productionDeps(config),
+    baselines: new FileBaselineStore(join(resolve(chartsDir), 'baselines.json')),
     progress: (percent, message) => {
       if (isTty) io.stderr(`\r[${name}] ${String(Math.round(percent)).padStart(3)}% ${message ?? ''}`.padEnd(80) + (percent >= 100 ? '\n' : ''));
     },
   });
-  if (result.charts.length > 0) {
-    const dir = resolve(chartsDir);
-    await mkdir(dir, { recursive: true });
-    for (const c of result.charts) {
-      await writeFile(join(dir, c.filename), Buffer.from(c.pngBase64, 'base64'));
-      io.stderr(`chart: ${join(dir, c.filename)}\n`);
-    }
-  }
+  await writeCharts([result], chartsDir, io);
   io.stdout(format === 'json' ? JSON.stringify(renderResultJson(result), null, 2) + '\n' : renderResultMarkdown(result) + '\n');
   return 0;
+}
+
+/** `infdbg investigate …`: the plan's diagnostics run in parallel in-process; one report ranks causes over all of them. */
+async function runInvestigationCommand(tokens: string[], io: Io, isTty: boolean): Promise<number> {
+  const { format, chartsDir, rest } = splitCliFlags(tokens);
+  const investigation = planInvestigation(rest, diagnostics);
+  const config = loadConfig(cliConfigSchema);
+  const base = { ...productionDeps(config), baselines: new FileBaselineStore(join(resolve(chartsDir), 'baselines.json')) };
+  const percents = new Map<string, number>();
+  const settled = await Promise.allSettled(
+    investigation.steps.map((step) =>
+      runDiagnostic(step.diagnostic, step.payload, {
+        ...base,
+        progress: (percent) => {
+          percents.set(step.diagnostic.name, percent);
+          if (!isTty) return;
+          const line = investigation.steps.map((s) => `${s.diagnostic.name} ${String(Math.round(percents.get(s.diagnostic.name) ?? 0)).padStart(3)}%`).join('  ');
+          io.stderr(`\r[investigate] ${line}`.padEnd(80));
+        },
+      }),
+    ),
+  );
+  if (isTty) io.stderr('\n');
+  const results: DiagnosticResult[] = [];
+  const failures: DiagnosticFailure[] = [];
+  settled.forEach((s, i) => {
+    const step = investigation.steps[i]!;
+    if (s.status === 'fulfilled') results.push(s.value);
+    else failures.push({ diagnostic: step.diagnostic.name, title: step.command, error: oneLine(s.reason) });
+  });
+  const title = `investigate ${rest.join(' ')}`.trim();
+  const report = buildReport({ title, incidentKey: 'cli', results, failures, now: new Date(), observations: investigation.observations, investigation: investigationNote(investigation) });
+  await writeCharts(results, chartsDir, io);
+  io.stdout(format === 'json' ? JSON.stringify(renderReportJson(report), null, 2) + '\n' : renderMarkdown(report));
+  return 0;
+}
+
+async function writeCharts(results: DiagnosticResult[], chartsDir: string, io: Io): Promise<void> {
+  const charts = results.flatMap((r) => r.charts);
+  if (charts.length === 0) return;
+  const dir = resolve(chartsDir);
+  await mkdir(dir, { recursive: true });
+  for (const c of charts) {
+    await writeFile(join(dir, c.filename), Buffer.from(c.pngBase64, 'base64'));
+    io.stderr(`chart: ${join(dir, c.filename)}\n`);
+  }
 }
 
 function onSignals(handler: (signal: string) => Promise<void>): void {
@@ -152,6 +198,7 @@ export async function main(argv: string[], io: Io = { stdout: (s) => process.std
     if (command === 'serve') return await serve().then(() => -1);
     if (command === 'worker') return await worker().then(() => -1);
     if (findDiagnostic(command)) return await runDiagnosticCommand(command, rest, io, Boolean(process.stderr.isTTY));
+    if (command === 'investigate') return await runInvestigationCommand(rest, io, Boolean(process.stderr.isTTY));
     throw new UsageError(`unknown command "${command}" (try: infdbg help)`);
   } catch (err) {
     if (err instanceof UsageError) {

@@ -5,13 +5,16 @@ import { tokenize } from './args.ts';
 import type { Diagnostic } from './diagnostic.ts';
 import { UsageError } from './errors.ts';
 import { parsePayload } from './run-diagnostic.ts';
+import { INVESTIGATE_USAGE, planInvestigation, type Investigation } from './triage/investigation.ts';
 
 export type DebugCommand =
   | { kind: 'help' }
   | { kind: 'status'; requestId: string }
-  | { kind: 'diagnostic'; diagnostic: Diagnostic; payload: unknown; title: string };
+  | { kind: 'diagnostic'; diagnostic: Diagnostic; payload: unknown; title: string }
+  | { kind: 'investigation'; investigation: Investigation; title: string };
 
 const BUILTIN = [
+  { name: 'investigate', usage: INVESTIGATE_USAGE, description: 'symptom words pick the kind of problem; the diagnostics it calls for run in parallel and one ranked list of causes covers them all' },
   { name: 'help', usage: 'help', description: 'this list' },
   { name: 'status', usage: 'status <request-id>', description: 'progress and state of a request' },
 ] as const;
@@ -34,6 +37,10 @@ export function parseCommand(text: string, diagnostics: readonly Diagnostic[]): 
   if (!sub.success) throw new UsageError(`unknown subcommand "${tokens[0]}"`, usageLine(diagnostics));
   const rest = tokens.slice(1);
   if (sub.data === 'help') return { kind: 'help' };
+  if (sub.data === 'investigate') {
+    const investigation = planInvestigation(rest, diagnostics);
+    return { kind: 'investigation', investigation, title: `investigate ${rest.join(' ')}`.trim() };
+  }
   if (sub.data === 'status') {
     const id = requestIdSchema.safeParse(rest[0]);
     if (!id.success || rest.length !== 1) throw new UsageError(rest[0] ? `"${rest[0]}" is not a request id` : 'missing the request id', 'status <request-id>');

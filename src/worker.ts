@@ -2,7 +2,8 @@
 // Diagnostic jobs run through runDiagnostic; the report job merges the children's results and
 // posts the thread. Progress is mirrored to the thread's status message. On close it stops
 // taking jobs and lets running ones finish within the grace period.
-import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type ConnectionOptions, type Job, type RedisOptions } from 'bullmq';
+import { RedisBaselineStore } from './diagnosis/baseline-store.ts';
 import type { Diagnostic } from './diagnostic.ts';
 import { InfdbgError, oneLine } from './errors.ts';
 import type { Logger } from './logger.ts';
@@ -37,6 +38,8 @@ export interface WorkerRuntime {
 export async function startWorkers(opts: WorkerRuntimeOptions): Promise<WorkerRuntime> {
   const { connection, prefix, logger } = opts;
   const store = new JobStore(connection, prefix);
+  // Baselines live beside the queues, so every worker of the cluster sees the last run of a target.
+  const baselines = opts.deps.baselines ? null : new RedisBaselineStore(connection as RedisOptions, prefix);
   const byName = new Map(opts.diagnostics.map((d) => [d.name, d]));
 
   const throttle = new StatusThrottle(
@@ -55,6 +58,7 @@ export async function startWorkers(opts: WorkerRuntimeOptions): Promise<WorkerRu
       const payload = parsePayload(diagnostic, job.data.payload);
       return await runDiagnostic(diagnostic, payload, {
         ...opts.deps,
+        ...(baselines ? { baselines } : {}),
         ...(signal ? { signal } : {}),
         progress: async (percent, message) => {
           await job.updateProgress({ percent: Math.max(0, Math.min(100, Math.round(percent))), ...(message ? { message } : {}) });
@@ -77,7 +81,15 @@ export async function startWorkers(opts: WorkerRuntimeOptions): Promise<WorkerRu
       if (key) results.push(values[key]!);
       else failures.push({ diagnostic: child.diagnostic, title: job.data.title, error: failKey ? failed[failKey]! : 'no result' });
     }
-    const report = buildReport({ title: job.data.title, incidentKey: job.data.incidentKey, results, failures, now: new Date(opts.deps.now()) });
+    const report = buildReport({
+      title: job.data.title,
+      incidentKey: job.data.incidentKey,
+      results,
+      failures,
+      now: new Date(opts.deps.now()),
+      ...(job.data.observations ? { observations: job.data.observations } : {}),
+      ...(job.data.investigation ? { investigation: job.data.investigation } : {}),
+    });
     if (job.data.thread && opts.slack) {
       await opts.slack.postReport(job.data.thread, report, job.data.command);
       const status = await store.requestStatus(job.data.requestId);
@@ -121,7 +133,7 @@ export async function startWorkers(opts: WorkerRuntimeOptions): Promise<WorkerRu
       }
       clearTimeout(timer);
       throttle.close();
-      await store.close();
+      await Promise.all([store.close(), baselines?.close()]);
     },
   };
 }

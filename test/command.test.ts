@@ -16,6 +16,7 @@ const fetchDiag = defineDiagnostic({
     if (positionals.length !== 1) throw new UsageError('expected exactly one URL');
     return { url: positionals[0], tries: Number(values.tries ?? 1) };
   },
+  observes: {},
   timeoutMs: 1000,
   run: async () => emptyResult('fetchit', 'x'),
 });

@@ -20,6 +20,7 @@ const slow = defineDiagnostic({
   description: 'sleeps',
   payload: z.object({ ms: z.number() }),
   parseArgs: () => ({ ms: 800 }),
+  observes: {},
   timeoutMs: 10_000,
   async run(payload, deps) {
     await new Promise<void>((resolve, reject) => {

@@ -18,7 +18,7 @@ export function rerunAction(deps: RequestDeps) {
       if (!(err instanceof UsageError)) throw err;
       return void (await reply(`:x: cannot re-run: ${oneLine(err)}`));
     }
-    if (parsed.kind !== 'diagnostic') return void (await reply(':x: only diagnostics can be re-run.'));
+    if (parsed.kind !== 'diagnostic' && parsed.kind !== 'investigation') return void (await reply(':x: only diagnostics and investigations can be re-run.'));
     deps.count('rerun');
     // Scoped to the report message, so a double click is one re-run and the original's window does not swallow it.
     const dedupScope = `${channel}:rerun:${body.message?.ts ?? body.container.message_ts ?? ''}`;

@@ -4,6 +4,7 @@
 import { worstSeverity, type DiagnosticResult, type Hypothesis } from '../report/model.ts';
 import { defaultCauses, type Cause } from './causes.ts';
 import { rankCauses } from './engine.ts';
+import type { Observation } from './observation.ts';
 
 /** Causes whose fixes lead the result's fix list. */
 const FIXES_FROM_TOP = 2;
@@ -45,9 +46,6 @@ export function withDiagnosis(result: DiagnosticResult, causes: readonly Cause[]
 }
 
 /** One ranking over the observations of every result of a request. */
-export function pooledHypotheses(results: readonly DiagnosticResult[], causes: readonly Cause[] = defaultCauses()): Hypothesis[] {
-  return rankCauses(
-    results.flatMap((r) => r.observations ?? []),
-    causes,
-  );
+export function pooledHypotheses(results: readonly DiagnosticResult[], extra: readonly Observation[] = [], causes: readonly Cause[] = defaultCauses()): Hypothesis[] {
+  return rankCauses([...extra, ...results.flatMap((r) => r.observations ?? [])], causes);
 }

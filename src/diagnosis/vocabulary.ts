@@ -10,4 +10,5 @@ export const TARGET_VOCABULARY = {
   'target.node': { unit: 'label', description: 'Kubernetes node (GPU node) of the target' },
   'target.model': { unit: 'label', description: 'model file or URL' },
   'symptom.reported': { unit: 'label', description: 'a symptom word from the person or alert: slow, p99, errors, oom, restarts, accuracy, wrong, down' },
+  'symptom.category': { unit: 'label', description: 'the kind of problem the symptom words name (src/triage/plans.yaml): latency, latency-variance, errors, memory, availability, accuracy, wrong-model' },
 } as const satisfies ObservationVocabulary;

@@ -2,7 +2,9 @@
 // (on the shared queue or a node's queue). The parent runs once every child has finished or
 // failed for good, merges their results into one Report and posts it.
 import { FlowProducer, type ConnectionOptions } from 'bullmq';
+import type { Observation } from '../diagnosis/observation.ts';
 import type { Diagnostic } from '../diagnostic.ts';
+import type { InvestigationNote } from '../report/model.ts';
 import { REPORT_QUEUE, SHARED_QUEUE, childJobId, nodeQueue } from './names.ts';
 
 /** Where the report goes in Slack; null when nobody waits in a thread (CLI, tests). */
@@ -27,6 +29,10 @@ export interface ReportJobData {
   incidentKey: string;
   thread: ThreadRef | null;
   children: ChildRef[];
+  /** For `investigate`: what ran and why, what could not (said in the report). */
+  investigation?: InvestigationNote;
+  /** Facts the request itself brings (the reported symptoms): ranked with the diagnostics' observations. */
+  observations?: Observation[];
 }
 
 export interface DiagnosticJobData {
@@ -57,6 +63,8 @@ export interface EnqueueRequest {
   incidentKey: string;
   thread: ThreadRef | null;
   plan: PlannedDiagnostic[];
+  investigation?: InvestigationNote;
+  observations?: Observation[];
 }
 
 export class FlowEnqueuer {
@@ -77,6 +85,8 @@ export class FlowEnqueuer {
       incidentKey: req.incidentKey,
       thread: req.thread,
       children,
+      ...(req.investigation ? { investigation: req.investigation } : {}),
+      ...(req.observations?.length ? { observations: req.observations } : {}),
     };
     await this.producer.add({
       name: 'report',

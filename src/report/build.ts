@@ -1,7 +1,8 @@
 // Merges diagnostic results and failures into the one Report a thread shows, with one ranking of
 // causes over the observations of all of them.
 import { causeSeverity, pooledHypotheses, verdict } from '../diagnosis/diagnose.ts';
-import { worstSeverity, type DiagnosticFailure, type DiagnosticResult, type Report } from './model.ts';
+import type { Observation } from '../diagnosis/observation.ts';
+import { worstSeverity, type DiagnosticFailure, type DiagnosticResult, type InvestigationNote, type Report } from './model.ts';
 
 export function buildReport(input: {
   title: string;
@@ -9,8 +10,11 @@ export function buildReport(input: {
   results: DiagnosticResult[];
   failures: DiagnosticFailure[];
   now: Date;
+  /** What the request itself brings (reported symptoms), ranked with the results' observations. */
+  observations?: Observation[];
+  investigation?: InvestigationNote;
 }): Report {
-  const hypotheses = pooledHypotheses(input.results);
+  const hypotheses = pooledHypotheses(input.results, input.observations);
   const severity = worstSeverity([
     ...input.results.map((r) => r.severity),
     causeSeverity(hypotheses),
@@ -18,7 +22,7 @@ export function buildReport(input: {
   ]);
   const parts: string[] = [];
   // One result carries the verdict in its own summary already; several get one verdict over all of them.
-  const pooled = input.results.length > 1 ? verdict(hypotheses) : null;
+  const pooled = input.results.length > 1 || input.investigation ? verdict(hypotheses) : null;
   if (pooled) parts.push(pooled);
   parts.push(...input.results.map((r) => r.summary).filter(Boolean));
   for (const f of input.failures) parts.push(`${f.diagnostic} could not run: ${f.error}`);
@@ -30,6 +34,7 @@ export function buildReport(input: {
     results: input.results,
     failures: input.failures,
     hypotheses,
+    ...(input.investigation ? { investigation: input.investigation } : {}),
     generatedAt: input.now.toISOString(),
   };
 }

@@ -97,6 +97,15 @@ export interface DiagnosticFailure {
   error: string;
 }
 
+/** The plan of an investigation as the report states it. */
+export interface InvestigationNote {
+  categories: string[];
+  symptoms: string[];
+  unrecognised: string[];
+  steps: Array<{ diagnostic: string; command: string; why: string }>;
+  notRun: Array<{ diagnostic: string; why: string }>;
+}
+
 /** The report for one request or incident: one thread in Slack. */
 export interface Report {
   title: string;
@@ -107,6 +116,8 @@ export interface Report {
   failures: DiagnosticFailure[];
   /** One ranking over the observations of every result (pooled): the causes of the whole request. */
   hypotheses: Hypothesis[];
+  /** For `investigate`: the plan that ran and why. */
+  investigation?: InvestigationNote;
   generatedAt: string;
 }
 

@@ -3,7 +3,7 @@
 // reads as plain text and renders where Markdown is shown.
 
 import { formatCell } from './format-cell.ts';
-import type { DiagnosticResult, Evidence, Hypothesis, MetricsTable, Report } from './model.ts';
+import type { DiagnosticResult, Evidence, Hypothesis, InvestigationNote, MetricsTable, Report } from './model.ts';
 
 /** The whole report: header, failures, then one section per diagnostic. */
 export function renderMarkdown(report: Report): string {
@@ -17,6 +17,7 @@ export function renderMarkdown(report: Report): string {
     out.push('', '## Could not run', '');
     for (const f of report.failures) out.push(`- **${inline(f.diagnostic)}** (${inline(f.title)}): ${inline(f.error)}`);
   }
+  if (report.investigation) out.push('', '## Investigation plan', '', ...planLines(report.investigation).map((l) => `- ${inline(l)}`));
   // Several diagnostics: one ranking over all their evidence; one: the result's own (the same list).
   const pooled = report.results.length > 1;
   if (pooled && report.hypotheses.length > 0) out.push('', `## Hypotheses across ${report.results.length} diagnostics (most likely first)`, '', ...hypothesesMarkdown(report.hypotheses));
@@ -46,6 +47,16 @@ function resultMarkdown(result: DiagnosticResult, level: number, showCauses = tr
   if (result.prevention.length > 0) out.push('', `${sub} Prevention`, '', ...result.prevention.map((p) => `- ${inline(p)}`));
   if (result.charts.length > 0) out.push('', `${sub} Charts`, '', ...result.charts.map((c) => `- ${c.filename} — ${inline(c.title)}`));
   return out.join('\n');
+}
+
+/** What an investigation ran and why, and what it could not run: the same lines for Markdown and Slack. */
+export function planLines(plan: InvestigationNote): string[] {
+  const about = plan.categories.length > 0 ? `symptoms ${plan.symptoms.map((s) => `"${s}"`).join(', ')} → ${plan.categories.join(', ')}` : 'no symptom given: every diagnostic that applies to the target';
+  return [
+    about + (plan.unrecognised.length > 0 ? ` (not understood: ${plan.unrecognised.map((u) => `"${u}"`).join(', ')})` : ''),
+    ...plan.steps.map((s) => `ran \`${s.command}\`: ${s.why}`),
+    ...plan.notRun.map((n) => `not run: ${n.diagnostic} — ${n.why}`),
+  ];
 }
 
 function hypothesesMarkdown(hypotheses: Hypothesis[]): string[] {

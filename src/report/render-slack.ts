@@ -10,7 +10,7 @@ type KnownBlock = types.KnownBlock;
 type SectionBlock = types.SectionBlock;
 import { formatCell } from './format-cell.ts';
 import type { DiagnosticResult, Evidence, Hypothesis, MetricsTable, Report, Severity } from './model.ts';
-import { renderMarkdown } from './render-markdown.ts';
+import { planLines, renderMarkdown } from './render-markdown.ts';
 
 /** Slack's Block Kit limits (docs.slack.dev/reference/block-kit). */
 export const SLACK_LIMITS = {
@@ -93,6 +93,7 @@ export function renderSlackReport(report: Report, footer: KnownBlock[] = []): Sl
     head.push(...listSections(':x: *Could not run*', lines, 1, cut));
   }
 
+  if (report.investigation) head.push(...listSections('*Plan*', planLines(report.investigation).map((l) => `• ${clip(escapeMrkdwn(l), MAX_LINE_CHARS, cut)}`), 1, cut));
   // Several diagnostics: one ranking over all their evidence, in the head; one: the result's own (the same list).
   const pooled = report.results.length > 1;
   if (pooled && report.hypotheses.length > 0) head.push(...hypothesisSections(report.hypotheses, cut, `across ${report.results.length} diagnostics`));

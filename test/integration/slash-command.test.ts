@@ -22,6 +22,7 @@ const probe = defineDiagnostic({
     const { values, positionals } = parseTokens(tokens, { steps: { type: 'string' } }, 'probe <mode> [--steps N]');
     return { mode: positionals[0], steps: Number(values.steps ?? 3) };
   },
+  observes: {},
   timeoutMs: 10_000,
   async run(payload, deps) {
     attemptsSeen++;

@@ -22,13 +22,15 @@ const verbose = defineDiagnostic({
     parseTokens(tokens, {}, 'verbose');
     return {};
   },
+  observes: {},
   timeoutMs: 10_000,
   async run() {
     const result = emptyResult('verbose', 'verbose <everything>');
     result.severity = 'critical';
     result.summary = 'Too much to show & more.';
     result.evidence = Array.from({ length: 30 }, (_, i) => ({ label: `evidence ${i}`, value: 'v'.repeat(i === 0 ? 10_000 : 40) }));
-    result.hypotheses = Array.from({ length: 200 }, (_, i) => ({ title: `hypothesis ${i}`, likelihood: 'low' as const, evidence: ['e'.repeat(400)], fixes: [`fix for ${i}`] }));
+    result.tables = Array.from({ length: 6 }, (_, t) => ({ title: `table ${t}`, columns: ['name', 'value'], rows: Array.from({ length: 300 }, (_, i) => [`row ${i}`, 'e'.repeat(40)]) }));
+    result.fixes = Array.from({ length: 200 }, (_, i) => `fix for ${i} ${'f'.repeat(200)}`);
     result.charts.push(renderChart('verbose.png', { kind: 'line', title: 'Verbose', xLabel: 'x', yLabel: 'y', series: [{ name: 'a', points: [[1, 1], [2, 3]] }] }));
     return result;
   },
@@ -54,7 +56,7 @@ it('posts a report that fits Slack and uploads the full report into the thread',
   const full = inThread().find((u) => /^report-.*\.md$/.test(u.filename));
   const markdown = full?.bytes.toString('utf8') ?? '';
   expect(markdown).toContain('# verbose <everything>');
-  expect(markdown).toContain('200. **hypothesis 199**');
+  expect(markdown).toContain(`200. fix for 199 ${'f'.repeat(200)}`);
   expect(markdown).toContain('v'.repeat(10_000));
   expect(inThread().some((u) => u.filename === 'verbose.png')).toBe(true);
 });

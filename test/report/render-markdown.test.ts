@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown, renderResultMarkdown } from '../../src/report/render-markdown.ts';
 import { emptyResult } from '../../src/report/model.ts';
-import { healthResult, report } from './sample-report.ts';
+import { healthResult, hypothesis, report } from './sample-report.ts';
 
 describe('renderResultMarkdown', () => {
   const md = renderResultMarkdown(healthResult());
@@ -27,8 +27,10 @@ describe('renderResultMarkdown', () => {
     expect(md).toContain('| /a\\|b | 1.2 | 3.4 | — |');
   });
 
-  it('ranks hypotheses with their evidence and fixes', () => {
-    expect(md).toContain('1. **GC pauses** — likelihood high\n   - evidence: p99 spikes every 30 s\n   - fix: raise the heap limit');
+  it('ranks hypotheses with their evidence for and against, what confirms them and the fixes', () => {
+    expect(md).toContain(
+      '1. **GC pauses** — likelihood high (score 5)\n   - for: p99 spikes every 30 s\n   - against: no GC metric exported\n   - confirm: compare GC pause metrics with the spikes\n   - fix: raise the heap limit',
+    );
     expect(md.indexOf('1. **GC pauses**')).toBeLessThan(md.indexOf('2. **Oversized batches**'));
   });
 
@@ -57,5 +59,27 @@ describe('renderMarkdown', () => {
     expect(md).toContain('## health http://model:8080');
     expect(md).toContain('### Hypotheses (most likely first)');
     expect(md.indexOf('## Could not run')).toBeLessThan(md.indexOf('### Evidence'));
+  });
+});
+
+describe('renderMarkdown, several diagnostics', () => {
+  it('shows one pooled ranking and the plan of an investigation, not a list per diagnostic', () => {
+    const pooled = renderMarkdown(
+      report({
+        results: [healthResult(), healthResult({ diagnostic: 'gpu', title: 'gpu node-1', hypotheses: [hypothesis({ title: 'Own gpu cause' })] })],
+        hypotheses: [hypothesis({ title: 'Another process holds the GPU', likelihood: 'high', score: 5, evidence: ['pid 4242 holds 60 GiB [gpu]', 'p99/p50 = 9 [health]'] })],
+        investigation: {
+          categories: ['latency-variance'],
+          symptoms: ['p99'],
+          unrecognised: ['lol'],
+          steps: [{ diagnostic: 'health', command: 'health http://model:8080', why: 'is it up' }],
+          notRun: [{ diagnostic: 'logs', why: 'failure signatures — give a pod' }],
+        },
+      }),
+    );
+    expect(pooled).toContain('## Hypotheses across 2 diagnostics (most likely first)\n\n1. **Another process holds the GPU** — likelihood high (score 5)\n   - for: pid 4242 holds 60 GiB [gpu]\n   - for: p99/p50 = 9 [health]');
+    expect(pooled).not.toContain('Own gpu cause');
+    expect(pooled).toContain('- ran `health http://model:8080`: is it up');
+    expect(pooled).toContain('- not run: logs — failure signatures — give a pod');
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/model.ts';
 import { renderMarkdown } from '../../src/report/render-markdown.ts';
 import { progressBar, renderSlackReport, renderStatusBlocks } from '../../src/report/render-slack.ts';
-import { healthResult, report } from './sample-report.ts';
+import { healthResult, hypothesis, report } from './sample-report.ts';
 import { assertWithinSlackLimits } from './slack-limits.ts';
 
 type KnownBlock = types.KnownBlock;
@@ -56,7 +56,7 @@ describe('renderSlackReport', () => {
           title: `huge result ${r}`,
           evidence: Array.from({ length: 40 }, (_, i) => ({ label: `e${i}`, value: 'x'.repeat(i === 0 ? 10_000 : 50) })),
           tables: [{ title: 'big', columns: ['a', 'b'], rows: Array.from({ length: 500 }, (_, i) => [`row${i}`, i * 1.5]) }],
-          hypotheses: Array.from({ length: 200 }, (_, i) => ({
+          hypotheses: Array.from({ length: 200 }, (_, i) => hypothesis({
             title: `hypothesis ${i}`,
             likelihood: 'low' as const,
             evidence: ['y'.repeat(1000)],
@@ -112,7 +112,7 @@ describe('renderSlackReport', () => {
     const rendered = renderSlackReport(
       report({
         summary: evil,
-        results: [healthResult({ title: evil, evidence: [{ label: evil, value: evil, detail: evil }], fixes: [evil], hypotheses: [{ title: evil, likelihood: 'high', evidence: [evil], fixes: [evil] }] })],
+        results: [healthResult({ title: evil, evidence: [{ label: evil, value: evil, detail: evil }], fixes: [evil], hypotheses: [hypothesis({ title: evil, likelihood: 'high', evidence: [evil], against: [evil], confirm: [evil], fixes: [evil] })] })],
         failures: [{ diagnostic: 'x', title: evil, error: evil }],
       }),
     );
@@ -124,12 +124,19 @@ describe('renderSlackReport', () => {
 
   it('stays within the limits for any report (property)', () => {
     const text = fc.string({ unit: 'grapheme', maxLength: 400 });
+    const hypotheses = fc.array(
+      fc
+        .record({ title: text, likelihood: fc.constantFrom('high', 'medium', 'low', 'unlikely'), evidence: fc.array(text, { maxLength: 4 }), against: fc.array(text, { maxLength: 3 }), fixes: fc.array(text, { maxLength: 4 }) })
+        .map((h) => hypothesis(h)),
+      { maxLength: 20 },
+    );
     const arbitraryReport: fc.Arbitrary<Report> = fc.record({
       title: text,
       incidentKey: text,
       severity: fc.constantFrom('ok', 'info', 'warning', 'critical'),
       summary: fc.string({ unit: fc.constantFrom('&', '<', '>', 'a', '😀'), maxLength: 5000 }),
       generatedAt: fc.constant('2026-11-23T00:00:00Z'),
+      hypotheses,
       failures: fc.array(fc.record({ diagnostic: text, title: text, error: text }), { maxLength: 5 }),
       results: fc.array(
         fc.record({
@@ -137,7 +144,7 @@ describe('renderSlackReport', () => {
           summary: text,
           evidence: fc.array(fc.record({ label: text, value: fc.string({ maxLength: 3000 }) }), { maxLength: 30 }),
           fixes: fc.array(text, { maxLength: 30 }),
-          hypotheses: fc.array(fc.record({ title: text, likelihood: fc.constantFrom('high', 'medium', 'low'), evidence: fc.array(text, { maxLength: 4 }), fixes: fc.array(text, { maxLength: 4 }) }), { maxLength: 20 }),
+          hypotheses,
           verification: fc.array(text, { maxLength: 12 }),
           rows: fc.array(fc.array(fc.oneof(text, fc.double(), fc.constant(null)), { maxLength: 12 }), { maxLength: 60 }),
         }).map(({ rows, ...r }) => healthResult({ ...r, tables: [{ title: 'Table', columns: ['a', 'b'], rows }] })),

@@ -1,6 +1,24 @@
 // Reports the renderer tests share: an ordinary one and builders for oversized ones.
 
-import type { DiagnosticResult, Report } from '../../src/report/model.ts';
+import type { DiagnosticResult, Hypothesis, Report } from '../../src/report/model.ts';
+
+/** A ranked cause as the engine returns it; `overrides` set what a test is about. */
+export function hypothesis(overrides: Partial<Hypothesis> & Pick<Hypothesis, 'title'>): Hypothesis {
+  return {
+    cause: overrides.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'cause',
+    category: 'latency-variance',
+    likelihood: 'medium',
+    score: 2,
+    evidence: [],
+    against: [],
+    confirm: [],
+    fixes: [],
+    verification: [],
+    prevention: [],
+    severity: 'warning',
+    ...overrides,
+  };
+}
 
 export function healthResult(overrides: Partial<DiagnosticResult> = {}): DiagnosticResult {
   return {
@@ -12,6 +30,7 @@ export function healthResult(overrides: Partial<DiagnosticResult> = {}): Diagnos
       { label: 'p99 latency', value: '840 ms', detail: 'from http_request_duration_seconds', severity: 'warning' },
       { label: 'p50 latency', value: '70 ms' },
     ],
+    observations: [],
     tables: [
       {
         title: 'Latency by route',
@@ -23,8 +42,8 @@ export function healthResult(overrides: Partial<DiagnosticResult> = {}): Diagnos
       },
     ],
     hypotheses: [
-      { title: 'GC pauses', likelihood: 'high', evidence: ['p99 spikes every 30 s'], fixes: ['raise the heap limit'] },
-      { title: 'Oversized batches', likelihood: 'low', evidence: ['batch size 256'], fixes: ['lower max batch to 32'] },
+      hypothesis({ title: 'GC pauses', likelihood: 'high', score: 5, evidence: ['p99 spikes every 30 s'], against: ['no GC metric exported'], confirm: ['compare GC pause metrics with the spikes'], fixes: ['raise the heap limit'] }),
+      hypothesis({ title: 'Oversized batches', likelihood: 'low', score: 1, evidence: ['batch size 256'], fixes: ['lower max batch to 32'] }),
     ],
     fixes: ['Restart the pod with a larger heap'],
     verification: ['p99 under 200 ms for 10 minutes'],
@@ -44,6 +63,7 @@ export function report(overrides: Partial<Report> = {}): Report {
     summary: 'Tail latency is high; GC pauses are the likely cause.',
     results: [healthResult()],
     failures: [{ diagnostic: 'gpu', title: 'gpu node-1', error: 'nvidia-smi not found on node-1' }],
+    hypotheses: [],
     generatedAt: '2026-11-23T15:00:00.000Z',
     ...overrides,
   };
