@@ -1,17 +1,21 @@
 // `logs <namespace>/<pod> | <label-selector> [--namespace ns] [--tail 5000] [--since 1h]
 // [--container c] [--previous]` and `logs --file <path>`: a pod's (or a set of pods') logs read
 // through the Kubernetes API with tail and since bounded, or a local file streamed, classified
-// against the failure-signature catalogue (src/logs/signatures.yaml). Secrets are redacted from
-// every sample line before the result leaves the worker.
+// against the failure-signature catalogue (src/logs/signatures.yaml). It observes which
+// signatures appeared, how often, in which order, and which cause-class one came first; the
+// causes catalogue (src/diagnosis/causes/log-failures.yaml) decides what they mean. Secrets are
+// redacted from every sample line before the result leaves the worker.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { parseTokens } from '../src/args.ts';
+import { observer, type Observation } from '../src/diagnosis/observation.ts';
+import { TARGET_VOCABULARY } from '../src/diagnosis/vocabulary.ts';
 import { defineDiagnostic, type DiagnosticDeps } from '../src/diagnostic.ts';
 import { InputError, oneLine, UsageError } from '../src/errors.ts';
 import { KubeNotFoundError } from '../src/k8s/kube-errors.ts';
 import { classifyByteStream, LogClassifier, type LogClassification, type SignatureHit } from '../src/logs/classifier.ts';
-import { emptyResult, worstSeverity, type DiagnosticResult, type Hypothesis } from '../src/report/model.ts';
+import { emptyResult, worstSeverity, type DiagnosticResult } from '../src/report/model.ts';
 
 const USAGE =
   'logs <namespace>/<pod> | <label-selector> [--namespace ns] [--tail 5000] [--since 1h] [--container c] [--previous] | logs --file <path>';
@@ -133,7 +137,17 @@ async function classifyPods(payload: LogsPayload, deps: DiagnosticDeps): Promise
   return { classification: classifier.result(), pods: chosen, problems };
 }
 
-const LIKELIHOOD = { critical: 'high', warning: 'medium', info: 'low' } as const;
+/** What the logs diagnostic observes (the names the causes catalogue may use). */
+export const LOGS_VOCABULARY = {
+  ...TARGET_VOCABULARY,
+  'log.lines': { unit: 'count', description: 'log lines scanned' },
+  'log.window': { unit: 's', description: 'time between the first and the last timestamped line scanned' },
+  'log.signature': { unit: 'label', description: 'a failure signature seen (value and subject = its id, sampleSize = matching lines)' },
+  'log.first_cause': { unit: 'label', description: 'the earliest cause-class signature in the log (the failure the rest follows from)' },
+  'log.category': { unit: 'label', description: 'a signature category seen (value = category, sampleSize = matching lines)' },
+  'log.burst': { unit: 'label', description: 'a burst signature that burst (value = its id, sampleSize = bursts, windowSeconds = the burst window)' },
+  'log.cause_signatures': { unit: 'count', description: 'distinct cause-class signatures seen; 0 means the logs name no failure cause' },
+} as const;
 
 function when(hit: SignatureHit, which: 'first' | 'last'): string {
   const ts = which === 'first' ? hit.firstSeen : hit.lastSeen;
@@ -143,6 +157,21 @@ function when(hit: SignatureHit, which: 'first' | 'last'): string {
 
 const gib = (b: number | null) => (b === null ? 'n/a' : `${(b / 2 ** 30).toFixed(2)} GiB`);
 
+function formatSeconds(s: number): string {
+  if (s < 120) return `${s.toFixed(s < 10 ? 1 : 0)} s`;
+  if (s < 7200) return `${(s / 60).toFixed(0)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
+}
+
+/** The target as observations, so causes' commands (`/debug oom {target.namespace}/{target.pod}`) are filled in. */
+function targetObservations(payload: LogsPayload, observe: ReturnType<typeof observer>): Observation[] {
+  const { target } = payload;
+  if (target.kind === 'file') return [];
+  const out = [observe('target.namespace', target.namespace, `namespace ${target.namespace}`)];
+  if (target.kind === 'pod') out.push(observe('target.pod', target.pod, `pod ${target.namespace}/${target.pod}`));
+  return out;
+}
+
 export const logsDiagnostic = defineDiagnostic({
   name: 'logs',
   usage: USAGE,
@@ -150,6 +179,7 @@ export const logsDiagnostic = defineDiagnostic({
   payload: logsPayload,
   // From Slack, --file would read any file on a worker.
   cliOnlyFlags: ['--file'],
+  observes: LOGS_VOCABULARY,
   parseArgs(tokens) {
     const parsed = parseTokens(
       tokens,
@@ -210,7 +240,8 @@ export const logsDiagnostic = defineDiagnostic({
         result.severity = 'warning';
         result.summary = `Could not read the logs of ${label}: ${oneLine(err)}`;
         result.evidence.push({ label: 'Kubernetes API', value: oneLine(err), severity: 'warning' });
-        result.data = { signatures: [], cudaOom: [] };
+        result.observations = targetObservations(payload, observer('logs', LOGS_VOCABULARY));
+        result.data = { signatures: [], firstCause: null, cudaOom: [] };
         return result;
       }
     }
@@ -218,9 +249,48 @@ export const logsDiagnostic = defineDiagnostic({
     const { classification: c, problems } = read;
     const hits = c.signatures;
 
+    const observe = observer('logs', LOGS_VOCABULARY);
+    const windowSeconds = c.windowMs !== null ? c.windowMs / 1000 : undefined;
+    const scope = `${c.lines} line${c.lines === 1 ? '' : 's'} of ${label}${read.pods.length > 1 ? ` (${read.pods.length} pods)` : ''}`;
+    const obs: Observation[] = [...targetObservations(payload, observe)];
+    obs.push(observe('log.lines', c.lines, `${scope} scanned`, { sampleSize: c.lines, windowSeconds }));
+    if (windowSeconds !== undefined) obs.push(observe('log.window', windowSeconds, `the lines span ${formatSeconds(windowSeconds)}`, { sampleSize: c.lines }));
+    for (const h of hits) {
+      obs.push(
+        observe('log.signature', h.id, `${h.id} (${h.class}): ${h.count} line${h.count === 1 ? '' : 's'}, first ${when(h, 'first')}: ${h.samples[0] ?? ''}`, {
+          subject: h.id,
+          sampleSize: h.count,
+          windowSeconds,
+        }),
+      );
+      if (h.bursts) obs.push(observe('log.burst', h.id, `${h.bursts} burst${h.bursts === 1 ? '' : 's'} of ${h.id}, the first by ${when(h, 'first')}`, { subject: h.id, sampleSize: h.bursts }));
+    }
+    const categories = new Map<string, number>();
+    for (const h of hits) categories.set(h.category, (categories.get(h.category) ?? 0) + h.count);
+    for (const [category, n] of categories) obs.push(observe('log.category', category, `${n} ${category} line${n === 1 ? '' : 's'}`, { subject: category, sampleSize: n }));
+    const causes = hits.filter((h) => h.class === 'cause');
+    const first = c.firstCause;
+    if (first) {
+      const later = hits.filter((h) => h !== first && (h.firstLine > first.firstLine || (h.firstSeen !== null && first.firstSeen !== null && h.firstSeen > first.firstSeen)));
+      obs.push(
+        observe('log.first_cause', first.id, `${first.id} first, ${when(first, 'first')}${later.length > 0 ? `, before ${later.map((h) => h.id).join(', ')}` : ''}`, {
+          subject: first.id,
+          sampleSize: first.count,
+        }),
+      );
+    }
+    obs.push(
+      observe('log.cause_signatures', causes.length, causes.length === 0 ? `no failure-cause signature in ${scope}` : `${causes.length} failure-cause signature${causes.length === 1 ? '' : 's'}: ${causes.map((h) => h.id).join(', ')}`, {
+        sampleSize: c.lines,
+        windowSeconds,
+      }),
+    );
+    result.observations = obs;
+
     result.data = {
       signatures: hits.map((h) => ({
         id: h.id,
+        class: h.class,
         category: h.category,
         severity: h.severity,
         count: h.count,
@@ -231,6 +301,7 @@ export const logsDiagnostic = defineDiagnostic({
         samples: h.samples,
         ...(h.bursts !== undefined ? { bursts: h.bursts } : {}),
       })),
+      firstCause: first?.id ?? null,
       cudaOom: c.cudaOom.map((e) => ({
         source: e.source,
         gpu: e.gpu,
@@ -244,23 +315,28 @@ export const logsDiagnostic = defineDiagnostic({
         line: e.line,
       })),
     };
+    // what the lines say, measured: a critical signature makes the logs critical; the causes decide why
     result.severity = hits.length === 0 ? 'ok' : worstSeverity(hits.map((h) => h.severity));
 
-    const scope = `${c.lines} line${c.lines === 1 ? '' : 's'} of ${label}${read.pods.length > 1 ? ` (${read.pods.length} pods)` : ''}`;
-    const top = hits[0];
-    // 5xx bursts are a symptom: name the other critical signatures next to it
-    const alsoCritical = hits.slice(1).filter((h) => h.severity === 'critical').map((h) => h.id);
-    result.summary = top
-      ? `${top.count}× ${top.id} (${top.severity}) in ${scope}: ${top.explanation} ${
-          top.category === 'http' && alsoCritical.length > 0 ? `Also critical: ${alsoCritical.join(', ')}.` : `Next: ${top.fixes[0] ?? ''}`
-        }`
-      : `No known failure signature in ${scope}.`;
+    const symptoms = hits.filter((h) => h.class === 'symptom');
+    const describe = (h: SignatureHit) => `${h.id} (${h.count}×${h.bursts ? `, ${h.bursts} burst${h.bursts === 1 ? '' : 's'}` : ''}, first ${when(h, 'first')})`;
+    result.summary =
+      hits.length === 0
+        ? `No known failure signature in ${scope}.`
+        : [
+            `${hits.length} failure signature${hits.length === 1 ? '' : 's'} in ${scope}.`,
+            first ? `First failure: ${describe(first)}.` : 'No failure-cause signature, only symptoms.',
+            causes.length > 1 ? `Later: ${causes.filter((h) => h !== first).map(describe).join(', ')}.` : '',
+            symptoms.length > 0 ? `Symptoms: ${symptoms.map(describe).join(', ')}.` : '',
+          ]
+            .filter(Boolean)
+            .join(' ');
 
     result.evidence.push({ label: 'lines classified', value: String(c.lines), detail: label });
     for (const p of problems) result.evidence.push({ label: 'not read', value: p, severity: 'info' });
     for (const h of hits) {
       result.evidence.push({
-        label: h.id,
+        label: `${h.id} (${h.class})`,
         value: `${h.count} line${h.count === 1 ? '' : 's'}${h.bursts ? `, ${h.bursts} burst${h.bursts === 1 ? '' : 's'}` : ''}, first ${when(h, 'first')}, last ${when(h, 'last')}`,
         detail: h.samples[0],
         severity: h.severity,
@@ -276,9 +352,9 @@ export const logsDiagnostic = defineDiagnostic({
 
     if (hits.length > 0) {
       result.tables.push({
-        title: 'Failure signatures (ranked by severity × count)',
-        columns: ['signature', 'category', 'severity', 'count', 'first seen', 'last seen'],
-        rows: hits.map((h) => [h.id, h.category, h.severity, h.count, when(h, 'first'), when(h, 'last')]),
+        title: 'Failure signatures (in order of first appearance)',
+        columns: ['signature', 'class', 'category', 'severity', 'count', 'first seen', 'last seen'],
+        rows: hits.map((h) => [h.id, h.class, h.category, h.severity, h.count, when(h, 'first'), when(h, 'last')]),
       });
     }
     if (c.cudaOom.length > 0) {
@@ -288,15 +364,10 @@ export const logsDiagnostic = defineDiagnostic({
         rows: c.cudaOom.map((e) => [e.source, e.gpu, gib(e.triedToAllocateBytes), gib(e.totalCapacityBytes), gib(e.freeBytes), gib(e.allocatedByFrameworkBytes), gib(e.reservedUnallocatedBytes)]),
       });
     }
-    result.hypotheses = hits.map(
-      (h): Hypothesis => ({
-        title: `${h.id}: ${h.explanation.split(/(?<=\.)\s/)[0] ?? h.explanation}`,
-        likelihood: LIKELIHOOD[h.severity],
-        evidence: [`${h.count} matching line${h.count === 1 ? '' : 's'}, first ${when(h, 'first')}, last ${when(h, 'last')}`, ...h.samples],
-        fixes: h.fixes,
-      }),
-    );
-    result.fixes = [...new Set(hits.filter((h) => h.severity !== 'info').flatMap((h) => h.fixes.slice(0, 1)))];
+    // operational advice only; what a failure means and how to fix it comes from the causes catalogue
+    if (hits.length > 0 && c.windowMs === null) {
+      result.fixes.push('Log with timestamps (`kubectl logs --timestamps`, or a time field in every line) so the order of failures across pods can be read.');
+    }
     result.verification = [
       target.kind === 'file'
         ? `Re-run \`infdbg logs --file ${target.path}\` on a fresh log: the signatures above no longer appear.`

@@ -8,6 +8,15 @@ import { InputError } from '../errors.ts';
 
 const SEVERITY = z.enum(['info', 'warning', 'critical']);
 
+/** `cause`: the line names a failure that explains what follows; `symptom`: it shows that something failed, not why. */
+export const SIGNATURE_CLASSES = ['cause', 'symptom'] as const;
+export type SignatureClass = (typeof SIGNATURE_CLASSES)[number];
+
+/** Where a real example line was seen: `owner/repo#123`, a URL, or `recorded: <file>` (captured for this repository). */
+const exampleSource = z
+  .string()
+  .regex(/^(?:[\w.-]+\/[\w.-]+#\d+|https?:\/\/\S+|recorded: \S+|[\w.-]+\/[\w.-]+ .+)$/, 'a source is owner/repo#issue, a URL, "recorded: <file>" or "owner/repo <where in it>"');
+
 const regexSource = z.string().min(1).refine(
   (s) => {
     try {
@@ -22,6 +31,7 @@ const regexSource = z.string().min(1).refine(
 
 const signatureSchema = z.object({
   id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be kebab-case'),
+  class: z.enum(SIGNATURE_CLASSES),
   keywords: z.array(z.string().min(2).refine((k) => k === k.toLowerCase(), { message: 'keywords must be lower-case' })).min(1),
   pattern: regexSource,
   category: z.string().min(1),
@@ -40,7 +50,8 @@ const signatureSchema = z.object({
     .optional(),
   explanation: z.string().min(1),
   fixes: z.array(z.string().min(1)).min(1),
-  examples: z.array(z.string().min(1)).min(1),
+  /** Real lines this signature must match, each with the public place it was seen. */
+  examples: z.array(z.strictObject({ line: z.string().min(1), source: exampleSource })).min(1),
 }).strict();
 
 export type SignatureSpec = z.infer<typeof signatureSchema>;

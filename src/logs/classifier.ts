@@ -1,10 +1,12 @@
 // Classifies a log stream against the signature catalogue in one pass with bounded memory: per
 // signature a count, first/last seen (timestamp and line number), up to a few redacted sample
 // lines and, for burst signatures (HTTP 5xx), how many bursts; plus the numbers of every GPU
-// out-of-memory message. Most lines match nothing, so one combined keyword regex rejects them
-// before any signature's own pattern runs.
+// out-of-memory message. Hits come out in the order they first appeared, and the earliest
+// cause-class hit is named: in a cascade (an OOM, then a 5xx burst) the first failure is the
+// one that explains the rest. Most lines match nothing, so one combined keyword regex rejects
+// them before any signature's own pattern runs.
 import { parseCudaOom, type CudaOomEvent } from '../gpu/cuda-oom.ts';
-import { defaultSignatures, type Catalogue, type Signature } from './catalogue.ts';
+import { defaultSignatures, type Catalogue, type Signature, type SignatureClass } from './catalogue.ts';
 import { LineSplitter, MAX_LINE_CHARS } from './line-splitter.ts';
 import { redactSecrets } from './redact.ts';
 import { lineTimestamp } from './timestamp.ts';
@@ -13,6 +15,8 @@ export type LogSeverity = 'info' | 'warning' | 'critical';
 
 export interface SignatureHit {
   id: string;
+  /** `cause` or `symptom` (src/logs/signatures.yaml). */
+  class: SignatureClass;
   category: string;
   /** The catalogue severity, or the burst severity when a burst was seen. */
   severity: LogSeverity;
@@ -35,8 +39,12 @@ export interface LogClassification {
   lines: number;
   /** Characters read (≈ bytes for ASCII logs). */
   chars: number;
-  /** Ranked: severity weight × count, highest first. */
+  /** In order of first appearance (by timestamp when every hit has one, else by line). */
   signatures: SignatureHit[];
+  /** The earliest cause-class hit, or null when only symptoms (or nothing) matched. */
+  firstCause: SignatureHit | null;
+  /** Milliseconds between the first and the last timestamped line, null without two timestamps. */
+  windowMs: number | null;
   /** GPU OOM messages with their numbers (first `maxOomEvents`), `line` redacted. */
   cudaOom: CudaOomEvent[];
   /** All GPU OOM messages seen, including those beyond `maxOomEvents`. */
@@ -56,8 +64,6 @@ export interface ClassifyOptions {
   /** Prepended to each sample (e.g. `[pod-a] `), for logs merged from several pods. */
   samplePrefix?: string;
 }
-
-const WEIGHT: Record<LogSeverity, number> = { info: 1, warning: 10, critical: 100 };
 
 interface State {
   sig: Signature;
@@ -86,6 +92,10 @@ export class LogClassifier {
   private samplePrefix: string;
   private lineNo = 0;
   private chars = 0;
+  /** First and latest timestamped line seen (the first found, then the last line that carries one). */
+  private firstLineTs: number | null = null;
+  private lastLineTs: number | null = null;
+  private lastRawLine = '';
   private inPrivateKey = false;
   private readonly oom: CudaOomEvent[] = [];
   private oomTotal = 0;
@@ -120,6 +130,9 @@ export class LogClassifier {
   add(rawLine: string): void {
     this.lineNo++;
     this.chars += rawLine.length + 1;
+    this.lastRawLine = rawLine;
+    // the window's start: the first of the opening lines that carries a timestamp (not every line: hot path)
+    if (this.firstLineTs === null && this.lineNo <= 20) this.firstLineTs = lineTimestamp(rawLine);
     if (this.inPrivateKey) {
       if (rawLine.includes('-----END')) this.inPrivateKey = false;
       return;
@@ -136,6 +149,7 @@ export class LogClassifier {
       const { sig } = st;
       if (!sig.keywords.some((k) => lower.includes(k)) || !sig.regex.test(line)) continue;
       if (ts === undefined) ts = lineTimestamp(line);
+      if (ts !== null) this.lastLineTs = ts;
       this.record(st, line, ts);
       if (sig.category === 'gpu-memory') this.collectOom(line);
     }
@@ -186,11 +200,12 @@ export class LogClassifier {
   result(): LogClassification {
     const signatures = this.states
       .filter((st) => st.count > 0)
-      .map((st): SignatureHit => {
+      .map((st): SignatureHit & { firstTs: number | null } => {
         const { sig } = st;
         const severity = sig.burst && st.bursts > 0 ? sig.burst.severity : sig.severity;
         return {
           id: sig.id,
+          class: sig.class,
           category: sig.category,
           severity,
           count: st.count,
@@ -202,10 +217,23 @@ export class LogClassifier {
           ...(sig.burst ? { bursts: st.bursts } : {}),
           explanation: sig.explanation,
           fixes: sig.fixes,
+          firstTs: st.firstTs,
         };
-      })
-      .sort((a, b) => WEIGHT[b.severity] * b.count - WEIGHT[a.severity] * a.count || a.firstLine - b.firstLine);
-    return { lines: this.lineNo, chars: this.chars, signatures, cudaOom: [...this.oom], cudaOomTotal: this.oomTotal };
+      });
+    // timestamps order lines from several pods; without one on every hit, the line order decides
+    const byTime = signatures.every((h) => h.firstTs !== null);
+    signatures.sort((a, b) => (byTime ? (a.firstTs ?? 0) - (b.firstTs ?? 0) : 0) || a.firstLine - b.firstLine);
+    const hits = signatures.map(({ firstTs: _, ...h }): SignatureHit => h);
+    const endTs = lineTimestamp(this.lastRawLine) ?? this.lastLineTs;
+    return {
+      lines: this.lineNo,
+      chars: this.chars,
+      signatures: hits,
+      firstCause: hits.find((h) => h.class === 'cause') ?? null,
+      windowMs: this.firstLineTs !== null && endTs !== null && endTs >= this.firstLineTs ? endTs - this.firstLineTs : null,
+      cudaOom: [...this.oom],
+      cudaOomTotal: this.oomTotal,
+    };
   }
 }
 
