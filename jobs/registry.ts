@@ -1,6 +1,7 @@
 // The one table of diagnostics: name → payload schema, argument parser, routing, run.
 // `/debug help`, the CLI and the workers all read it, so adding a diagnostic here is enough.
 import type { Diagnostic } from '../src/diagnostic.ts';
+import { changesDiagnostic } from './changes.ts';
 import { driftDiagnostic } from './drift.ts';
 import { gpuDiagnostic } from './gpu.ts';
 import { healthDiagnostic } from './health.ts';
@@ -8,7 +9,7 @@ import { logsDiagnostic } from './logs.ts';
 import { oomDiagnostic } from './oom.ts';
 import { profileDiagnostic } from './profile.ts';
 
-export const diagnostics: readonly Diagnostic[] = [healthDiagnostic, profileDiagnostic, driftDiagnostic, oomDiagnostic, gpuDiagnostic, logsDiagnostic] as Diagnostic[];
+export const diagnostics: readonly Diagnostic[] = [healthDiagnostic, profileDiagnostic, driftDiagnostic, oomDiagnostic, gpuDiagnostic, logsDiagnostic, changesDiagnostic] as Diagnostic[];
 
 export function findDiagnostic(name: string): Diagnostic | undefined {
   return diagnostics.find((d) => d.name === name);

@@ -1,8 +1,8 @@
-// Read-only access to the Kubernetes API for the diagnostics (oom, logs, gpu's process → pod).
+// Read-only access to the Kubernetes API for the diagnostics (oom, logs, changes, gpu's process → pod).
 // One place enforces the namespace allowlist, puts a deadline and the caller's AbortSignal on
 // every request, and turns API failures into errors a user can act on (src/k8s/kube-errors.ts).
-import { ApiException, CoreV1Api, CustomObjectsApi, KubeConfig, Observable } from '@kubernetes/client-node';
-import type { ConfigurationOptions, CoreV1Event, ObservableMiddleware, RequestContext, ResponseContext, V1Node, V1Pod } from '@kubernetes/client-node';
+import { ApiException, AppsV1Api, AutoscalingV2Api, CoreV1Api, CustomObjectsApi, KubeConfig, Observable } from '@kubernetes/client-node';
+import type { ConfigurationOptions, CoreV1Event, ObservableMiddleware, RequestContext, ResponseContext, V1Deployment, V1Node, V1Pod, V1ReplicaSet, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { UnreachableError, UsageError } from '../errors.ts';
 import { forbiddenFromStatus, KubeNotFoundError, KubeRequestError, parseStatus } from './kube-errors.ts';
 
@@ -64,6 +64,14 @@ export interface KubeAccess {
    * `containerd://` scheme), among the pods scheduled on `nodeName`; null when none matches.
    */
   findPodByContainerId(containerId: string, options: KubeCallOptions & { nodeName: string }): Promise<PodContainerRef | null>;
+  readDeployment(namespace: string, name: string, options?: KubeCallOptions): Promise<V1Deployment>;
+  readReplicaSet(namespace: string, name: string, options?: KubeCallOptions): Promise<V1ReplicaSet>;
+  /** ReplicaSets matching a label selector (a Deployment's `spec.selector.matchLabels` as `k=v,…`). */
+  listReplicaSets(namespace: string, labelSelector: string, options?: KubeCallOptions): Promise<V1ReplicaSet[]>;
+  /** Every autoscaling/v2 HorizontalPodAutoscaler of the namespace (the caller picks those whose scaleTargetRef it wants). */
+  listHorizontalPodAutoscalers(namespace: string, options?: KubeCallOptions): Promise<V2HorizontalPodAutoscaler[]>;
+  /** Events whose involved object is this kind and name (Deployment ScalingReplicaSet, HorizontalPodAutoscaler SuccessfulRescale, …). */
+  listObjectEvents(namespace: string, kind: string, name: string, options?: KubeCallOptions): Promise<CoreV1Event[]>;
 }
 
 export interface KubeAccessOptions {
@@ -83,6 +91,8 @@ export function createKubeAccess(options: KubeAccessOptions): KubeAccess {
   const server = kc.getCurrentCluster()?.server ?? '(no cluster in kubeconfig)';
   const core = kc.makeApiClient(CoreV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
+  const apps = kc.makeApiClient(AppsV1Api);
+  const autoscaling = kc.makeApiClient(AutoscalingV2Api);
   const timeoutMs = options.requestTimeoutMs ?? 10_000;
   const allowed = new Set(options.namespaces);
 
@@ -204,6 +214,38 @@ export function createKubeAccess(options: KubeAccessOptions): KubeAccess {
         }
       }
       return null;
+    },
+    async readDeployment(namespace, name, opts) {
+      checkNamespace(namespace);
+      const what = `deployment ${namespace}/${name}`;
+      return call({ verb: 'get', resource: 'deployments.apps', namespace, what }, opts?.signal, (o) => apps.readNamespacedDeployment({ name, namespace }, o));
+    },
+    async readReplicaSet(namespace, name, opts) {
+      checkNamespace(namespace);
+      const what = `replicaset ${namespace}/${name}`;
+      return call({ verb: 'get', resource: 'replicasets.apps', namespace, what }, opts?.signal, (o) => apps.readNamespacedReplicaSet({ name, namespace }, o));
+    },
+    async listReplicaSets(namespace, labelSelector, opts) {
+      checkNamespace(namespace);
+      const what = `replicasets in ${namespace} matching ${labelSelector}`;
+      const list = await call({ verb: 'list', resource: 'replicasets.apps', namespace, what }, opts?.signal, (o) => apps.listNamespacedReplicaSet({ namespace, labelSelector }, o));
+      return list.items;
+    },
+    async listHorizontalPodAutoscalers(namespace, opts) {
+      checkNamespace(namespace);
+      const what = `horizontalpodautoscalers in ${namespace}`;
+      const list = await call({ verb: 'list', resource: 'horizontalpodautoscalers.autoscaling', namespace, what }, opts?.signal, (o) =>
+        autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace }, o),
+      );
+      return list.items;
+    },
+    async listObjectEvents(namespace, kind, name, opts) {
+      checkNamespace(namespace);
+      const fieldSelector = `involvedObject.kind=${kind},involvedObject.name=${name}`;
+      const list = await call({ verb: 'list', resource: 'events', namespace, what: `events of ${kind} ${namespace}/${name}` }, opts?.signal, (o) =>
+        core.listNamespacedEvent({ namespace, fieldSelector }, o),
+      );
+      return list.items;
     },
   };
 }

@@ -45,8 +45,16 @@ export interface KubeApiStandInOptions {
   nodeEvents?: Record<string, Record<string, unknown>>;
   /** false: metrics.k8s.io is not served at all (no metrics-server). Default true. */
   metricsApi?: boolean;
-  /** Resources the service account may not read, as RBAC names them: `pods/log`, `events`, `nodes`, `pods`. */
+  /** Resources the service account may not read, as RBAC names them: `pods/log`, `events`, `nodes`, `pods`, `deployments`, `replicasets`, `horizontalpodautoscalers`. */
   forbid?: string[];
+  /** apps/v1 Deployment objects (metadata.namespace / metadata.name are read from them). */
+  deployments?: Array<Record<string, unknown>>;
+  /** apps/v1 ReplicaSet objects; listed by namespace and `labelSelector` (matchLabels form `k=v,…`). */
+  replicaSets?: Array<Record<string, unknown>>;
+  /** autoscaling/v2 HorizontalPodAutoscaler objects. */
+  horizontalPodAutoscalers?: Array<Record<string, unknown>>;
+  /** core/v1 Event objects of other kinds than Pod and Node (Deployment, ReplicaSet, HorizontalPodAutoscaler), served by `involvedObject.kind/name`. */
+  objectEvents?: Array<Record<string, unknown>>;
 }
 
 export interface KubeApiStandIn {
@@ -67,6 +75,10 @@ export async function startKubeApiStandIn(options: KubeApiStandInOptions): Promi
   const meta = (p: StandInPod) => p.pod['metadata'] as { name: string; namespace: string };
   const nodeOf = (p: StandInPod) => (p.pod['spec'] as { nodeName?: string }).nodeName;
   const findPod = (ns: string, name: string) => options.pods.find((p) => meta(p).namespace === ns && meta(p).name === name);
+  type Meta = { name?: string; namespace?: string; labels?: Record<string, string> };
+  const objMeta = (o: Record<string, unknown>) => (o['metadata'] ?? {}) as Meta;
+  const inNamespace = (objects: Array<Record<string, unknown>> | undefined, ns: string) => (objects ?? []).filter((o) => objMeta(o).namespace === ns);
+  const findObject = (objects: Array<Record<string, unknown>> | undefined, ns: string, name: string) => inNamespace(objects, ns).find((o) => objMeta(o).name === name);
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://stand-in');
@@ -145,6 +157,14 @@ export async function startKubeApiStandIn(options: KubeApiStandInOptions): Promi
       const ns = m[1] ?? '';
       if (forbidden.has('events')) return deny('list', 'events', '', undefined, ns, 'events');
       const fields = fieldSelector(url.searchParams.get('fieldSelector'));
+      const kind = fields['involvedObject.kind'];
+      if (kind !== undefined && kind !== 'Pod' && kind !== 'Node') {
+        const involved = (e: Record<string, unknown>) => (e['involvedObject'] ?? {}) as { kind?: string; name?: string };
+        return list(
+          'EventList',
+          inNamespace(options.objectEvents, ns).filter((e) => involved(e).kind === kind && (fields['involvedObject.name'] === undefined || involved(e).name === fields['involvedObject.name'])),
+        );
+      }
       if (fields['involvedObject.kind'] === 'Node') {
         const recorded = options.nodeEvents?.[fields['involvedObject.name'] ?? ''];
         return recorded && ns === 'default' ? json(200, recorded) : list('EventList', []);
@@ -163,6 +183,24 @@ export async function startKubeApiStandIn(options: KubeApiStandInOptions): Promi
       const [, ns = '', name = ''] = m;
       const metrics = findPod(ns, name)?.metrics;
       return metrics ? json(200, metrics) : notFound('pods', `${ns}/${name}`, 'metrics.k8s.io');
+    }
+    if ((m = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/(deployments|replicasets)\/([^/]+)$/.exec(p))) {
+      const [, ns = '', resource = '', name = ''] = m;
+      if (forbidden.has(resource)) return deny('get', resource, 'apps', name, ns, resource);
+      const found = findObject(resource === 'deployments' ? options.deployments : options.replicaSets, ns, name);
+      return found ? json(200, found) : notFound(resource, name, 'apps');
+    }
+    if ((m = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/replicasets$/.exec(p))) {
+      const ns = m[1] ?? '';
+      if (forbidden.has('replicasets')) return deny('list', 'replicasets', 'apps', undefined, ns, 'replicasets');
+      const labels = fieldSelector(url.searchParams.get('labelSelector'));
+      const items = inNamespace(options.replicaSets, ns).filter((o) => Object.entries(labels).every(([k, v]) => objMeta(o).labels?.[k] === v));
+      return json(200, { kind: 'ReplicaSetList', apiVersion: 'apps/v1', metadata: { resourceVersion: '48213402' }, items });
+    }
+    if ((m = /^\/apis\/autoscaling\/v2\/namespaces\/([^/]+)\/horizontalpodautoscalers$/.exec(p))) {
+      const ns = m[1] ?? '';
+      if (forbidden.has('horizontalpodautoscalers')) return deny('list', 'horizontalpodautoscalers', 'autoscaling', undefined, ns, 'horizontalpodautoscalers');
+      return json(200, { kind: 'HorizontalPodAutoscalerList', apiVersion: 'autoscaling/v2', metadata: { resourceVersion: '48213402' }, items: inNamespace(options.horizontalPodAutoscalers, ns) });
     }
     json(404, fixtureText('status-404-no-resource.json'));
   });
@@ -212,5 +250,137 @@ export function diffusionWorkerPod(): StandInPod {
   return {
     pod: fixtureJson('pod-ml-diffusion-worker.json'),
     previousLogs: { worker: fixtureText('logs-previous-worker.txt') },
+  };
+}
+
+/** The clock of the recorded ranker scenarios: 15 min after revision 12 of ml/ranker began rolling out. */
+export const RANKER_NOW = Date.parse('2026-11-22T14:20:00Z');
+
+/** Faults the ranker scenarios inject into the recorded ml/ranker Deployment (see rankerScenario). */
+export type RankerVariant = 'new-image' | 'config-only' | 'hpa-scaled-down' | 'quiet' | 'rollout-stuck' | 'crash-loop';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Shifts every ISO time in `o` by `ms` (the recorded objects moved back or forth in time as a whole). */
+function shifted<T>(o: T, ms: number): T {
+  return JSON.parse(JSON.stringify(o), (_k, v: unknown) => (typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(v) ? new Date(Date.parse(v) + ms).toISOString().replace('.000Z', 'Z') : v)) as T;
+}
+
+/** An old pod of revision 11 (ranker-6b8d4c7f9), still running while the new revision rolls out. */
+function revision11Pod(template: Json, suffix: string): Json {
+  const pod = structuredClone(template);
+  const hash = '6b8d4c7f9';
+  pod.metadata.name = `ranker-${hash}-${suffix}`;
+  pod.metadata.generateName = `ranker-${hash}-`;
+  pod.metadata.uid = `1d2c3b4a-0000-4e5f-8a9b-${suffix.padEnd(12, '0').slice(0, 12)}`;
+  pod.metadata.labels['pod-template-hash'] = hash;
+  pod.metadata.creationTimestamp = '2026-11-18T09:13:02Z';
+  pod.metadata.ownerReferences[0].name = `ranker-${hash}`;
+  pod.metadata.ownerReferences[0].uid = 'e4a1b7c2-5d3f-4a8e-b6c9-1f0e2d3c4b5a';
+  pod.spec.containers[0].image = 'registry.example.com/ml/ranker:3.1.4';
+  pod.status.startTime = '2026-11-18T09:13:02Z';
+  for (const c of pod.status.conditions) c.lastTransitionTime = '2026-11-18T09:13:40Z';
+  pod.status.containerStatuses[0] = { ...pod.status.containerStatuses[0], image: 'registry.example.com/ml/ranker:3.1.4', restartCount: 0, lastState: {}, ready: true, started: true, state: { running: { startedAt: '2026-11-18T09:13:31Z' } } };
+  return pod;
+}
+
+/**
+ * The recorded ml/ranker Deployment (revisions 10–12, three pods, an HPA) with one fault injected:
+ * - `new-image`: revision 12 (ranker 3.1.4 → 3.2.0) rolled out 15 min ago; its pods restart with exit 1.
+ * - `config-only`: the same rollout, but revision 12 keeps the image and changes FEATURE_SET and the envFrom ConfigMap.
+ * - `hpa-scaled-down`: revision 12 is 6 days old; the HPA scaled 3 → 2 → 1 in the last 40 min.
+ * - `quiet`: revision 12 is 6 days old, 3 of 3 ready, no restarts, no scaling (a healthy control).
+ * - `rollout-stuck`: revision 12's first pod cannot pull its image; ProgressDeadlineExceeded; revision 11 still serves.
+ * - `crash-loop`: revision 12 began 8 min ago; its first pod is in CrashLoopBackOff; revision 11 still serves.
+ */
+export function rankerScenario(variant: RankerVariant): KubeApiStandInOptions {
+  const deployment = fixtureJson<Json>('deployment-ml-ranker.json');
+  const replicaSets = fixtureJson<Json>('replicasets-ml-ranker.json').items as Json[];
+  let pods = fixtureJson<Json>('pods-ml-ranker.json').items as Json[];
+  let deploymentEvents = fixtureJson<Json>('events-ml-ranker-deployment.json').items as Json[];
+  let hpaEvents: Json[] = [];
+  const hpa = fixtureJson<Json>('hpa-ml-ranker.json');
+  const [rev12, rev11, rev10] = replicaSets as [Json, Json, Json];
+  const container12 = () => rev12.spec.template.spec.containers[0];
+  const DAYS_6 = -6 * 86_400_000;
+
+  if (variant === 'config-only') {
+    for (const c of [container12(), deployment.spec.template.spec.containers[0], ...pods.map((p) => p.spec.containers[0])]) {
+      c.image = 'registry.example.com/ml/ranker:3.1.4';
+      c.env.find((e: Json) => e.name === 'FEATURE_SET').value = 'v4';
+      c.envFrom = [{ configMapRef: { name: 'ranker-config-v2' } }];
+    }
+    rev12.metadata.annotations['kubernetes.io/change-cause'] = 'ranker: FEATURE_SET v4, ranker-config-v2 (pipeline #4471)';
+    for (const p of pods) p.status.containerStatuses[0].image = 'registry.example.com/ml/ranker:3.1.4';
+  }
+  if (variant === 'hpa-scaled-down' || variant === 'quiet') {
+    // The same history, six days earlier; events of that rollout have expired (1 h TTL).
+    for (const rs of [rev12, rev11, rev10]) Object.assign(rs, shifted(rs, DAYS_6));
+    rev11.metadata.creationTimestamp = '2026-11-09T11:02:19Z';
+    rev10.metadata.creationTimestamp = '2026-10-28T15:40:10Z';
+    pods = pods.map((p) => shifted(p, DAYS_6));
+    for (const p of pods) {
+      const s = p.status.containerStatuses[0];
+      s.restartCount = 0;
+      s.lastState = {};
+      s.ready = true;
+      s.started = true;
+      s.state = { running: { startedAt: p.metadata.creationTimestamp } };
+    }
+    deploymentEvents = [];
+    deployment.status.conditions[0].lastUpdateTime = deployment.status.conditions[0].lastTransitionTime = '2026-11-16T14:07:12Z';
+    deployment.status.conditions[1].lastUpdateTime = '2026-11-16T14:07:51Z';
+  }
+  if (variant === 'hpa-scaled-down') {
+    pods = pods.slice(2);
+    deployment.spec.replicas = 1;
+    Object.assign(deployment.status, { replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1 });
+    Object.assign(rev12.spec, { replicas: 1 });
+    Object.assign(rev12.status, { replicas: 1, fullyLabeledReplicas: 1, readyReplicas: 1, availableReplicas: 1 });
+    rev12.metadata.annotations['deployment.kubernetes.io/desired-replicas'] = '1';
+    Object.assign(hpa.status, { currentReplicas: 1, desiredReplicas: 1, lastScaleTime: '2026-11-22T14:08:05Z' });
+    hpa.status.currentMetrics[0].resource.current = { averageValue: '436m', averageUtilization: 22 };
+    hpaEvents = fixtureJson<Json>('events-ml-ranker-hpa.json').items as Json[];
+    const scaled = (at: string, from: number, to: number, id: string): Json => {
+      const e = structuredClone(deploymentEvents[0] ?? (fixtureJson<Json>('events-ml-ranker-deployment.json').items as Json[])[0]!);
+      Object.assign(e, { firstTimestamp: at, lastTimestamp: at, message: `Scaled down replica set ranker-5f7c9d8b4 to ${to} from ${from}` });
+      e.metadata = { ...e.metadata, name: `ranker.${id}`, creationTimestamp: at };
+      return e;
+    };
+    deploymentEvents = [scaled('2026-11-22T13:41:10Z', 3, 2, '187a0a9e5d6c7b41'), scaled('2026-11-22T14:08:05Z', 2, 1, '187a0c8a6e7f8a52')];
+  }
+  if (variant === 'rollout-stuck' || variant === 'crash-loop') {
+    const [first] = pods as [Json];
+    let s = first.status.containerStatuses[0];
+    const old = ['b2n6c', 'k8d3f', 'w5z9h'].map((x) => revision11Pod(pods[2]!, x));
+    if (variant === 'rollout-stuck') {
+      Object.assign(s, { restartCount: 0, lastState: {}, ready: false, started: false, state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "registry.example.com/ml/ranker:3.2.0"' } } });
+      delete s.containerID;
+      deployment.status.conditions[1] = { type: 'Progressing', status: 'False', lastUpdateTime: '2026-11-22T14:15:03Z', lastTransitionTime: '2026-11-22T14:15:03Z', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "ranker-5f7c9d8b4" has timed out progressing.' };
+      deploymentEvents = deploymentEvents.slice(0, 1);
+    } else {
+      // Revision 12 began 8 min ago: its first pod crashed five times and waits in back-off.
+      const back = (o: Json) => shifted(o, 7 * 60_000);
+      Object.assign(rev12, back(rev12));
+      Object.assign(first, back(first));
+      s = first.status.containerStatuses[0];
+      Object.assign(s, { restartCount: 5, ready: false, started: false, state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off 2m40s restarting failed container=server pod=${first.metadata.name}_ml(${first.metadata.uid})` } } });
+      s.lastState.terminated = { ...s.lastState.terminated, startedAt: '2026-11-22T14:17:58Z', finishedAt: '2026-11-22T14:18:04Z' };
+      deploymentEvents = [back(deploymentEvents[0]!)];
+    }
+    first.status.conditions.find((c: Json) => c.type === 'Ready').status = 'False';
+    pods = [first, ...old];
+    Object.assign(deployment.status, { replicas: 4, updatedReplicas: 1, readyReplicas: 3, availableReplicas: 3, unavailableReplicas: 1 });
+    Object.assign(rev12.spec, { replicas: 1 });
+    Object.assign(rev12.status, { replicas: 1, fullyLabeledReplicas: 1, readyReplicas: 0, availableReplicas: 0 });
+    Object.assign(rev11.spec, { replicas: 3 });
+    Object.assign(rev11.status, { replicas: 3, fullyLabeledReplicas: 3, readyReplicas: 3, availableReplicas: 3 });
+  }
+  return {
+    pods: pods.map((pod) => ({ pod })),
+    deployments: [deployment],
+    replicaSets,
+    horizontalPodAutoscalers: [hpa],
+    objectEvents: [...deploymentEvents, ...hpaEvents],
   };
 }
