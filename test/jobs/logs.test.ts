@@ -6,6 +6,7 @@ import { logsDiagnostic } from '../../jobs/logs.ts';
 import type { DiagnosticDeps } from '../../src/diagnostic.ts';
 import { InputError, UsageError } from '../../src/errors.ts';
 import { createKubeAccess } from '../../src/k8s/kube-access.ts';
+import { runDiagnostic } from '../../src/run-diagnostic.ts';
 import { diffusionWorkerPod, llmServerScenario, startKubeApiStandIn, type KubeApiStandIn, type KubeApiStandInOptions } from '../support/kube-api-stand-in.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
@@ -34,22 +35,24 @@ async function kubeDeps(options: KubeApiStandInOptions = llmServerScenario()) {
 const args = (line: string) => logsDiagnostic.payload.parse(logsDiagnostic.parseArgs(line.split(' ').filter(Boolean)));
 
 describe('logs diagnostic', () => {
-  it('classifies a log file: ranked signatures, OOM numbers, no secret in the result', async () => {
+  it('observes a log file: signatures in order of first appearance, the first cause, OOM numbers, no secret in the result', async () => {
     const d = deps();
     const result = await logsDiagnostic.run(args(`--file ${LOG_FILE}`), d);
-    const signatures = result.data['signatures'] as Array<{ id: string; severity: string; count: number; firstSeen: string; samples: string[] }>;
+    const signatures = result.data['signatures'] as Array<{ id: string; class: string; severity: string; count: number; firstSeen: string; samples: string[] }>;
     expect(signatures.map((s) => [s.id, s.count])).toEqual([
-      ['http-5xx', 29],
       ['onnxruntime-provider-load-failure', 1],
-      ['cuda-oom', 1],
-      ['model-file-not-found', 1],
-      ['cuda-device-side-assert', 1],
+      ['http-5xx', 29],
       ['connection-pool-exhausted', 3],
       ['upstream-timeout', 2],
+      ['cuda-oom', 1],
       ['nan-or-inf', 1],
+      ['model-file-not-found', 1],
+      ['cuda-kernel-assert', 1],
+      ['cuda-device-side-assert', 1],
     ]);
-    expect(signatures[0]).toMatchObject({ severity: 'critical', firstSeen: '2026-11-22T14:06:30.504Z', bursts: 1 });
-    expect(Object.keys(result.data)).toEqual(['signatures', 'cudaOom']);
+    expect(signatures[1]).toMatchObject({ id: 'http-5xx', class: 'symptom', severity: 'critical', firstSeen: '2026-11-22T14:06:30.504Z', bursts: 1 });
+    expect(Object.keys(result.data)).toEqual(['signatures', 'firstCause', 'cudaOom']);
+    expect(result.data['firstCause']).toBe('onnxruntime-provider-load-failure');
     expect(result.data['cudaOom']).toEqual([
       expect.objectContaining({
         triedToAllocateBytes: Math.round(46.57 * 2 ** 30),
@@ -58,14 +61,37 @@ describe('logs diagnostic', () => {
         reservedUnallocatedBytes: 0,
       }),
     ]);
+    // it observes; the engine chooses
+    expect(result.hypotheses).toEqual([]);
+    const obs = (name: string) => result.observations.filter((o) => o.name === name);
+    expect(obs('log.lines')).toEqual([expect.objectContaining({ value: 428, sampleSize: 428, source: 'logs' })]);
+    expect(obs('log.first_cause')).toEqual([expect.objectContaining({ value: 'onnxruntime-provider-load-failure', subject: 'onnxruntime-provider-load-failure', sampleSize: 1 })]);
+    expect(obs('log.first_cause')[0]?.text).toMatch(/^onnxruntime-provider-load-failure first, 2026-11-22T14:00:00\.077Z \(line 4\), before http-5xx, /);
+    expect(obs('log.signature').map((o) => [o.value, o.sampleSize])).toEqual(signatures.map((s) => [s.id, s.count]));
+    expect(obs('log.burst')).toEqual([expect.objectContaining({ value: 'http-5xx', sampleSize: 1 })]);
+    expect(obs('log.cause_signatures')).toEqual([expect.objectContaining({ value: 8 })]);
+    expect(obs('log.category').find((o) => o.value === 'http')).toMatchObject({ sampleSize: 29 });
     expect(result.severity).toBe('critical');
-    expect(result.summary).toMatch(/^29× http-5xx \(critical\) in 428 lines of /);
-    expect(result.summary).toMatch(/Also critical: onnxruntime-provider-load-failure, cuda-oom, model-file-not-found, cuda-device-side-assert\.$/);
-    expect(result.hypotheses.map((h) => h.likelihood).slice(0, 2)).toEqual(['high', 'high']);
+    expect(result.summary).toMatch(/^9 failure signatures in 428 lines of .*\. First failure: onnxruntime-provider-load-failure \(1×, first 2026-11-22T14:00:00\.077Z \(line 4\)\)\. Later: .*cuda-oom.*\. Symptoms: http-5xx \(29×, 1 burst, /);
     for (const secret of ['Sup3rS3cretPw', 'AKIAIOSFODNN7EXAMPLE', 'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9', 'tok_9f8e7d6c5b4a', 'abcdefghijklmnopqrstuvwx']) {
       expect(JSON.stringify(result)).not.toContain(secret);
     }
     expect(d.progressed.at(-1)).toBe(95);
+  });
+
+  it('through the engine, ranks the earliest failure first and the 5xx burst only as a symptom, with the evidence against it', async () => {
+    const result = await runDiagnostic(logsDiagnostic, args(`--file ${LOG_FILE}`), { fetch, now: Date.now, nodeName: 'local' });
+    const top = result.hypotheses[0];
+    expect(top).toMatchObject({ cause: 'image-dependency-mismatch', likelihood: 'high' });
+    expect(top?.evidence.join('\n')).toMatch(/the first failure in the log: onnxruntime-provider-load-failure first/);
+    // the other failures stay listed behind it, each with its own signature as evidence
+    const causes = result.hypotheses.map((h) => h.cause);
+    expect(causes.indexOf('gpu-out-of-memory')).toBeGreaterThan(0);
+    expect(causes.indexOf('bad-input-indices')).toBeGreaterThan(0);
+    const symptomOnly = result.hypotheses.find((h) => h.cause === 'requests-failing-cause-not-in-logs');
+    expect(symptomOnly).toMatchObject({ likelihood: 'unlikely' });
+    expect(symptomOnly?.against[0]).toMatch(/the log names a failure cause first/);
+    expect(result.summary).toMatch(/^Most likely: The serving image does not match its environment/);
   });
 
   it('fails a missing file with one line naming it', async () => {
@@ -101,7 +127,11 @@ describe('logs diagnostic', () => {
     const result = await logsDiagnostic.run(args(`ml/${POD} --previous`), d);
     expect(result.severity).toBe('warning');
     expect(result.summary).toMatch(/cannot get pods\/log in namespace ml — add verb get on resource pods\/log/);
-    expect(result.data).toEqual({ signatures: [], cudaOom: [] });
+    expect(result.data).toEqual({ signatures: [], firstCause: null, cudaOom: [] });
+    expect(result.observations).toEqual([
+      expect.objectContaining({ name: 'target.namespace', value: 'ml' }),
+      expect.objectContaining({ name: 'target.pod', value: POD }),
+    ]);
   });
 
   it('lets a missing pod fail as a usage error (an ephemeral reply in Slack)', async () => {

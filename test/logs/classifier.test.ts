@@ -26,18 +26,52 @@ describe('LogClassifier on a realistic log', () => {
   const result = classifyLines(LINES, { maxSamples: 50 });
   const hit = (id: string) => result.signatures.find((s) => s.id === id);
 
-  it('counts each signature and ranks by severity × count', () => {
+  it('lists each signature in order of first appearance, with its class and count, and names the first cause', () => {
     expect(result.lines).toBe(428);
-    expect(result.signatures.map((s) => [s.id, s.severity, s.count])).toEqual([
-      ['http-5xx', 'critical', 29],
-      ['onnxruntime-provider-load-failure', 'critical', 1],
-      ['cuda-oom', 'critical', 1],
-      ['model-file-not-found', 'critical', 1],
-      ['cuda-device-side-assert', 'critical', 1],
-      ['connection-pool-exhausted', 'warning', 3],
-      ['upstream-timeout', 'warning', 2],
-      ['nan-or-inf', 'warning', 1],
+    expect(result.signatures.map((s) => [s.id, s.class, s.severity, s.count])).toEqual([
+      ['onnxruntime-provider-load-failure', 'cause', 'critical', 1],
+      ['http-5xx', 'symptom', 'critical', 29],
+      ['connection-pool-exhausted', 'cause', 'warning', 3],
+      ['upstream-timeout', 'cause', 'warning', 2],
+      ['cuda-oom', 'cause', 'critical', 1],
+      ['nan-or-inf', 'cause', 'warning', 1],
+      ['model-file-not-found', 'cause', 'critical', 1],
+      ['cuda-kernel-assert', 'cause', 'critical', 1],
+      ['cuda-device-side-assert', 'cause', 'critical', 1],
     ]);
+    expect(result.firstCause?.id).toBe('onnxruntime-provider-load-failure');
+    // 14:00:00 to 14:30:54 by the kubectl timestamps
+    expect(result.windowMs).toBeGreaterThan(30 * 60_000);
+    expect(result.windowMs).toBeLessThan(32 * 60_000);
+  });
+
+  it('names an OOM that precedes a larger 5xx burst as the first cause, the burst only as a symptom', () => {
+    const at = (s: number) => `2026-11-22T14:${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}.000000000Z`;
+    const oom = LINES.find((l) => l.includes('OutOfMemoryError')) ?? '';
+    const log = [
+      `${at(0)} INFO:     10.0.0.1:5000 - "POST /v1/predict HTTP/1.1" 200 OK`,
+      `${at(10)} ${oom.replace(/^\S+ /, '')}`,
+      ...Array.from({ length: 40 }, (_, i) => `${at(11 + i)} INFO:     10.0.0.1:5000 - "POST /v1/predict HTTP/1.1" 503 Service Unavailable`),
+    ];
+    const c = classifyLines(log);
+    expect(c.signatures.map((s) => [s.id, s.class, s.count])).toEqual([
+      ['cuda-oom', 'cause', 1],
+      ['http-5xx', 'symptom', 40],
+    ]);
+    expect(c.firstCause?.id).toBe('cuda-oom');
+    // only symptoms: no first cause
+    expect(classifyLines(log.filter((l) => !l.includes('OutOfMemoryError'))).firstCause).toBeNull();
+  });
+
+  it('orders logs merged from several pods by their timestamps, not by where each pod\'s lines landed', () => {
+    const c = new LogClassifier();
+    c.setSamplePrefix('[pod-a] ');
+    c.add('2026-11-22T14:05:00.000Z RuntimeError: CUDA error: an illegal memory access was encountered');
+    c.setSamplePrefix('[pod-b] ');
+    c.add('2026-11-22T14:01:00.000Z RuntimeError: NCCL error: unhandled system error');
+    const r = c.result();
+    expect(r.signatures.map((s) => s.id)).toEqual(['nccl-error', 'cuda-illegal-memory-access']);
+    expect(r.firstCause).toMatchObject({ id: 'nccl-error', firstLine: 2, samples: ['[pod-b] 2026-11-22T14:01:00.000Z RuntimeError: NCCL error: unhandled system error'] });
   });
 
   it('counts exactly what running every pattern on every line counts (the prefilter loses nothing)', () => {
@@ -109,6 +143,7 @@ describe('LogClassifier on a realistic log', () => {
   it('uses line numbers when lines carry no timestamp, and a burst window in lines', () => {
     const c = new LogClassifier();
     for (let i = 0; i < 30; i++) c.add(`"GET /x HTTP/1.1" 502 0`);
-    expect(c.result().signatures[0]).toMatchObject({ id: 'http-5xx', count: 30, bursts: 1, firstSeen: null, firstLine: 1, lastLine: 30 });
+    expect(c.result().signatures[0]).toMatchObject({ id: 'http-5xx', class: 'symptom', count: 30, bursts: 1, firstSeen: null, firstLine: 1, lastLine: 30 });
+    expect(c.result()).toMatchObject({ firstCause: null, windowMs: null });
   });
 });
