@@ -1,18 +1,20 @@
-// `oom <namespace>/<pod> [--container c]`: why a pod runs out of memory, from the Kubernetes API —
-// containers' last termination (OOMKilled, exit 137), restarts and CrashLoopBackOff, memory
-// request/limit against metrics.k8s.io usage, the pod's and the node's events, node conditions,
-// and the previous container's logs, whose CUDA out-of-memory messages are read as numbers.
-// Ranked hypotheses come from src/k8s/oom-hypotheses.ts. Routed to the node that runs the pod.
+// `oom <namespace>/<pod> [--container c]`: what the Kubernetes API says about a pod running out of
+// memory — containers' last termination (OOMKilled, exit 137), restarts and CrashLoopBackOff,
+// memory request/limit against metrics.k8s.io usage, the pod's and the node's events, node
+// conditions, and the previous container's logs, whose CUDA out-of-memory messages are read as
+// numbers. It OBSERVES (oom.*, cuda_oom.*, log.signature); the causes catalogue
+// (src/diagnosis/causes/memory.yaml) ranks what they mean. Routed to the node that runs the pod.
 import type { V1Pod } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { parseTokens } from '../src/args.ts';
 import { defineDiagnostic, type DiagnosticDeps } from '../src/diagnostic.ts';
+import { observer, type Observation } from '../src/diagnosis/observation.ts';
+import { TARGET_VOCABULARY } from '../src/diagnosis/vocabulary.ts';
 import { oneLine, UnreachableError, UsageError } from '../src/errors.ts';
-import { parseCudaOom } from '../src/gpu/cuda-oom.ts';
+import { batchSetting, CUDA_OOM_VOCABULARY, observeCudaOom, parseCudaOom, type CudaOomInContainer } from '../src/gpu/cuda-oom.ts';
 import type { KubeAccess, PodMetrics } from '../src/k8s/kube-access.ts';
 import { KubeForbiddenError } from '../src/k8s/kube-errors.ts';
-import { rankOomHypotheses, formatDuration, MEMORY_CATEGORIES, type CudaOomInContainer, type LogSignatureInContainer, type OomEvidence } from '../src/k8s/oom-hypotheses.ts';
-import { containerEvidence, eventEvidence, nodeConditions, runSeconds, summarizePod, type ContainerEvidence, type EventEvidence, type NodeCondition, type PodSummary } from '../src/k8s/pod-evidence.ts';
+import { containerEvidence, eventEvidence, formatDuration, nodeConditions, observePod, POD_VOCABULARY, runSeconds, summarizePod, type ContainerEvidence, type EventEvidence, type NodeCondition, type PodSummary } from '../src/k8s/pod-evidence.ts';
 import { formatBytes } from '../src/k8s/quantity.ts';
 import { classifyLines } from '../src/logs/classifier.ts';
 import { emptyResult, worstSeverity, type DiagnosticResult, type Evidence, type Severity } from '../src/report/model.ts';
@@ -22,6 +24,31 @@ const USAGE = 'oom <namespace>/<pod> [--container <name>]';
 const LOG_TAIL_LINES = 5000;
 /** CUDA OOM records kept in the result. */
 const MAX_CUDA_OOM = 20;
+/** Last log lines of a killed instance read for what it was doing when it died. */
+const LAST_LINES = 3;
+/** Log signature categories that are out-of-memory evidence: the CUDA OOM numbers (cuda_oom.*) say more than the signature. */
+const MEMORY_CATEGORIES: ReadonlySet<string> = new Set(['gpu-memory', 'memory']);
+/** A baseline older than this, or younger, gives no growth rate, s. */
+const GROWTH_MIN_S = 60;
+const GROWTH_MAX_S = 7 * 86_400;
+
+export const OOM_VOCABULARY = {
+  ...TARGET_VOCABULARY,
+  ...POD_VOCABULARY,
+  ...CUDA_OOM_VOCABULARY,
+  'log.signature': { unit: 'label', description: "a failure signature in a container's (previous) logs (value and subject: the signature id; sampleSize: matching lines)" },
+} as const;
+
+/** A failure signature the log classifier found in a container's logs (src/logs). */
+export interface LogSignatureInContainer {
+  container: string;
+  id: string;
+  category: string;
+  severity: 'info' | 'warning' | 'critical';
+  count: number;
+  /** Redacted sample lines. */
+  samples: string[];
+}
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
@@ -53,7 +80,7 @@ export type OomData = {
   cudaOom: Array<Omit<CudaOomInContainer, 'line' | 'processes'> & { processes: Array<{ pid: number; bytes: number }> }>;
   nodeConditions: NodeCondition[];
   /** Failure signatures in each container's (previous) logs, samples redacted. */
-  logSignatures: Array<Omit<LogSignatureInContainer, 'explanation' | 'fixes'>>;
+  logSignatures: LogSignatureInContainer[];
   findings: OomFinding[];
 };
 
@@ -167,6 +194,7 @@ async function run(payload: OomPayload, deps: DiagnosticDeps): Promise<Diagnosti
 
   const cudaOom: CudaOomInContainer[] = [];
   const logSignatures: LogSignatureInContainer[] = [];
+  const lastLogLines = new Map<string, string[]>();
   logs.forEach((r, i) => {
     const t = logTargets[i];
     if (!t) return;
@@ -176,8 +204,10 @@ async function run(payload: OomPayload, deps: DiagnosticDeps): Promise<Diagnosti
       return;
     }
     cudaOom.push(...parseCudaOom(r.value).map((ev) => ({ ...ev, container: t.name })));
-    for (const hit of classifyLines(r.value.split('\n')).signatures) {
-      logSignatures.push({ container: t.name, id: hit.id, category: hit.category, severity: hit.severity, count: hit.count, explanation: hit.explanation, fixes: hit.fixes, samples: hit.samples });
+    const lines = r.value.split('\n');
+    if (t.previous) lastLogLines.set(t.name, lines.filter((l) => l.trim() !== '').slice(-LAST_LINES));
+    for (const hit of classifyLines(lines).signatures) {
+      logSignatures.push({ container: t.name, id: hit.id, category: hit.category, severity: hit.severity, count: hit.count, samples: hit.samples });
     }
   });
 
@@ -185,15 +215,84 @@ async function run(payload: OomPayload, deps: DiagnosticDeps): Promise<Diagnosti
   const settings = Object.fromEntries(
     (pod.spec?.containers ?? []).map((c) => [c.name, { args: [...(c.command ?? []), ...(c.args ?? [])], env: Object.fromEntries((c.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value ?? ''])) }]),
   );
+  const growth = await workingSetGrowth(summary, containers, deps);
   const evidence: OomEvidence = { pod: summary, containers, events, cudaOom, nodeConditions: conditions, logSignatures, containerSettings: settings };
-  const hypotheses = rankOomHypotheses(evidence);
 
-  fillResult(result, evidence, hypotheses, findings, podMetrics !== null);
+  result.observations = observe(evidence, { haveMetrics: podMetrics !== null, now: deps.now(), growth, lastLogLines });
+  fillResult(result, evidence, findings, podMetrics !== null);
   await deps.progress(100, 'done');
   return result;
 }
 
-function fillResult(result: DiagnosticResult, e: OomEvidence, hypotheses: ReturnType<typeof rankOomHypotheses>, findings: OomFinding[], haveMetrics: boolean): void {
+/** Everything read about the pod, as plain records. */
+interface OomEvidence {
+  pod: PodSummary;
+  containers: ContainerEvidence[];
+  /** Pod and node events, oldest first. */
+  events: EventEvidence[];
+  cudaOom: CudaOomInContainer[];
+  nodeConditions: NodeCondition[];
+  logSignatures: LogSignatureInContainer[];
+  /** Container args and env, to name the batch-size setting to change. */
+  containerSettings: Record<string, { args: string[]; env: Record<string, string> }>;
+}
+
+/**
+ * Working-set growth of each running instance since this diagnostic last looked (deps.baselines):
+ * the same instance (same restart count), between GROWTH_MIN_S and GROWTH_MAX_S ago. The current
+ * sample becomes the next run's baseline.
+ */
+async function workingSetGrowth(pod: PodSummary, containers: ContainerEvidence[], deps: DiagnosticDeps): Promise<Map<string, { bytesPerHour: number; seconds: number }>> {
+  const out = new Map<string, { bytesPerHour: number; seconds: number }>();
+  const store = deps.baselines;
+  if (!store) return out;
+  const now = deps.now();
+  for (const c of containers) {
+    if (c.memoryUsageBytes === null) continue;
+    const key = `oom:${pod.namespace}/${pod.name}/${c.name}`;
+    try {
+      const before = JSON.parse((await store.get(key)) ?? 'null') as { at: number; bytes: number; restarts: number } | null;
+      if (before && before.restarts === c.restartCount) {
+        const seconds = (now - before.at) / 1000;
+        if (seconds >= GROWTH_MIN_S && seconds <= GROWTH_MAX_S) out.set(c.name, { bytesPerHour: ((c.memoryUsageBytes - before.bytes) / seconds) * 3600, seconds });
+      }
+      await store.set(key, JSON.stringify({ at: now, bytes: c.memoryUsageBytes, restarts: c.restartCount }));
+    } catch (err) {
+      if (deps.signal.aborted) throw err;
+      // A baseline that cannot be read or written only loses the growth rate; the rest stands.
+    }
+  }
+  return out;
+}
+
+function observe(e: OomEvidence, extra: { haveMetrics: boolean; now: number; growth: Map<string, { bytesPerHour: number; seconds: number }>; lastLogLines: Map<string, string[]> }): Observation[] {
+  const o = observer('oom', OOM_VOCABULARY);
+  const out: Observation[] = [
+    o('target.namespace', e.pod.namespace, `namespace ${e.pod.namespace}`),
+    o('target.pod', e.pod.name, `pod ${e.pod.namespace}/${e.pod.name}`),
+  ];
+  if (e.pod.node) out.push(o('target.node', e.pod.node, `node ${e.pod.node}`));
+  out.push(...observePod({ pod: e.pod, containers: e.containers, events: e.events, nodeConditions: e.nodeConditions, haveMetrics: extra.haveMetrics, now: extra.now, growth: extra.growth, lastLogLines: extra.lastLogLines }, o));
+  for (const c of e.containers) {
+    const setting = batchSetting(e.containerSettings[c.name]);
+    if (setting) out.push(o('oom.batch_size', setting.value, `${c.name} runs with ${setting.name} ${setting.value}`, { subject: setting.name }));
+    out.push(...observeCudaOom(e.cudaOom, c.name, e.containerSettings[c.name], o));
+  }
+  const signatures = new Map<string, LogSignatureInContainer & { containers: string[] }>();
+  for (const s of e.logSignatures.filter((x) => !MEMORY_CATEGORIES.has(x.category))) {
+    const seen = signatures.get(s.id);
+    if (seen) {
+      seen.count += s.count;
+      seen.containers.push(s.container);
+    } else signatures.set(s.id, { ...s, containers: [s.container] });
+  }
+  for (const s of signatures.values()) {
+    out.push(o('log.signature', s.id, `${s.count} line${s.count === 1 ? '' : 's'} match ${s.id} (${s.category}) in the logs of ${s.containers.join(', ')}${s.samples[0] ? `, e.g. ${s.samples[0].slice(0, 200)}` : ''}`, { subject: s.id, sampleSize: s.count }));
+  }
+  return out;
+}
+
+function fillResult(result: DiagnosticResult, e: OomEvidence, findings: OomFinding[], haveMetrics: boolean): void {
   const target = `${e.pod.namespace}/${e.pod.name}`;
   const killed = e.containers.filter((c) => c.lastTermination?.reason === 'OOMKilled');
   const looping = e.containers.filter((c) => c.waitingReason === 'CrashLoopBackOff');
@@ -222,8 +321,7 @@ function fillResult(result: DiagnosticResult, e: OomEvidence, hypotheses: Return
     const free = ev.freeBytes !== null ? formatBytes(ev.freeBytes) : '?';
     evidence.push({ label: `${ev.container} CUDA OOM (${ev.source})`, value: `tried ${tried}, ${free} free`, detail: ev.reservedUnallocatedBytes !== null ? `${formatBytes(ev.reservedUnallocatedBytes)} reserved but unallocated` : undefined, severity: 'critical' });
   }
-  // Memory signatures are already shown as CUDA OOM numbers and terminations above.
-  for (const s of (e.logSignatures ?? []).filter((x) => x.severity !== 'info' && !MEMORY_CATEGORIES.has(x.category)).slice(0, 5)) {
+  for (const s of e.logSignatures.filter((x) => x.severity !== 'info' && x.id !== 'cuda-oom').slice(0, 5)) {
     evidence.push({ label: `${s.container} logs: ${s.id}`, value: `${s.count} line${s.count === 1 ? '' : 's'}`, detail: s.samples[0], severity: s.severity });
   }
   for (const ev of e.events.filter((x) => x.type === 'Warning' && x.reason !== 'BackOff')) {
@@ -261,39 +359,34 @@ function fillResult(result: DiagnosticResult, e: OomEvidence, hypotheses: Return
     });
   }
 
-  result.hypotheses = hypotheses;
-  result.fixes = hypotheses.filter((h) => h.likelihood !== 'low').flatMap((h) => h.fixes.slice(0, 1));
-  if (findings.some((f) => f.severity !== 'info')) result.fixes.push(...findings.filter((f) => f.severity !== 'info').map((f) => f.fix));
+  // Operational advice only (access the diagnostic lacked); the causes bring their own fixes.
+  result.fixes = findings.filter((f) => f.severity !== 'info').map((f) => f.fix);
   result.verification = [
     `Re-run \`/debug oom ${target}\` after the change: no new OOMKilled termination, restart count steady, no CUDA OOM in the logs.`,
     `kubectl -n ${e.pod.namespace} get pod ${e.pod.name} -w shows it Running and Ready through a full load cycle.`,
   ];
-  result.prevention = [
-    'Alert on kube_pod_container_status_last_terminated_reason{reason="OOMKilled"} and on CUDA OOM lines in the logs.',
-    'Load-test the largest batch and longest sequence before rollout; set memory limits from the observed peak + 25 %.',
-    'Ship PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True in the serving image.',
-  ];
+  result.prevention = ['Alert on kube_pod_container_status_last_terminated_reason{reason="OOMKilled"} and on CUDA OOM lines in the logs.'];
 
-  const severity = worstSeverity([
+  result.severity = worstSeverity([
     ...(killed.length > 0 || looping.length > 0 || e.cudaOom.length > 0 ? (['critical'] as const) : []),
-    ...(e.pod.restarts > 0 || hypotheses.length > 0 ? (['warning'] as const) : []),
+    ...(e.pod.restarts > 0 ? (['warning'] as const) : []),
     ...findings.map((f) => f.severity),
   ]);
-  result.severity = severity;
 
   const facts: string[] = [];
   for (const c of killed) facts.push(`container ${c.name} was OOMKilled (exit ${c.lastTermination?.exitCode ?? '?'}), ${c.restartCount} restarts${c.waitingReason ? `, ${c.waitingReason}` : ''}`);
+  for (const c of looping.filter((x) => !killed.includes(x))) facts.push(`container ${c.name} is in CrashLoopBackOff after ${c.restartCount} restarts (last exit ${c.lastTermination?.reason ?? '?'}, ${c.lastTermination?.exitCode ?? '?'})`);
   const lastOom = e.cudaOom.at(-1);
   if (lastOom) {
     const tried = lastOom.triedToAllocateBytes !== null ? ` asking for ${formatBytes(lastOom.triedToAllocateBytes)}` : '';
     const free = lastOom.freeBytes !== null ? ` with ${formatBytes(lastOom.freeBytes)} free` : '';
     facts.push(`${lastOom.container}'s logs show a CUDA out-of-memory error${tried}${free}`);
   }
-  const top = hypotheses[0];
-  const head = facts.length > 0 ? `${target}: ${facts.join('; ')}.` : `${target}: no OOM kill or CUDA out-of-memory error found${findings.length > 0 ? ' in what could be read' : ''}.`;
-  const next = top ? ` Most likely: ${top.title}. Next: ${top.fixes[0] ?? ''}` : '';
+  const restarted = e.containers.filter((c) => c.restartCount > 0 && !killed.includes(c) && !looping.includes(c));
+  for (const c of restarted) facts.push(`container ${c.name} restarted ${c.restartCount} time${c.restartCount === 1 ? '' : 's'}`);
+  const head = facts.length > 0 ? `${target}: ${facts.join('; ')}.` : `${target}: no OOM kill, restart or CUDA out-of-memory error found${findings.length > 0 ? ' in what could be read' : ''}: no problem measured.`;
   const blocked = findings.filter((f) => f.severity === 'warning').map((f) => f.message);
-  result.summary = `${head}${next}${blocked.length > 0 ? ` Not checked: ${blocked.join('; ')}.` : ''}`.trim();
+  result.summary = `${head}${blocked.length > 0 ? ` Not checked: ${blocked.join('; ')}.` : ''}`.trim();
 
   const data: OomData = {
     pod: e.pod,
@@ -312,7 +405,7 @@ function fillResult(result: DiagnosticResult, e: OomEvidence, hypotheses: Return
       processes: ev.processes ?? [],
     })),
     nodeConditions: e.nodeConditions,
-    logSignatures: (e.logSignatures ?? []).map(({ container, id, category, severity, count, samples }) => ({ container, id, category, severity, count, samples })),
+    logSignatures: e.logSignatures,
     findings,
   };
   result.data = data;
@@ -321,7 +414,7 @@ function fillResult(result: DiagnosticResult, e: OomEvidence, hypotheses: Return
 export const oomDiagnostic = defineDiagnostic({
   name: 'oom',
   usage: USAGE,
-  description: 'Why a pod runs out of memory: OOMKilled, CUDA OOM numbers from its previous logs, limits vs usage, events, ranked causes',
+  description: 'Why a pod runs out of memory: OOMKilled, CUDA OOM numbers from its previous logs, limits vs usage, events, node pressure',
   payload: oomPayload,
   parseArgs(tokens) {
     const { values, positionals } = parseTokens(tokens, { container: { type: 'string', short: 'c' } }, USAGE);
@@ -331,6 +424,7 @@ export const oomDiagnostic = defineDiagnostic({
     return { namespace, pod, ...(values.container !== undefined ? { container: values.container } : {}) };
   },
   route: (payload) => payload.node,
+  observes: OOM_VOCABULARY,
   timeoutMs: 60_000,
   run,
 });

@@ -3,7 +3,7 @@
 // pod mapping on, pod/namespace/container) folded into the same GpuRecords, plus the pods the
 // exporter attributes to each GPU and the last Xid error it saw.
 import { parseExposition } from '../prometheus/exposition.ts';
-import { decodeThrottleReasons, type GpuRecord } from './nvidia-smi.ts';
+import { blankGpu, decodeThrottleReasons, type GpuRecord } from './nvidia-smi.ts';
 
 /** A pod the exporter attributes GPU use to (pod mapping on). */
 export interface DcgmPod {
@@ -33,6 +33,16 @@ const FIELD = {
   DCGM_FI_DEV_ECC_DBE_VOL_TOTAL: 'ecc',
   DCGM_FI_DEV_CLOCK_THROTTLE_REASONS: 'throttle',
   DCGM_FI_DEV_CLOCKS_EVENT_REASONS: 'throttle',
+  DCGM_FI_DEV_ECC_DBE_AGG_TOTAL: 'eccAgg',
+  DCGM_FI_DEV_RETIRED_PENDING: 'retiredPending',
+  DCGM_FI_DEV_ROW_REMAP_PENDING: 'remapPending',
+  DCGM_FI_DEV_ROW_REMAP_FAILURE: 'remapFailure',
+  DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS: 'remapUnc',
+  DCGM_FI_DEV_MAX_SM_CLOCK: 'smClockMax',
+  DCGM_FI_DEV_PCIE_LINK_GEN: 'pcieGen',
+  DCGM_FI_DEV_PCIE_MAX_LINK_GEN: 'pcieGenMax',
+  DCGM_FI_DEV_PCIE_LINK_WIDTH: 'pcieWidth',
+  DCGM_FI_DEV_PCIE_MAX_LINK_WIDTH: 'pcieWidthMax',
 } as const;
 type Field = (typeof FIELD)[keyof typeof FIELD];
 
@@ -50,21 +60,8 @@ export function parseDcgmMetrics(text: string, source = 'DCGM exporter'): DcgmGp
     if (!entry) {
       entry = {
         gpu: {
-          index: Number(s.labels.gpu ?? byUuid.size),
-          uuid,
-          name: s.labels.modelName ?? '',
-          memoryTotalMiB: null,
-          memoryUsedMiB: null,
-          memoryFreeMiB: null,
-          utilizationPct: null,
-          temperatureC: null,
-          powerDrawW: null,
-          powerLimitW: null,
-          smClockMHz: null,
-          memClockMHz: null,
-          eccUncorrected: null,
-          migMode: null,
-          throttleReasons: null,
+          ...blankGpu(Number(s.labels.gpu ?? byUuid.size), uuid, s.labels.modelName ?? ''),
+          busId: s.labels.pci_bus_id ?? null,
           lastXid: null,
           pods: [],
           hostname: s.labels.Hostname ?? s.labels.hostname ?? null,
@@ -92,6 +89,7 @@ export function parseDcgmMetrics(text: string, source = 'DCGM exporter'): DcgmGp
     .map(({ gpu, values, mig }) => {
       const sum = (f: Field) => (values[f] ? values[f].reduce((a, b) => a + b, 0) : null);
       const max = (f: Field) => (values[f] ? Math.max(...values[f]) : null);
+      const flag = (f: Field) => (values[f] ? values[f].some((v) => v > 0) : null);
       const used = sum('used');
       const free = sum('free');
       const reserved = sum('reserved') ?? 0;
@@ -111,6 +109,16 @@ export function parseDcgmMetrics(text: string, source = 'DCGM exporter'): DcgmGp
         migMode: mig ? ('enabled' as const) : null,
         throttleReasons: throttle === null ? null : decodeThrottleReasons(throttle),
         lastXid: max('xid'),
+        eccUncorrectedAggregate: sum('eccAgg'),
+        retiredPagesPending: flag('retiredPending'),
+        remappedRowsPending: flag('remapPending'),
+        remappedRowsFailure: flag('remapFailure'),
+        remappedRowsUncorrectable: sum('remapUnc'),
+        smClockMaxMHz: max('smClockMax'),
+        pcieGen: max('pcieGen'),
+        pcieGenMax: max('pcieGenMax'),
+        pcieWidth: max('pcieWidth'),
+        pcieWidthMax: max('pcieWidthMax'),
       };
     })
     .sort((a, b) => a.index - b.index);

@@ -22,12 +22,24 @@ export const GPU_QUERY_FIELDS = [
   'ecc.errors.uncorrected.volatile.total',
   'mig.mode.current',
   'clocks_throttle_reasons.active',
+  'pci.bus_id',
+  'clocks.max.sm',
+  'ecc.errors.uncorrected.aggregate.total',
+  'retired_pages.pending',
+  'pcie.link.gen.current',
+  'pcie.link.gen.max',
+  'pcie.link.width.current',
+  'pcie.link.width.max',
 ] as const;
 
 export const APP_QUERY_FIELDS = ['pid', 'process_name', 'gpu_uuid', 'used_memory'] as const;
 
+/** Row remapping (Ampere and later): a separate query; older GPUs answer that it is not supported. */
+export const REMAP_QUERY_FIELDS = ['gpu_uuid', 'remapped_rows.uncorrectable', 'remapped_rows.pending', 'remapped_rows.failure'] as const;
+
 export const GPU_QUERY_ARGS = [`--query-gpu=${GPU_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'];
 export const APP_QUERY_ARGS = [`--query-compute-apps=${APP_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'];
+export const REMAP_QUERY_ARGS = [`--query-remapped-rows=${REMAP_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'];
 
 /** One GPU as nvidia-smi (or the DCGM exporter) reports it. A value the device does not report is null. */
 export interface GpuRecord {
@@ -49,6 +61,56 @@ export interface GpuRecord {
   migMode: 'enabled' | 'disabled' | null;
   /** Active clock-event (throttle) reasons, e.g. `sw_power_cap`, `hw_thermal_slowdown`; null when not reported. */
   throttleReasons: string[] | null;
+  /** PCI bus id, e.g. `00000000:00:06.0`; null when not reported. */
+  busId: string | null;
+  /** Highest SM clock the GPU supports, MHz. */
+  smClockMaxMHz: number | null;
+  /** Uncorrected ECC errors over the GPU's lifetime (survives driver reloads). */
+  eccUncorrectedAggregate: number | null;
+  /** Pages waiting to be retired at the next driver reload (pre-Ampere ECC page retirement). */
+  retiredPagesPending: boolean | null;
+  /** Rows waiting to be remapped at the next GPU reset (Ampere and later). */
+  remappedRowsPending: boolean | null;
+  /** A row remap failed: the GPU has run out of spare rows. */
+  remappedRowsFailure: boolean | null;
+  /** Rows remapped because of uncorrectable errors. */
+  remappedRowsUncorrectable: number | null;
+  pcieGen: number | null;
+  pcieGenMax: number | null;
+  pcieWidth: number | null;
+  pcieWidthMax: number | null;
+}
+
+/** A GpuRecord with only the identity known; every measurement null. */
+export function blankGpu(index: number, uuid: string, name: string): GpuRecord {
+  return {
+    index,
+    uuid,
+    name,
+    memoryTotalMiB: null,
+    memoryUsedMiB: null,
+    memoryFreeMiB: null,
+    utilizationPct: null,
+    temperatureC: null,
+    powerDrawW: null,
+    powerLimitW: null,
+    smClockMHz: null,
+    memClockMHz: null,
+    eccUncorrected: null,
+    migMode: null,
+    throttleReasons: null,
+    busId: null,
+    smClockMaxMHz: null,
+    eccUncorrectedAggregate: null,
+    retiredPagesPending: null,
+    remappedRowsPending: null,
+    remappedRowsFailure: null,
+    remappedRowsUncorrectable: null,
+    pcieGen: null,
+    pcieGenMax: null,
+    pcieWidth: null,
+    pcieWidthMax: null,
+  };
 }
 
 /** A process holding GPU memory. */
@@ -114,6 +176,15 @@ function numberOrNull(raw: string | undefined): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+/** nvidia-smi's yes/no fields: `Yes`/`No`, `1`/`0`; null for N/A. */
+function flagOrNull(raw: string | undefined): boolean | null {
+  const v = raw?.trim().toLowerCase();
+  if (v === undefined || v === '' || NOT_A_VALUE.test(v)) return null;
+  if (v === 'yes' || v === 'true' || (/^\d+$/.test(v) && Number(v) > 0)) return true;
+  if (v === 'no' || v === 'false' || v === '0') return false;
+  return null;
+}
+
 function migModeOf(raw: string | undefined): GpuRecord['migMode'] {
   const v = raw?.trim().toLowerCase();
   return v === 'enabled' ? 'enabled' : v === 'disabled' ? 'disabled' : null;
@@ -123,6 +194,8 @@ function migModeOf(raw: string | undefined): GpuRecord['migMode'] {
 const HEADER_ALIASES: Record<string, string> = {
   'clocks.current.sm': 'clocks.sm',
   'clocks.current.memory': 'clocks.mem',
+  'clocks.max.sm': 'clocks.max.sm',
+  'clocks.max.graphics': 'clocks.max.sm',
   'clocks_event_reasons.active': 'clocks_throttle_reasons.active',
   used_gpu_memory: 'used_memory',
 };
@@ -136,7 +209,7 @@ function csvRows(stdout: string, columns: readonly string[], nameColumn: string)
   const lines = stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
   let cols = columns;
   const header = lines[0];
-  if (header && /^(index|pid|uuid)\b/.test(header)) {
+  if (header && /^(index|pid|uuid|gpu_uuid)\b/.test(header)) {
     cols = header.split(',').map((h) => {
       const name = h.trim().replace(/\s*\[.*\]$/, '');
       return HEADER_ALIASES[name] ?? name;
@@ -145,7 +218,7 @@ function csvRows(stdout: string, columns: readonly string[], nameColumn: string)
   const joinAt = Math.max(0, cols.indexOf(nameColumn));
   const rows: Array<Map<string, string>> = [];
   for (const line of lines) {
-    if (!/^\d+\s*,/.test(line)) continue; // header or an error message
+    if (!/^(\d+|GPU-[0-9a-fA-F-]+)\s*,/.test(line)) continue; // header or an error message
     const parts = line.split(',').map((v) => v.trim());
     if (parts.length < cols.length) continue;
     const surplus = parts.length - cols.length;
@@ -185,10 +258,9 @@ export function failuresIn(text: string): GpuFailure[] {
 export function parseGpuQuery(stdout: string, columns: readonly string[] = GPU_QUERY_FIELDS): GpuRecord[] {
   return csvRows(stdout, columns, 'name').map((r) => {
     const throttle = r.get('clocks_throttle_reasons.active')?.trim() ?? '';
+    const busId = r.get('pci.bus_id')?.trim() ?? '';
     return {
-      index: Number(r.get('index')),
-      uuid: r.get('uuid') ?? '',
-      name: r.get('name') ?? '',
+      ...blankGpu(Number(r.get('index')), r.get('uuid') ?? '', r.get('name') ?? ''),
       memoryTotalMiB: numberOrNull(r.get('memory.total')),
       memoryUsedMiB: numberOrNull(r.get('memory.used')),
       memoryFreeMiB: numberOrNull(r.get('memory.free')),
@@ -201,8 +273,31 @@ export function parseGpuQuery(stdout: string, columns: readonly string[] = GPU_Q
       eccUncorrected: numberOrNull(r.get('ecc.errors.uncorrected.volatile.total')),
       migMode: migModeOf(r.get('mig.mode.current')),
       throttleReasons: throttle === '' || NOT_A_VALUE.test(throttle) ? null : decodeThrottleReasons(throttle),
+      busId: busId === '' || NOT_A_VALUE.test(busId) ? null : busId,
+      smClockMaxMHz: numberOrNull(r.get('clocks.max.sm')),
+      eccUncorrectedAggregate: numberOrNull(r.get('ecc.errors.uncorrected.aggregate.total')),
+      retiredPagesPending: flagOrNull(r.get('retired_pages.pending')),
+      pcieGen: numberOrNull(r.get('pcie.link.gen.current')),
+      pcieGenMax: numberOrNull(r.get('pcie.link.gen.max')),
+      pcieWidth: numberOrNull(r.get('pcie.link.width.current')),
+      pcieWidthMax: numberOrNull(r.get('pcie.link.width.max')),
     };
   });
+}
+
+/** Parses `--query-remapped-rows` output: per GPU UUID, the remapper's state. */
+export function parseRemapQuery(stdout: string): Map<string, Pick<GpuRecord, 'remappedRowsPending' | 'remappedRowsFailure' | 'remappedRowsUncorrectable'>> {
+  const out = new Map<string, Pick<GpuRecord, 'remappedRowsPending' | 'remappedRowsFailure' | 'remappedRowsUncorrectable'>>();
+  for (const r of csvRows(stdout, REMAP_QUERY_FIELDS, 'gpu_uuid')) {
+    const uuid = r.get('gpu_uuid')?.trim();
+    if (!uuid) continue;
+    out.set(uuid, {
+      remappedRowsPending: flagOrNull(r.get('remapped_rows.pending')),
+      remappedRowsFailure: flagOrNull(r.get('remapped_rows.failure')),
+      remappedRowsUncorrectable: numberOrNull(r.get('remapped_rows.uncorrectable')),
+    });
+  }
+  return out;
 }
 
 /** Parses `--query-compute-apps` output (columns as for {@link parseGpuQuery}). */
@@ -245,7 +340,10 @@ export async function queryNvidiaSmi(run: RunCommand, options: NvidiaSmiOptions)
   }
   const appOut = await run(binary, APP_QUERY_ARGS, callOptions);
   const second = outcomeFailures(appOut, binary, callOptions.timeoutMs).filter((f) => !first.some((g) => g.kind === f.kind && g.busId === f.busId));
-  return { gpus, processes: parseAppQuery(appOut.stdout), failures: [...first, ...second] };
+  // Row remapping is optional: GPUs before Ampere (and old drivers) refuse the query; that is no failure.
+  const remapOut = await run(binary, REMAP_QUERY_ARGS, callOptions);
+  const remap = remapOut.exitCode === 0 ? parseRemapQuery(remapOut.stdout) : new Map();
+  return { gpus: gpus.map((g) => ({ ...g, ...remap.get(g.uuid) })), processes: parseAppQuery(appOut.stdout), failures: [...first, ...second] };
 }
 
 function outcomeFailures(

@@ -1,9 +1,12 @@
 // Plain, stable records of what the Kubernetes API says about a pod: each container's last
-// termination, restarts and memory (request, limit, usage), the events and the node's conditions.
-// Pure functions over the client's objects, so the oom diagnostic and its tests share them.
+// termination, restarts and memory (request, limit, usage), the events and the node's conditions,
+// and the observations they make (oom.*): OOM kills, how long the killed instance ran, usage as a
+// share of the limit, node pressure, evictions. Pure functions over the client's objects, so the
+// oom diagnostic and its tests share them; what they mean is in src/diagnosis/causes/memory.yaml.
 import type { CoreV1Event, V1Container, V1ContainerStatus, V1Node, V1Pod } from '@kubernetes/client-node';
+import type { Observation } from '../diagnosis/observation.ts';
 import type { PodMetrics } from './kube-access.ts';
-import { quantityOrNull } from './quantity.ts';
+import { formatBytes, quantityOrNull } from './quantity.ts';
 
 export interface Termination {
   reason: string | null;
@@ -25,6 +28,8 @@ export interface ContainerEvidence {
   memoryUsageBytes: number | null;
   /** `nvidia.com/gpu` limit. */
   gpuLimit: number | null;
+  /** When the running instance started (`state.running.startedAt`), ISO 8601. */
+  runningSince: string | null;
 }
 
 export interface PodSummary {
@@ -89,6 +94,7 @@ export function containerEvidence(pod: V1Pod, metrics: PodMetrics | null): Conta
       memoryLimitBytes: quantityOrNull(c.resources?.limits?.['memory']),
       memoryUsageBytes: usage.get(c.name) ?? null,
       gpuLimit: quantityOrNull(c.resources?.limits?.['nvidia.com/gpu']),
+      runningSince: iso(s?.state?.running?.startedAt),
     };
   });
 }
@@ -122,11 +128,134 @@ export function runSeconds(t: Termination): number | null {
  * Resident memory at each kernel OOM kill, from node-problem-detector's OOMKilling events
  * ("Killed process 2841377 (python3) total-vm:…kB, anon-rss:33301108kB, …"), oldest first.
  */
-export function oomKillRss(events: EventEvidence[]): Array<{ at: string | null; process: string; anonRssBytes: number }> {
-  const out: Array<{ at: string | null; process: string; anonRssBytes: number }> = [];
+export function oomKillRss(events: EventEvidence[]): Array<{ at: string | null; process: string; anonRssBytes: number; scope: 'cgroup' | 'system' }> {
+  const out: Array<{ at: string | null; process: string; anonRssBytes: number; scope: 'cgroup' | 'system' }> = [];
   for (const e of events) {
     const m = /Killed process \d+ \(([^)]+)\).*?anon-rss:(\d+)kB/.exec(e.message);
-    if (m) out.push({ at: e.lastSeen, process: m[1] ?? '', anonRssBytes: Number(m[2]) * 1024 });
+    // "Memory cgroup out of memory: Killed process …" is a container limit; "Out of memory: Killed process …" the whole node.
+    if (m) out.push({ at: e.lastSeen, process: m[1] ?? '', anonRssBytes: Number(m[2]) * 1024, scope: /memory cgroup out of memory/i.test(e.message) ? 'cgroup' : 'system' });
   }
+  return out;
+}
+
+export function formatDuration(seconds: number): string {
+  if (seconds < 120) return `${Math.round(seconds)} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+// ---- observations -------------------------------------------------------------------------
+
+export const POD_VOCABULARY = {
+  'oom.oom_killed': { unit: 'count', description: "1 when a container's last instance was OOMKilled (exit 137 from the kernel's OOM killer), else 0 (subject: container)" },
+  'oom.last_termination': { unit: 'label', description: "reason the container's last instance ended: OOMKilled, Error, Completed… (subject: container)" },
+  'oom.restarts': { unit: 'count', description: 'container restarts (subject: container)' },
+  'oom.run_before_kill': { unit: 's', description: 'how long the OOMKilled instance ran before the kill (subject: container)' },
+  'oom.instance_age': { unit: 's', description: 'how long the running instance has run (subject: container)' },
+  'oom.memory_usage_share': { unit: 'ratio', description: 'working set (metrics.k8s.io) / memory limit (subject: container)' },
+  'oom.memory_limit_set': { unit: 'boolean', description: 'the container has a memory limit (subject: container)' },
+  'oom.limit_over_request': { unit: 'ratio', description: 'memory limit / memory request: above 1 the node may be overcommitted (subject: container)' },
+  'oom.rss_at_kill_share': { unit: 'ratio', description: "resident memory at the kernel's OOM kill (node event) / the memory limit (subject: container)" },
+  'oom.kill_scope': { unit: 'label', description: "the node's OOM-kill records at the container's end: cgroup (its own limit) or system (the whole node ran out)" },
+  'oom.working_set_growth': { unit: 'bytes/h', description: 'working-set growth of the running instance since the previous run of this diagnostic (subject: container)' },
+  'oom.last_log_loading_model': { unit: 'boolean', description: "the killed instance's last log lines are about loading the model or its weights (subject: container)" },
+  'oom.node_memory_pressure': { unit: 'boolean', description: 'the node reports MemoryPressure=True' },
+  'oom.evictions': { unit: 'count', description: 'Evicted events of the pod and its node' },
+  'oom.gpu_unschedulable': { unit: 'count', description: 'FailedScheduling events for lack of nvidia.com/gpu' },
+  'oom.pod_unscheduled': { unit: 'boolean', description: 'the pod has no node yet' },
+  'oom.metrics_available': { unit: 'boolean', description: 'metrics.k8s.io answered with usage for the pod' },
+  'oom.suggested_limit': { unit: 'label', description: 'a memory limit 1.25 × the most the container was seen to use, e.g. 40Gi, when it was OOMKilled or fills its limit (subject: container)' },
+  'oom.batch_size': { unit: 'number', description: 'the batch-size setting the container runs with (subject: the setting, e.g. --max-batch-size)' },
+} as const;
+
+/** A node OOM-kill record this close to a container's finishedAt is taken to be its kill. */
+const KILL_MATCH_MS = 10_000;
+
+export interface PodObservationInput {
+  pod: PodSummary;
+  containers: ContainerEvidence[];
+  events: EventEvidence[];
+  nodeConditions: NodeCondition[];
+  /** Whether metrics.k8s.io answered. */
+  haveMetrics: boolean;
+  /** Milliseconds since the epoch. */
+  now: number;
+  /** Working-set growth per container, bytes/h, from the previous run (baseline store). */
+  growth?: Map<string, { bytesPerHour: number; seconds: number }>;
+  /** The killed instance's last log lines per container. */
+  lastLogLines?: Map<string, string[]>;
+}
+
+const LOADING = /\b(load(ing|ed)?|download(ing)?)\b.*\b(model|weights|checkpoint|shards?|safetensors|tokenizer)\b|\b(model|weights|checkpoint)\b.*\bload/i;
+
+type Observe = (name: keyof typeof POD_VOCABULARY, value: number | boolean | string, text: string, extra?: { subject?: string; sampleSize?: number; windowSeconds?: number }) => Observation;
+
+/** The pod's observations: per container, then the node's. */
+export function observePod(e: PodObservationInput, o: Observe): Observation[] {
+  const out: Observation[] = [];
+  const rss = oomKillRss(e.events);
+  const killedWithLimit = e.containers.filter((x) => x.lastTermination?.reason === 'OOMKilled' && x.memoryLimitBytes !== null);
+  const scopes = new Set<string>();
+  for (const c of e.containers) {
+    const at = { subject: c.name };
+    const t = c.lastTermination;
+    const killed = t?.reason === 'OOMKilled';
+    out.push(o('oom.restarts', c.restartCount, `${c.name}: ${c.restartCount} restart${c.restartCount === 1 ? '' : 's'}${c.waitingReason ? `, now ${c.waitingReason}` : ''}`, at));
+    out.push(o('oom.oom_killed', killed ? 1 : 0, killed ? `${c.name} was OOMKilled (exit ${t?.exitCode ?? '?'})${t?.finishedAt ? ` at ${t.finishedAt}` : ''}` : `${c.name}: no OOM kill${t ? ` (last instance ended ${t.reason ?? 'without a reason'}, exit ${t.exitCode})` : ''}`, at));
+    if (t) out.push(o('oom.last_termination', t.reason ?? `exit ${t.exitCode}`, `${c.name}'s last instance ended ${t.reason ?? 'without a reason'} (exit ${t.exitCode})${t.finishedAt ? ` at ${t.finishedAt}` : ''}`, at));
+    const run = t ? runSeconds(t) : null;
+    if (killed && run !== null) out.push(o('oom.run_before_kill', run, `${c.name} ran ${formatDuration(run)} before the OOM kill`, at));
+    if (c.runningSince) {
+      const age = Math.max(0, (e.now - Date.parse(c.runningSince)) / 1000);
+      out.push(o('oom.instance_age', age, `${c.name}'s running instance started ${formatDuration(age)} ago`, at));
+    }
+    out.push(o('oom.memory_limit_set', c.memoryLimitBytes !== null, c.memoryLimitBytes !== null ? `${c.name} memory limit ${formatBytes(c.memoryLimitBytes)}` : `${c.name} has no memory limit: only the node's memory bounds it`, at));
+    if (c.memoryLimitBytes !== null && c.memoryRequestBytes !== null && c.memoryRequestBytes > 0) {
+      out.push(o('oom.limit_over_request', c.memoryLimitBytes / c.memoryRequestBytes, `${c.name} memory request ${formatBytes(c.memoryRequestBytes)}, limit ${formatBytes(c.memoryLimitBytes)}`, at));
+    }
+    if (c.memoryLimitBytes !== null && c.memoryUsageBytes !== null) {
+      const share = c.memoryUsageBytes / c.memoryLimitBytes;
+      out.push(o('oom.memory_usage_share', share, `${c.name} working set ${formatBytes(c.memoryUsageBytes)} = ${Math.round(100 * share)} % of its ${formatBytes(c.memoryLimitBytes)} limit (metrics.k8s.io)`, at));
+    }
+    // Node OOM-kill records name a process, not a container: take the one recorded when this
+    // container ended, and only when no other container of the pod was OOMKilled with it.
+    if (killed && t?.finishedAt) {
+      const end = Date.parse(t.finishedAt);
+      const atEnd = rss.filter((r) => r.at !== null && Math.abs(Date.parse(r.at) - end) <= KILL_MATCH_MS);
+      for (const r of atEnd) scopes.add(r.scope);
+      if (c.memoryLimitBytes !== null && killedWithLimit.length === 1 && atEnd.length > 0) {
+        const peak = Math.max(...atEnd.map((r) => r.anonRssBytes));
+        out.push(o('oom.rss_at_kill_share', peak / c.memoryLimitBytes, `the kernel killed ${c.name} at ${formatBytes(peak)} resident = ${Math.round((100 * peak) / c.memoryLimitBytes)} % of its limit (node OOMKilling event at ${t.finishedAt})`, at));
+      }
+    }
+    const peakAtKill = out.filter((x) => x.name === 'oom.rss_at_kill_share' && x.subject === c.name).map((x) => Number(x.value) * (c.memoryLimitBytes ?? 0));
+    const full = c.memoryLimitBytes !== null && c.memoryUsageBytes !== null && c.memoryUsageBytes >= 0.9 * c.memoryLimitBytes;
+    if (c.memoryLimitBytes !== null && (killed || full)) {
+      const seen = Math.max(c.memoryLimitBytes, c.memoryUsageBytes ?? 0, ...peakAtKill);
+      const gi = Math.ceil((1.25 * seen) / 2 ** 30);
+      out.push(o('oom.suggested_limit', `${gi}Gi`, `${gi}Gi = 1.25 × ${seen === c.memoryLimitBytes ? `the ${formatBytes(seen)} limit, which it fills` : `the ${formatBytes(seen)} it used`}`, at));
+    }
+    const g = e.growth?.get(c.name);
+    if (g) out.push(o('oom.working_set_growth', g.bytesPerHour, `${c.name} working set grew ${formatBytes(g.bytesPerHour)}/h over the last ${formatDuration(g.seconds)} (since the previous run)`, { ...at, windowSeconds: g.seconds }));
+    const lines = e.lastLogLines?.get(c.name);
+    if (killed && lines && lines.length > 0) {
+      const loading = lines.find((l) => LOADING.test(l));
+      out.push(o('oom.last_log_loading_model', loading !== undefined, loading ? `${c.name} was loading the model when it was killed: "${loading.trim().slice(0, 200)}"` : `${c.name}'s last log lines before the kill are not about loading the model`, { ...at, sampleSize: lines.length }));
+    }
+  }
+  if (scopes.size > 0) {
+    const scope = scopes.has('system') ? 'system' : 'cgroup';
+    out.push(o('oom.kill_scope', scope, scope === 'cgroup' ? "the node's kernel log records a memory-cgroup OOM kill (the container's own limit) at the container's end" : "the node's kernel log records a system-wide OOM kill (the node ran out of memory) at the container's end"));
+  }
+  const pressure = e.nodeConditions.find((c) => c.type === 'MemoryPressure');
+  if (pressure) out.push(o('oom.node_memory_pressure', pressure.status === 'True', pressure.status === 'True' ? `node ${e.pod.node ?? ''} reports MemoryPressure=True (${pressure.reason ?? 'no reason'}${pressure.message ? `: ${pressure.message}` : ''})` : `node ${e.pod.node ?? ''} reports no memory pressure`));
+  const evicted = e.events.filter((ev) => ev.reason === 'Evicted');
+  out.push(o('oom.evictions', evicted.reduce((s, ev) => s + ev.count, 0), evicted.length > 0 ? `Evicted: ${evicted.at(-1)?.message ?? ''}` : 'no eviction events', { sampleSize: e.events.length }));
+  const unschedulable = e.events.filter((ev) => ev.reason === 'FailedScheduling' && /Insufficient nvidia\.com\/gpu/.test(ev.message));
+  if (unschedulable.length > 0) {
+    out.push(o('oom.gpu_unschedulable', unschedulable.reduce((s, ev) => s + ev.count, 0), `FailedScheduling ×${unschedulable.reduce((s, ev) => s + ev.count, 0)}: ${unschedulable.at(-1)?.message ?? ''}`));
+  }
+  out.push(o('oom.pod_unscheduled', e.pod.node === null, e.pod.node === null ? `the pod is ${e.pod.phase ?? 'Pending'} with no node` : `the pod runs on ${e.pod.node}`));
+  out.push(o('oom.metrics_available', e.haveMetrics, e.haveMetrics ? 'metrics.k8s.io reports the pod\'s usage' : 'metrics.k8s.io did not answer: usage unknown'));
   return out;
 }
