@@ -25,7 +25,7 @@ const LOG_TAIL_LINES = 5000;
 /** CUDA OOM records kept in the result. */
 const MAX_CUDA_OOM = 20;
 /** Last log lines of a killed instance read for what it was doing when it died. */
-const LAST_LINES = 3;
+const LAST_LINES = 2;
 /** Log signature categories that are out-of-memory evidence: the CUDA OOM numbers (cuda_oom.*) say more than the signature. */
 const MEMORY_CATEGORIES: ReadonlySet<string> = new Set(['gpu-memory', 'memory']);
 /** A baseline older than this, or younger, gives no growth rate, s. */

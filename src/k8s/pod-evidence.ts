@@ -186,7 +186,7 @@ export interface PodObservationInput {
   lastLogLines?: Map<string, string[]>;
 }
 
-const LOADING = /\b(load(ing|ed)?|download(ing)?)\b.*\b(model|weights|checkpoint|shards?|safetensors|tokenizer)\b|\b(model|weights|checkpoint)\b.*\bload/i;
+const LOADING = /\b(loading|downloading|fetching)\b.*\b(model|weights|checkpoint|shards?|safetensors|tokenizer)\b|\b(model|weights|checkpoint|shards?)\b.*\bloading\b/i;
 
 type Observe = (name: keyof typeof POD_VOCABULARY, value: number | boolean | string, text: string, extra?: { subject?: string; sampleSize?: number; windowSeconds?: number }) => Observation;
 
