@@ -71,6 +71,45 @@ const CATALOGUE_PATH = new URL('./signatures.yaml', import.meta.url);
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+interface Trie {
+  end: boolean;
+  next: Map<string, Trie>;
+}
+
+/**
+ * One regex source matching any of `words`, with shared prefixes factored out
+ * (`out of memory|outofmemoryerror` → `out(?: of memory|ofmemoryerror)`): the prefilter runs on
+ * every line, and a trie-shaped alternation tries far fewer branches per position than a flat one.
+ */
+export function alternationOf(words: readonly string[]): string {
+  const root: Trie = { end: false, next: new Map() };
+  for (const w of words) {
+    let node = root;
+    for (const ch of w) {
+      let child = node.next.get(ch);
+      if (!child) node.next.set(ch, (child = { end: false, next: new Map() }));
+      node = child;
+    }
+    node.end = true;
+  }
+  const emit = (node: Trie): string => {
+    // a word ending here makes the rest optional; any match of a shorter keyword is enough
+    if (node.end) return '';
+    const branches = [...node.next].map(([ch, child]) => {
+      let run = escape(ch);
+      let n = child;
+      while (!n.end && n.next.size === 1) {
+        const [[c, only]] = [...n.next] as [[string, Trie]];
+        run += escape(c);
+        n = only;
+      }
+      return run + emit(n);
+    });
+    return branches.length === 1 ? (branches[0] ?? '') : `(?:${branches.join('|')})`;
+  };
+  return emit(root);
+}
+
 /** Validates parsed YAML and compiles it; throws InputError naming `source` and every problem. */
 export function buildCatalogue(data: unknown, source: string): Catalogue {
   const parsed = z.array(signatureSchema).min(1).safeParse(data);
@@ -84,7 +123,7 @@ export function buildCatalogue(data: unknown, source: string): Catalogue {
   return {
     signatures: parsed.data.map((s) => ({ ...s, regex: new RegExp(s.pattern, 'i') })),
     // no `i` flag: tested on the lower-cased line, which is faster in V8 than a case-insensitive alternation
-    prefilter: new RegExp(keywords.map(escape).join('|')),
+    prefilter: new RegExp(alternationOf(keywords)),
   };
 }
 

@@ -3,7 +3,7 @@
 // them; the serving frameworks people run are covered; bad entries are rejected.
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.ts';
-import { buildCatalogue, defaultSignatures } from '../../src/logs/catalogue.ts';
+import { alternationOf, buildCatalogue, defaultSignatures } from '../../src/logs/catalogue.ts';
 
 const ISSUE_5_SIGNATURES = [
   'cuda-oom',
@@ -55,6 +55,15 @@ describe('signature catalogue', () => {
       expect(sig.regex.test(line)).toBe(true);
       expect(catalogue.signatures.filter((o) => o.id !== sig.id && o.regex.test(line)).map((o) => o.id)).toEqual([]);
     });
+  });
+
+  it('builds the keyword prefilter as a prefix-shared alternation that matches exactly the lines holding a keyword', () => {
+    expect(alternationOf(['out of memory', 'outofmemoryerror', 'pool', 'status=5', 'status:5'])).toBe('(?:out(?: of memory|ofmemoryerror)|pool|status(?:=5|:5))');
+    const keywords = catalogue.signatures.flatMap((s) => s.keywords);
+    for (const k of keywords) expect(catalogue.prefilter.test(`xx ${k} yy`), k).toBe(true);
+    for (const line of ['info server: batch of 12 requests, queue depth 3', '"post /v1/predict http/1.1" 200 ok', '{"level":"debug","msg":"step complete"}']) {
+      expect(catalogue.prefilter.test(line)).toBe(keywords.some((k) => line.includes(k)));
+    }
   });
 
   it('rejects a bad regex, an upper-case keyword, a duplicate id, a missing class and an example without a source, naming the source file', () => {
