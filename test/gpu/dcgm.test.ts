@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDcgmMetrics } from '../../src/gpu/dcgm.ts';
+import { blankGpu } from '../../src/gpu/nvidia-smi.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/gpu/${name}`, import.meta.url), 'utf8');
 
@@ -9,9 +10,7 @@ describe('parseDcgmMetrics', () => {
   it('reads a T4 scrape with pod mapping into one record', () => {
     expect(parseDcgmMetrics(fixture('dcgm-t4-pod.prom'))).toEqual([
       {
-        index: 0,
-        uuid: 'GPU-e1200d64-e918-4277-cad9-75da90b9f618',
-        name: 'Tesla T4',
+        ...blankGpu(0, 'GPU-e1200d64-e918-4277-cad9-75da90b9f618', 'Tesla T4'),
         memoryTotalMiB: 15109,
         memoryUsedMiB: 0,
         memoryFreeMiB: 15109,
@@ -36,6 +35,16 @@ describe('parseDcgmMetrics', () => {
     expect(gpus.map((g) => [g.index, g.memoryUsedMiB, g.memoryTotalMiB, g.lastXid, g.eccUncorrected, g.pods.map((p) => p.name)])).toEqual([
       [0, 79761, 80995, 0, 0, ['vllm-medgemma-4b-it-d599b4c99-f95nk']],
       [1, 0, 80995, 48, 3, []],
+    ]);
+  });
+
+  it('reads row remapping, lifetime ECC and the PCIe link when the exporter sends them', () => {
+    const labels = 'gpu="0",UUID="GPU-b",modelName="NVIDIA H100 80GB HBM3",pci_bus_id="00000000:00:06.0"';
+    const text = ['DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_ROW_REMAP_PENDING', 'DCGM_FI_DEV_ROW_REMAP_FAILURE', 'DCGM_FI_DEV_ECC_DBE_AGG_TOTAL', 'DCGM_FI_DEV_PCIE_LINK_WIDTH', 'DCGM_FI_DEV_PCIE_MAX_LINK_WIDTH']
+      .map((f, i) => `${f}{${labels}} ${[100, 1, 0, 4, 8, 16][i]}`)
+      .join('\n');
+    expect(parseDcgmMetrics(text)).toEqual([
+      expect.objectContaining({ busId: '00000000:00:06.0', remappedRowsPending: true, remappedRowsFailure: false, eccUncorrectedAggregate: 4, pcieWidth: 8, pcieWidthMax: 16, pcieGen: null }),
     ]);
   });
 

@@ -4,12 +4,15 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   APP_QUERY_ARGS,
+  blankGpu,
   decodeThrottleReasons,
   failuresIn,
   GPU_QUERY_ARGS,
   parseAppQuery,
   parseGpuQuery,
+  parseRemapQuery,
   queryNvidiaSmi,
+  REMAP_QUERY_ARGS,
   type RunCommand,
 } from '../../src/gpu/nvidia-smi.ts';
 
@@ -21,9 +24,8 @@ describe('parseGpuQuery', () => {
     const [gpu, ...rest] = parseGpuQuery(fixture('h100-recorded/query-gpu.csv'));
     expect(rest).toEqual([]);
     expect(gpu).toEqual({
-      index: 0,
-      uuid: 'GPU-7ad72e88-c89d-41c0-7a26-78c392ef49bd',
-      name: 'NVIDIA H100 80GB HBM3',
+      ...blankGpu(0, 'GPU-7ad72e88-c89d-41c0-7a26-78c392ef49bd', 'NVIDIA H100 80GB HBM3'),
+      busId: '00000000:00:06.0',
       memoryTotalMiB: 81559,
       memoryUsedMiB: 0,
       memoryFreeMiB: 81079,
@@ -66,7 +68,8 @@ describe('parseGpuQuery', () => {
     const [hot] = parseGpuQuery(fixture('t4-throttled-query-gpu.csv'));
     expect(hot?.throttleReasons).toEqual(['sw_power_cap', 'sw_thermal_slowdown', 'hw_thermal_slowdown']);
     expect(hot?.eccUncorrected).toBe(2);
-    const [odd] = parseGpuQuery('3, GPU-x, Some GPU, rev 2, 100, 1, 99, 0, 40, [Not Supported], [N/A], 100, 100, [N/A], [N/A], [N/A]\n');
+    expect(hot).toMatchObject({ busId: '00000000:00:1E.0', smClockMaxMHz: 1590, eccUncorrectedAggregate: 2, retiredPagesPending: false, pcieGen: 3, pcieWidth: 16, pcieWidthMax: 16 });
+    const [odd] = parseGpuQuery('3, GPU-x, Some GPU, rev 2, 100, 1, 99, 0, 40, [Not Supported], [N/A], 100, 100, [N/A], [N/A], [N/A], [N/A], [N/A], [N/A], [N/A], [N/A], [N/A], [N/A], [N/A]\n');
     expect(odd).toMatchObject({ index: 3, name: 'Some GPU, rev 2', powerDrawW: null, eccUncorrected: null, throttleReasons: null });
   });
 
@@ -76,6 +79,14 @@ describe('parseGpuQuery', () => {
     expect(failuresIn(text)).toEqual([
       { kind: 'gpu-lost', busId: '0000:0B:00.0', detail: 'Unable to determine the device handle for GPU 0000:0B:00.0: Unknown Error' },
     ]);
+  });
+});
+
+describe('parseRemapQuery', () => {
+  it('reads the row remapper state per GPU, as Yes/No or 1/0', () => {
+    const remap = parseRemapQuery(fixture('h100-serving/query-remapped-rows.csv'));
+    expect(remap.get('GPU-7ad72e88-c89d-41c0-7a26-78c392ef49bd')).toEqual({ remappedRowsUncorrectable: 0, remappedRowsPending: false, remappedRowsFailure: false });
+    expect(parseRemapQuery('GPU-a, 3, 1, 0\n').get('GPU-a')).toEqual({ remappedRowsUncorrectable: 3, remappedRowsPending: true, remappedRowsFailure: false });
   });
 });
 
@@ -119,26 +130,40 @@ describe('queryNvidiaSmi with a runCommand stand-in', () => {
     const calls: Array<[string, string[]]> = [];
     const run: RunCommand = async (file, args) => {
       calls.push([file, args]);
-      const key = args[0]?.startsWith('--query-gpu') ? 'gpu' : 'apps';
+      const key = args[0]?.startsWith('--query-gpu') ? 'gpu' : args[0]?.startsWith('--query-remapped-rows') ? 'remap' : 'apps';
       return answers[key] ?? { stdout: '', stderr: '', exitCode: 0 };
     };
     return { run, calls };
   }
 
-  it('asks nvidia-smi the two fixed queries without a shell and joins the answers', async () => {
+  it('asks nvidia-smi the three fixed queries without a shell and joins the answers', async () => {
     const { run, calls } = fake({
-      gpu: { stdout: fixture('t4-throttled-query-gpu.csv'), stderr: '', exitCode: 0 },
-      apps: { stdout: fixture('t4-throttled-query-apps.csv'), stderr: '', exitCode: 0 },
+      gpu: { stdout: fixture('h100-serving/query-gpu.csv'), stderr: '', exitCode: 0 },
+      apps: { stdout: fixture('h100-serving/query-apps.csv'), stderr: '', exitCode: 0 },
+      remap: { stdout: 'GPU-7ad72e88-c89d-41c0-7a26-78c392ef49bd, 0, Yes, No\n', stderr: '', exitCode: 0 },
     });
     const snap = await queryNvidiaSmi(run, { signal });
     expect(calls).toEqual([
       ['nvidia-smi', GPU_QUERY_ARGS],
       ['nvidia-smi', APP_QUERY_ARGS],
+      ['nvidia-smi', REMAP_QUERY_ARGS],
     ]);
     expect(GPU_QUERY_ARGS[0]).toBe(
-      '--query-gpu=index,uuid,name,memory.total,memory.used,memory.free,utilization.gpu,temperature.gpu,power.draw,power.limit,clocks.sm,clocks.mem,ecc.errors.uncorrected.volatile.total,mig.mode.current,clocks_throttle_reasons.active',
+      '--query-gpu=index,uuid,name,memory.total,memory.used,memory.free,utilization.gpu,temperature.gpu,power.draw,power.limit,clocks.sm,clocks.mem,ecc.errors.uncorrected.volatile.total,mig.mode.current,clocks_throttle_reasons.active,pci.bus_id,clocks.max.sm,ecc.errors.uncorrected.aggregate.total,retired_pages.pending,pcie.link.gen.current,pcie.link.gen.max,pcie.link.width.current,pcie.link.width.max',
     );
-    expect(snap.gpus).toHaveLength(1);
+    expect(snap.gpus).toEqual([expect.objectContaining({ memoryUsedMiB: 19693, smClockMaxMHz: 1980, pcieGen: 5, pcieGenMax: 5, remappedRowsPending: true, remappedRowsFailure: false })]);
+    expect(snap.processes).toEqual([{ pid: 406, name: 'python3', gpuUuid: 'GPU-7ad72e88-c89d-41c0-7a26-78c392ef49bd', usedMiB: 19684 }]);
+    expect(snap.failures).toEqual([]);
+  });
+
+  it('takes a GPU that refuses the row-remapping query (before Ampere) as not reporting it', async () => {
+    const { run } = fake({
+      gpu: { stdout: fixture('t4-throttled-query-gpu.csv'), stderr: '', exitCode: 0 },
+      apps: { stdout: fixture('t4-throttled-query-apps.csv'), stderr: '', exitCode: 0 },
+      remap: { stdout: '', stderr: 'Field "remapped_rows.pending" is not a valid field to query.\n', exitCode: 2 },
+    });
+    const snap = await queryNvidiaSmi(run, { signal });
+    expect(snap.gpus).toEqual([expect.objectContaining({ remappedRowsPending: null, remappedRowsFailure: null })]);
     expect(snap.processes).toEqual([{ pid: 31337, name: '/usr/bin/python3', gpuUuid: 'GPU-1b965d81-1d0f-6501-027c-1ecc1437f5ea', usedMiB: 14950 }]);
     expect(snap.failures).toEqual([]);
   });

@@ -1,6 +1,7 @@
 // The gpu diagnostic end to end: the recorded H100 nvidia-smi output (runCommand stand-in only for
 // spawning), /proc/<pid>/cgroup text, the real KubeAccess against the loopback API server
-// stand-in for process → pod, the DCGM exporter over real HTTP, and failure states as findings.
+// stand-in for process → pod, the DCGM exporter over real HTTP, failure states as observations,
+// and the causes the engine ranks from them (runDiagnostic, as workers and the CLI run it).
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +12,8 @@ import { UsageError } from '../../src/errors.ts';
 import { nodeQueue, SHARED_QUEUE } from '../../src/queue/names.ts';
 import type { RunCommand } from '../../src/gpu/nvidia-smi.ts';
 import { createKubeAccess } from '../../src/k8s/kube-access.ts';
+import type { DiagnosticResult } from '../../src/report/model.ts';
+import { runDiagnostic } from '../../src/run-diagnostic.ts';
 import { llmServerScenario, startKubeApiStandIn, type KubeApiStandIn } from '../support/kube-api-stand-in.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
@@ -32,8 +35,13 @@ afterEach(async () => {
   server = undefined;
 });
 
+/** nvidia-smi answering the GPU and process queries; the row-remapping query is refused, as on pre-Ampere GPUs. */
 function nvidiaSmi(gpuCsv: string, appsCsv = '', exitCode = 0): RunCommand {
-  return async (_file, args) => (args[0]?.startsWith('--query-gpu') ? { stdout: gpuCsv, stderr: '', exitCode } : { stdout: appsCsv, stderr: '', exitCode: 0 });
+  return async (_file, args) => {
+    if (args[0]?.startsWith('--query-gpu')) return { stdout: gpuCsv, stderr: '', exitCode };
+    if (args[0]?.startsWith('--query-remapped-rows')) return { stdout: '', stderr: 'Field "remapped_rows.pending" is not a valid field to query.', exitCode: 2 };
+    return { stdout: appsCsv, stderr: '', exitCode: 0 };
+  };
 }
 
 function deps(over: Partial<DiagnosticDeps>): DiagnosticDeps {
@@ -46,11 +54,15 @@ async function withKube() {
 }
 
 describe('gpu diagnostic', () => {
-  it('reports the recorded H100 and ties PID 406 to its pod through the Kubernetes API', async () => {
+  const gpu = (payload: unknown, d: DiagnosticDeps) => runDiagnostic(gpuDiagnostic, gpuDiagnostic.payload.parse(payload), d);
+  const obs = (r: DiagnosticResult, name: string) => r.observations.filter((o) => o.name === name);
+  const plausibleCauses = (r: DiagnosticResult) => r.hypotheses.filter((h) => h.likelihood === 'high' || h.likelihood === 'medium').map((h) => h.cause);
+
+  it('reports the recorded H100 and ties PID 406 to its pod through the Kubernetes API: nothing to blame', async () => {
     const kube = await withKube();
     const reads: string[] = [];
-    const result = await gpuDiagnostic.run(
-      {},
+    const result = await gpu(
+      { pod: { namespace: 'ml', name: 'llm-server-6d8f7b9c4-k2x7p' } },
       deps({
         runCommand: nvidiaSmi(fixture('h100-recorded/query-gpu.csv'), fixture('h100-recorded/query-apps.csv')),
         readFile: async (path) => {
@@ -61,36 +73,23 @@ describe('gpu diagnostic', () => {
       }),
     );
     expect(reads).toEqual(['/proc/406/cgroup']);
-    expect(result.data).toEqual({
-      gpus: [
-        {
-          index: 0,
-          uuid: 'GPU-7ad72e88-c89d-41c0-7a26-78c392ef49bd',
-          name: 'NVIDIA H100 80GB HBM3',
-          memoryTotalMiB: 81559,
-          memoryUsedMiB: 0,
-          memoryFreeMiB: 81079,
-          utilizationPct: 0,
-          temperatureC: 32,
-          powerDrawW: 112.05,
-          powerLimitW: 700,
-          eccUncorrected: 0,
-          migMode: 'disabled',
-          throttleReasons: null,
-          processes: [{ pid: 406, name: 'python3', usedMiB: 19684, pod: { namespace: 'ml', name: 'llm-server-6d8f7b9c4-k2x7p', container: 'server' } }],
-        },
-      ],
-      findings: [],
-    });
+    const gpus = result.data['gpus'] as Array<Record<string, unknown>>;
+    expect(gpus[0]).toMatchObject({ index: 0, name: 'NVIDIA H100 80GB HBM3', memoryTotalMiB: 81559, memoryUsedMiB: 0, eccUncorrected: 0, migMode: 'disabled' });
+    expect(gpus[0]?.['processes']).toEqual([{ pid: 406, name: 'python3', usedMiB: 19684, pod: { namespace: 'ml', name: 'llm-server-6d8f7b9c4-k2x7p', container: 'server' } }]);
+    // The facts that speak against GPU causes are observed too.
+    expect(obs(result, 'gpu.foreign_process_memory')).toEqual([expect.objectContaining({ value: 0, text: 'only ml/llm-server-6d8f7b9c4-k2x7p holds memory on its GPU' })]);
+    expect(obs(result, 'gpu.ecc_uncorrected_volatile')).toEqual([expect.objectContaining({ value: 0, subject: '0' })]);
+    expect(obs(result, 'gpu.memory_used_share')[0]?.value).toBe(0);
     expect(result.severity).toBe('ok');
-    expect(result.summary).toMatch(/1 GPU on gpu-node-3 look healthy/);
+    expect(plausibleCauses(result)).toEqual([]);
+    expect(result.summary).toMatch(/1 GPU on gpu-node-3 \(nvidia-smi\), 1 process holding memory: no problem measured\.$/);
     expect(result.tables.find((t) => t.title === 'Processes holding GPU memory')?.rows).toEqual([[0, 406, 'python3', 19684, 'ml/llm-server-6d8f7b9c4-k2x7p (server)']]);
     expect(Buffer.from(result.charts[0]?.pngBase64 ?? '', 'base64').subarray(1, 4).toString()).toBe('PNG');
     expect(standIn?.requests.map((r) => r.query['fieldSelector'])).toEqual(['spec.nodeName=gpu-node-3']);
   });
 
-  it('flags a hot, power-capped, ECC-erroring, full T4 whose memory a host process holds', async () => {
-    const result = await gpuDiagnostic.run(
+  it('ranks a hot, ECC-erroring, full T4 whose memory a host process holds: hardware first, evidence quoted', async () => {
+    const result = await gpu(
       { node: 'gpu-node-7' },
       deps({
         nodeName: 'gpu-node-7',
@@ -98,32 +97,29 @@ describe('gpu diagnostic', () => {
         readFile: async () => fixture('cgroup/host-process-v2.txt'),
       }),
     );
-    const findings = result.data['findings'] as Array<{ code: string; severity: string; message: string }>;
-    expect(findings.map((f) => [f.code, f.severity])).toEqual([
-      ['ecc-uncorrected', 'critical'],
-      ['memory-nearly-full', 'warning'],
-      ['throttled-thermal', 'warning'],
-      ['stray-process', 'warning'],
-      ['throttled-power', 'info'],
-    ]);
-    expect(findings.find((f) => f.code === 'stray-process')?.message).toBe(
-      'PID 31337 (/usr/bin/python3) holds 14950 MiB on GPU 0 (Tesla T4) and runs outside any container: no pod accounts for this memory.',
-    );
-    expect(findings.find((f) => f.code === 'memory-nearly-full')?.message).toContain('98.3% used (15101 MiB of 15360 MiB)');
     expect(result.severity).toBe('critical');
-    expect(result.hypotheses.map((h) => [h.title, h.likelihood])).toEqual([
-      ['GPU 0: 2 uncorrected ECC errors', 'high'],
-      ['GPU 0 memory 98% full', 'medium'],
-      ['GPU 0 thermally throttled', 'medium'],
-      ['Stray process 31337 (14950 MiB) on GPU 0', 'medium'],
+    expect(result.hypotheses.slice(0, 3).map((h) => [h.cause, h.likelihood])).toEqual([
+      ['gpu-hardware-failure', 'high'],
+      ['gpu-throttled', 'high'],
+      ['gpu-foreign-process', 'high'],
     ]);
-    expect(result.summary).toMatch(/^GPU 0 \(Tesla T4\) reports 2 uncorrected/);
+    const [hardware, throttled, foreign] = result.hypotheses;
+    expect(hardware?.title).toBe('Failing GPU hardware on node gpu-node-7');
+    expect(hardware?.evidence[0]).toBe('GPU 0 (Tesla T4) reports 2 uncorrected (double-bit) ECC errors since the driver loaded: results computed on it may be corrupt [gpu]');
+    expect(hardware?.fixes[0]).toContain('kubectl cordon gpu-node-7');
+    expect(throttled?.evidence).toContain('GPU 0 (Tesla T4) clocks held down: thermal (sw_power_cap, sw_thermal_slowdown, hw_thermal_slowdown; 88 °C) [gpu]');
+    expect(throttled?.evidence).toContain('GPU 0 (Tesla T4) SM clock 1005 of 1590 MHz (63 %) at 100 % utilization [gpu]');
+    expect(foreign?.evidence[0]).toBe('PID 31337 (/usr/bin/python3, host process, no container) holds 14.6 GiB on GPU 0 (Tesla T4): not the main owner of its GPU [gpu]');
+    // The memory is the stray's, so "the GPU is simply full" is held against.
+    const full = result.hypotheses.find((h) => h.cause === 'gpu-memory-full');
+    expect(full?.against[0]).toContain('much of the memory is held by another process');
+    expect(result.summary).toMatch(/^Most likely: Failing GPU hardware on node gpu-node-7 \(high; GPU 0 \(Tesla T4\) reports 2 uncorrected/);
   });
 
-  it('calls a process in a container no pod owns a stray, and MIG is noted', async () => {
+  it('with a target pod, the other pods and containers on its GPU are foreign; MIG is observed', async () => {
     const kube = await withKube();
-    const result = await gpuDiagnostic.run(
-      {},
+    const result = await gpu(
+      { pod: { namespace: 'ml', name: 'llm-server-6d8f7b9c4-k2x7p' } },
       deps({
         runCommand: nvidiaSmi(fixture('a100-mig-query-gpu.csv'), fixture('a100-mig-query-apps.csv')),
         readFile: async (path) => (path === '/proc/23824/cgroup' ? cgroupOf(SERVER_CONTAINER) : cgroupOf('ab'.repeat(32))),
@@ -132,16 +128,21 @@ describe('gpu diagnostic', () => {
     );
     const gpus = result.data['gpus'] as Array<{ processes: Array<{ pid: number; pod: unknown }> }>;
     expect(gpus[0]?.processes[0]).toMatchObject({ pid: 23824, pod: { name: 'llm-server-6d8f7b9c4-k2x7p' } });
-    const findings = result.data['findings'] as Array<{ code: string; message: string }>;
-    expect(findings.filter((f) => f.code === 'stray-process')).toHaveLength(4);
-    expect(findings.find((f) => f.code === 'stray-process')?.message).toContain('in container abababababab, which no pod on this node owns');
-    expect(findings.map((f) => f.code)).toContain('mig-enabled');
+    // Only GPU 0 runs the target; tritonserver there sits in a container no pod owns. GPU 1 is not the target's business.
+    expect(obs(result, 'gpu.foreign_process_memory').map((o) => [o.subject, o.value, o.text])).toEqual([
+      ['container abababababab', 12247 * 2 ** 20, 'PID 33724 (tritonserver, container abababababab, no pod) holds 12.0 GiB on GPU 0 (NVIDIA A100-SXM4-80GB): not the target ml/llm-server-6d8f7b9c4-k2x7p\'s'],
+    ]);
+    expect(obs(result, 'gpu.mig_enabled').map((o) => [o.subject, o.value])).toEqual([
+      ['0', false],
+      ['1', true],
+    ]);
+    expect(result.hypotheses[0]?.cause).toBe('gpu-foreign-process');
     // the five processes share two container ids: the API was asked once per container, not per process
     expect(standIn?.requests).toHaveLength(2);
   });
 
-  it('says so when /proc is not readable instead of calling processes strays', async () => {
-    const result = await gpuDiagnostic.run(
+  it('says so when /proc is not readable, and still counts one process per GPU as no neighbour', async () => {
+    const result = await gpu(
       {},
       deps({
         runCommand: nvidiaSmi(fixture('h100-recorded/query-gpu.csv'), fixture('h100-recorded/query-apps.csv')),
@@ -150,46 +151,52 @@ describe('gpu diagnostic', () => {
         },
       }),
     );
-    const findings = result.data['findings'] as Array<{ code: string; message: string }>;
-    expect(findings.map((f) => f.code)).toEqual(['processes-unattributed']);
-    expect(findings[0]?.message).toContain('hostPID: true');
+    expect(obs(result, 'gpu.processes_unattributed')).toEqual([expect.objectContaining({ value: 1, text: expect.stringContaining('hostPID: true') })]);
+    expect(obs(result, 'gpu.foreign_process_memory')).toEqual([expect.objectContaining({ value: 0, text: 'one owner per GPU: no other process shares a GPU' })]);
+    expect(result.fixes).toContain('Deploy the GPU worker DaemonSet with hostPID: true and read access to /proc, so every GPU process can be tied to its pod.');
+    expect(result.severity).toBe('info');
   });
 
   it.each([
-    ['errors/driver-mismatch.txt', 18, 'driver-mismatch', /reboot/],
-    ['errors/no-devices.txt', 6, 'no-devices', /lspci/],
-    ['errors/gpu-lost.txt', 15, 'gpu-lost', /Xid 79/],
-  ])('turns %s into a critical finding, not a crash', async (file, exitCode, code, fix) => {
-    const result = await gpuDiagnostic.run({}, deps({ runCommand: nvidiaSmi(fixture(file), '', exitCode) }));
+    ['errors/driver-mismatch.txt', 18, 'driver-mismatch', 'gpu-driver-mismatch', /reboot/],
+    ['errors/no-devices.txt', 6, 'no-devices', 'gpu-not-visible', /lspci/],
+    ['errors/gpu-lost.txt', 15, 'gpu-lost', 'gpu-hardware-failure', /Cordon and drain/],
+  ])('turns %s into an observation and ranks its cause, not a crash', async (file, exitCode, kind, cause, fix) => {
+    const result = await gpu({}, deps({ runCommand: nvidiaSmi(fixture(file), '', exitCode) }));
     expect(result.data['gpus']).toEqual([]);
-    expect(result.data['findings']).toEqual([expect.objectContaining({ code, severity: 'critical' })]);
+    expect(obs(result, 'gpu.query_failure').map((o) => o.value)).toEqual([kind]);
     expect(result.severity).toBe('critical');
-    expect(`${result.summary} ${result.fixes.join(' ')}`).toMatch(fix);
+    expect(result.hypotheses[0]).toMatchObject({ cause, likelihood: 'high' });
+    expect(result.fixes[0]).toMatch(fix);
   });
 
-  it('reads the DCGM exporter over HTTP: Xid 48, ECC, a nearly full GPU used by a pod', async () => {
+  it('reads the DCGM exporter over HTTP: Xid 48 with ECC errors on GPU 1 ranks first, the nearly full GPU 0 after it', async () => {
     server = createServer((_req, res) => res.end(fixture('dcgm-a100-xid.prom')));
     await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
-    const result = await gpuDiagnostic.run({ dcgmUrl: url }, deps({ runCommand: () => Promise.reject(new Error('nvidia-smi must not run')) }));
-    const findings = result.data['findings'] as Array<{ code: string; gpu: number | null; severity: string }>;
-    expect(findings.map((f) => [f.code, f.gpu, f.severity])).toEqual([
-      ['ecc-uncorrected', 1, 'critical'],
-      ['xid-error', 1, 'critical'],
-      ['memory-nearly-full', 0, 'warning'],
-    ]);
+    const result = await gpu({ dcgmUrl: url }, deps({ runCommand: () => Promise.reject(new Error('nvidia-smi must not run')) }));
+    expect(result.hypotheses.map((h) => h.cause).slice(0, 2)).toEqual(['gpu-hardware-failure', 'gpu-memory-full']);
+    expect(result.hypotheses[0]?.evidence).toContain('GPU 1 (NVIDIA A100-SXM4-80GB) last reported Xid 48: double-bit ECC error [gpu]');
+    // GPU 0 reports no Xid and no ECC error: said against, without outweighing GPU 1's evidence.
+    expect(result.hypotheses[0]?.against).toEqual(expect.arrayContaining([expect.stringContaining('GPU 0 (NVIDIA A100-SXM4-80GB): no Xid error reported')]));
     const gpus = result.data['gpus'] as Array<{ processes: unknown[] }>;
     expect(gpus[0]?.processes).toEqual([{ pid: null, name: 'vllm', usedMiB: null, pod: { namespace: 'vllm-inference', name: 'vllm-medgemma-4b-it-d599b4c99-f95nk', container: 'vllm' } }]);
+    expect(obs(result, 'gpu.shared_gpu_pods').map((o) => [o.subject, o.value])).toEqual([
+      ['0', 0],
+      ['1', 0],
+    ]);
   });
 
-  it('makes an unreachable DCGM exporter a finding', async () => {
+  it('makes an unreachable DCGM exporter an observation: GPU telemetry unavailable', async () => {
     server = createServer();
     await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
     await new Promise<void>((r) => server?.close(() => r()));
     server = undefined;
-    const result = await gpuDiagnostic.run({ dcgmUrl: `http://127.0.0.1:${port}/metrics` }, deps({}));
-    expect(result.data['findings']).toEqual([expect.objectContaining({ code: 'dcgm-unreachable', severity: 'critical' })]);
+    const result = await gpu({ dcgmUrl: `http://127.0.0.1:${port}/metrics` }, deps({}));
+    expect(obs(result, 'gpu.query_failure')).toEqual([expect.objectContaining({ value: 'dcgm-unreachable', text: expect.stringMatching(/ECONNREFUSED/) })]);
+    expect(result.severity).toBe('critical');
+    expect(result.hypotheses[0]).toMatchObject({ cause: 'gpu-monitoring-unavailable', likelihood: 'medium' });
     expect(result.summary).toMatch(/ECONNREFUSED/);
   });
 
@@ -210,7 +217,8 @@ describe('gpu diagnostic', () => {
     await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
     const result = await gpuDiagnostic.run({ dcgmUrl: url }, deps({}));
-    expect(result.data['findings']).toEqual([expect.objectContaining({ code: 'dcgm-no-metrics', severity: 'warning' })]);
+    expect(result.observations.filter((o) => o.name === 'gpu.query_failure').map((o) => o.value)).toEqual(['dcgm-no-metrics']);
+    expect(result.severity).toBe('warning');
     expect(result.data['gpus']).toEqual([]);
   });
 
@@ -219,12 +227,13 @@ describe('gpu diagnostic', () => {
     await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
     const result = await gpuDiagnostic.run({ dcgmUrl: url }, deps({}));
-    expect(result.data['findings']).toEqual([expect.objectContaining({ code: 'dcgm-unreachable', message: expect.stringContaining('not Prometheus metrics') })]);
+    expect(result.observations.filter((o) => o.name === 'gpu.query_failure')).toEqual([expect.objectContaining({ value: 'dcgm-unreachable', text: expect.stringContaining('not Prometheus metrics') })]);
   });
 
-  it('parses `gpu <node> --dcgm-url URL` and routes to that node', async () => {
-    const payload = gpuDiagnostic.payload.parse(gpuDiagnostic.parseArgs(['gpu-node-3', '--dcgm-url', 'http://dcgm:9400/metrics']));
-    expect(payload).toEqual({ node: 'gpu-node-3', dcgmUrl: 'http://dcgm:9400/metrics' });
+  it('parses `gpu <node> --pod ns/pod --dcgm-url URL` and routes to that node', async () => {
+    const payload = gpuDiagnostic.payload.parse(gpuDiagnostic.parseArgs(['gpu-node-3', '--dcgm-url', 'http://dcgm:9400/metrics', '--pod', 'ml/llm-server-0']));
+    expect(payload).toEqual({ node: 'gpu-node-3', dcgmUrl: 'http://dcgm:9400/metrics', pod: { namespace: 'ml', name: 'llm-server-0' } });
+    expect(() => gpuDiagnostic.parseArgs(['--pod', 'llm-server-0'])).toThrow('--pod "llm-server-0" is not <namespace>/<pod>');
     expect(await gpuDiagnostic.route?.(payload)).toBe('gpu-node-3');
     expect(gpuDiagnostic.payload.parse(gpuDiagnostic.parseArgs([]))).toEqual({});
     expect(() => gpuDiagnostic.parseArgs(['a', 'b'])).toThrow(UsageError);
@@ -242,9 +251,7 @@ describe('/debug gpu <node> through Bolt, the node queue and that node\'s worker
       deps: {
         runCommand: async (file, args) => {
           ran.push(file);
-          return args[0]?.startsWith('--query-gpu')
-            ? { stdout: fixture('t4-throttled-query-gpu.csv'), stderr: '', exitCode: 0 }
-            : { stdout: fixture('t4-throttled-query-apps.csv'), stderr: '', exitCode: 0 };
+          return nvidiaSmi(fixture('t4-throttled-query-gpu.csv'), fixture('t4-throttled-query-apps.csv'))(file, args, { timeoutMs: 1000, signal: new AbortController().signal });
         },
         readFile: async () => fixture('cgroup/host-process-v2.txt'),
       },
@@ -252,9 +259,9 @@ describe('/debug gpu <node> through Bolt, the node queue and that node\'s worker
     const res = await stack.sendCommand('gpu gpu-node-7');
     expect(res.status).toBe(200);
     const { transcript } = await stack.waitForReport();
-    expect(ran).toEqual(['nvidia-smi', 'nvidia-smi']);
+    expect(ran).toEqual(['nvidia-smi', 'nvidia-smi', 'nvidia-smi']);
     expect(transcript).toContain('uncorrected (double-bit) ECC');
-    expect(transcript).toContain('PID 31337 (/usr/bin/python3) holds 14950 MiB');
+    expect(transcript).toContain('PID 31337 (/usr/bin/python3, host process, no container) holds 14.6 GiB');
     const onNode = await stack.store.queue(nodeQueue('gpu-node-7')).getJobs(['completed']);
     const onShared = await stack.store.queue(SHARED_QUEUE).getJobs(['completed', 'waiting', 'active']);
     expect(onNode.map((j) => [j.name, j.data.payload])).toEqual([['gpu', { node: 'gpu-node-7' }]]);
