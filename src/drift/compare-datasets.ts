@@ -4,7 +4,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Dataset } from '../data/dataset.ts';
 import { benjaminiHochberg, bonferroni } from '../stats/multiple-testing.ts';
-import { evaluateFeature, MEANINGFUL_EFFECT, missingShares, significanceCaveat, type FeatureDrift } from './feature-drift.ts';
+import { evaluateFeature, material, MEANINGFUL_EFFECT, missingShares, significanceCaveat, type FeatureDrift } from './feature-drift.ts';
 import { pairFeatures, type FeaturePair, type KindOverrides, type SkippedFeature } from './feature-pairs.ts';
 import { chooseTest, DEFAULT_THRESHOLDS, P_VALUE_TESTS, type DriftTest } from './test-choice.ts';
 
@@ -87,7 +87,8 @@ function applyCorrection(features: FeatureDrift[], correction: Correction): void
   const label = correction === 'bonferroni' ? 'Bonferroni' : 'Benjamini–Hochberg (FDR)';
   tested.forEach((f, i) => {
     f.threshold = decision.threshold;
-    f.drifted = decision.drifted[i]!;
+    f.significant = decision.drifted[i]!;
+    f.drifted = f.significant && material(f, f.effectSize.value);
     f.notes.push(`${label} over ${tested.length} tests: p must be below ${decision.threshold.toPrecision(3)}`);
   });
 }

@@ -1,17 +1,22 @@
 // Runs the chosen drift method on one feature and returns its verdict with an effect size beside
 // every p-value: with enough rows a test calls any difference "significant", so the report also
 // says how big the shift is (normed Wasserstein for numeric, Jensen–Shannon distance for
-// categories) and warns when a significant result is a small effect.
+// categories), and above LARGE_REFERENCE values a significant test counts as drift only when the
+// effect also reaches the distance threshold. It also describes the kind of change (numeric:
+// location, scale, shape, a unit or preprocessing transform; categorical: new, vanished or single
+// values).
 import { binCategorical, binNumeric } from '../stats/binning.ts';
-import { chiSquareTest } from '../stats/chi-square.ts';
+import { chiSquareHomogeneity } from '../stats/chi-square.ts';
 import { jensenShannonDistance } from '../stats/jensen-shannon.ts';
 import { ks2sampSorted } from '../stats/ks.ts';
 import { sortedCopy } from '../stats/sort.ts';
 import { populationStabilityIndex } from '../stats/psi.ts';
-import { normedWasserstein, normedWassersteinSorted } from '../stats/wasserstein.ts';
+import { normedWassersteinSorted } from '../stats/wasserstein.ts';
 import { zTest } from '../stats/z-test.ts';
+import { describeCategoryChange, type CategoryChange } from './category-change.ts';
 import type { FeaturePair } from './feature-pairs.ts';
-import { DEFAULT_THRESHOLDS, P_VALUE_TESTS, type DriftTest, type FeatureKind } from './test-choice.ts';
+import { describeNumericChange, type NumericChange } from './numeric-change.ts';
+import { DEFAULT_THRESHOLDS, LARGE_REFERENCE, P_VALUE_TESTS, type DriftTest, type FeatureKind } from './test-choice.ts';
 
 /** Effect sizes at or above this count as a real shift (the distance threshold). */
 export const MEANINGFUL_EFFECT = 0.1;
@@ -25,6 +30,9 @@ export interface FeatureDrift {
   pValue: number | null;
   /** p-value threshold (drift when p < threshold) or distance threshold (drift when ≥ threshold). */
   threshold: number;
+  /** The method's own verdict (p below the threshold, or the distance at or above it). */
+  significant: boolean;
+  /** Significant and, with more than LARGE_REFERENCE values on each side, an effect size of at least MEANINGFUL_EFFECT. */
   drifted: boolean;
   referenceCount: number;
   currentCount: number;
@@ -33,6 +41,8 @@ export interface FeatureDrift {
   effectSize: { measure: 'normed wasserstein' | 'jensen-shannon' | 'psi'; value: number };
   /** Categories in the current data that the reference never had (categorical features). */
   unseenCategories: string[];
+  /** What kind of change it is (measured on every feature; it matters for drifted ones). */
+  change: { kind: 'numeric'; numeric: NumericChange } | { kind: 'categorical'; categorical: CategoryChange };
   /** Why the feature has its kind and test, and caveats (forced test not applicable, large-n significance). */
   notes: string[];
 }
@@ -44,32 +54,36 @@ export function evaluateFeature(pair: FeaturePair, test: DriftTest, notes: strin
   let pValue: number | null = null;
   let effectSize: FeatureDrift['effectSize'];
   let unseenCategories: string[] = [];
+  let change: FeatureDrift['change'];
+  // Sorted once for the KS test, the effect size and the description of the change.
+  let sorted: { reference: Float64Array; current: Float64Array } | undefined;
   if (sample.kind === 'categorical') {
     unseenCategories = [...sample.current.keys()].filter((k) => !sample.reference.has(k)).sort();
+    change = { kind: 'categorical', categorical: describeCategoryChange(sample.reference, sample.current) };
+  } else {
+    sorted = { reference: sortedCopy(sample.reference), current: sortedCopy(sample.current) };
+    change = { kind: 'numeric', numeric: describeNumericChange(sorted.reference, sorted.current) };
   }
   const binned = () => (sample.kind === 'numeric' ? binNumeric(sample.reference, sample.current) : binCategorical(sample.reference, sample.current));
   switch (test) {
     case 'ks': {
-      if (sample.kind !== 'numeric') throw new TypeError('ks needs a numeric feature');
-      // Sort once for both the KS test and its effect size.
-      const reference = sortedCopy(sample.reference);
-      const current = sortedCopy(sample.current);
-      const r = ks2sampSorted(reference, current);
+      if (!sorted) throw new TypeError('ks needs a numeric feature');
+      const r = ks2sampSorted(sorted.reference, sorted.current);
       statistic = r.statistic;
       pValue = r.pValue;
-      effectSize = { measure: 'normed wasserstein', value: normedWassersteinSorted(reference, current) };
+      effectSize = { measure: 'normed wasserstein', value: normedWassersteinSorted(sorted.reference, sorted.current) };
       break;
     }
     case 'wasserstein': {
-      if (sample.kind !== 'numeric') throw new TypeError('wasserstein needs a numeric feature');
-      statistic = normedWasserstein(sample.reference, sample.current);
+      if (!sorted) throw new TypeError('wasserstein needs a numeric feature');
+      statistic = normedWassersteinSorted(sorted.reference, sorted.current);
       effectSize = { measure: 'normed wasserstein', value: statistic };
       break;
     }
     case 'chi2':
     case 'z': {
       if (sample.kind !== 'categorical') throw new TypeError(`${test} needs a categorical feature`);
-      const r = test === 'chi2' ? chiSquareTest(sample.reference, sample.current) : zTest(sample.reference, sample.current);
+      const r = test === 'chi2' ? chiSquareHomogeneity(sample.reference, sample.current) : zTest(sample.reference, sample.current);
       statistic = r.statistic;
       pValue = r.pValue;
       const b = binned();
@@ -90,6 +104,7 @@ export function evaluateFeature(pair: FeaturePair, test: DriftTest, notes: strin
     }
   }
   const threshold = DEFAULT_THRESHOLDS[test];
+  const significant = isDrifted(test, statistic, pValue, threshold);
   return {
     name: pair.name,
     kind: sample.kind,
@@ -97,14 +112,21 @@ export function evaluateFeature(pair: FeaturePair, test: DriftTest, notes: strin
     statistic,
     pValue,
     threshold,
-    drifted: isDrifted(test, statistic, pValue, threshold),
+    significant,
+    drifted: significant && material(pair, effectSize.value),
     referenceCount: pair.referenceCount,
     currentCount: pair.currentCount,
     missing: pair.missing,
     effectSize,
     unseenCategories,
+    change,
     notes,
   };
+}
+
+/** Small samples need a visible effect to be significant at all; above LARGE_REFERENCE values on each side the effect must also reach MEANINGFUL_EFFECT. */
+export function material(f: { referenceCount: number; currentCount: number }, effect: number): boolean {
+  return Math.min(f.referenceCount, f.currentCount) <= LARGE_REFERENCE || effect >= MEANINGFUL_EFFECT;
 }
 
 export function isDrifted(test: DriftTest, statistic: number, pValue: number | null, threshold: number): boolean {
@@ -116,10 +138,11 @@ export function significanceCaveat(f: FeatureDrift): string | undefined {
   if (f.pValue === null) return undefined;
   const n = Math.min(f.referenceCount, f.currentCount);
   const effect = `${f.effectSize.measure} ${f.effectSize.value.toPrecision(2)}`;
-  if (f.drifted && f.effectSize.value < MEANINGFUL_EFFECT) {
-    return `significant (p = ${f.pValue.toPrecision(2)}) but small (${effect} < ${MEANINGFUL_EFFECT}): with ${n.toLocaleString('en-US')} values even tiny differences are significant`;
+  if (f.significant && f.effectSize.value < MEANINGFUL_EFFECT) {
+    const counted = f.drifted ? '' : '; not counted as drift';
+    return `significant (p = ${f.pValue.toPrecision(2)}) but small (${effect} < ${MEANINGFUL_EFFECT}): with ${n.toLocaleString('en-US')} values even tiny differences are significant${counted}`;
   }
-  if (!f.drifted && f.effectSize.value >= MEANINGFUL_EFFECT && n < 100) {
+  if (!f.significant && f.effectSize.value >= MEANINGFUL_EFFECT && n < 100) {
     return `not significant, but the shift is not small (${effect}) and the sample is small (n = ${n}): collect more data`;
   }
   return undefined;

@@ -1,0 +1,232 @@
+// What kind of change a numeric feature went through, measured rather than guessed: how far the
+// mean moved in reference standard deviations, how much the spread changed (sd ratio), how much
+// the shape changed once location and spread are taken out (Wasserstein distance between the
+// standardised samples), and whether a familiar transform maps the reference onto the current
+// values (×1000 seconds → milliseconds, °C → °F, standardised or min-max scaled on one side only,
+// a log applied on one side). Each part is judged against its own sampling noise, so a mean that
+// moved by 0.1 sd counts at n = 50,000 and not at n = 50. Descriptive statistics come from
+// simple-statistics.
+import { mean, medianSorted, quantileSorted, sampleKurtosis, sampleSkewness, standardDeviation } from 'simple-statistics';
+import { wassersteinDistanceSorted } from '../stats/wasserstein.ts';
+
+/** The kind of change of a drifted numeric feature. */
+export type NumericChangeKind = 'location' | 'scale' | 'location+scale' | 'shape' | 'unit' | 'transform' | 'constant';
+
+/** A component counts when it is at least this many standard errors from "no change"... */
+const MIN_Z = 3;
+/** ...and at least this big: a mean moved by 0.1 reference sd, an sd changed by 10 %, a standardised-shape distance of 0.1. */
+const MIN_LOCATION_SHIFT = 0.1;
+const MIN_LOG_SCALE = Math.log(1.1);
+const MIN_SHAPE_DISTANCE = 0.1;
+/**
+ * Mean Wasserstein distance between two standardised samples of the same normal distribution, of
+ * sizes n and m, is about SHAPE_NOISE·√(1/n + 1/m) (measured on 40 seeded pairs each at n = m = 50,
+ * 300, 2,000 and 20,000: 0.72–0.83; the 95th percentile 1.0–1.5): the noise floor of the shape distance.
+ */
+const SHAPE_NOISE = 0.8;
+/**
+ * A transform explains the change when its quantile misfit (in current sd) is below this — or
+ * below 2.5× the sampling noise of two samples this size, when that is larger — and far below the
+ * untransformed misfit.
+ */
+const TRANSFORM_FIT = 0.12;
+const TRANSFORM_GAIN = 4;
+/** Probability levels at which the two samples' quantiles are compared for transforms. */
+const LEVELS = Array.from({ length: 49 }, (_, i) => (i + 1) / 50);
+
+export interface NumericSummary {
+  n: number;
+  mean: number;
+  /** Population standard deviation (ddof 0). */
+  sd: number;
+  median: number;
+  min: number;
+  max: number;
+}
+
+export interface NumericChange {
+  kind: NumericChangeKind;
+  reference: NumericSummary;
+  current: NumericSummary;
+  /** (mean_cur − mean_ref) / sd_ref; null when the reference is constant. */
+  locationShift: number | null;
+  /** sd_cur / sd_ref; null when the reference is constant. */
+  scaleRatio: number | null;
+  /** W1 between the standardised samples (0 = same shape); null when either side is constant. */
+  shapeDistance: number | null;
+  /** The familiar transform that maps the reference onto the current values, if one does. */
+  transform?: Transform;
+  /** Current looks bimodal and the reference did not (Sarle's bimodality coefficient > 0.555). */
+  becameBimodal: boolean;
+  /** The change in words, e.g. `mean 40.1 → 50.3 (+1.02 reference sd), sd 9.9 → 10.1 (×1.02)`. */
+  text: string;
+}
+
+export interface Transform {
+  /** `unit`: a unit conversion (×1000, °C → °F); `preprocessing`: scaling or a log applied on one side. */
+  family: 'unit' | 'preprocessing';
+  /** Multiplicative factor for unit conversions (current ≈ factor × reference + offset). */
+  factor?: number;
+  /** What it is, e.g. `×1000 (seconds → milliseconds, or a kilo- prefix dropped)`. */
+  name: string;
+  /** Quantile misfit after the transform, in current standard deviations. */
+  misfit: number;
+}
+
+const UNIT_FACTORS: ReadonlyArray<readonly [number, string, string]> = [
+  [10, '×10', '÷10'],
+  [100, '×100 (fraction → percent, metres → centimetres)', '÷100 (percent → fraction, centimetres → metres)'],
+  [1000, '×1000 (seconds → milliseconds, kilo-units → base units)', '÷1000 (milliseconds → seconds, base units → kilo-units)'],
+  [1e6, '×10⁶ (seconds → microseconds, megabytes → bytes)', '÷10⁶ (microseconds → seconds, bytes → megabytes)'],
+  [60, '×60 (minutes → seconds, hours → minutes)', '÷60 (seconds → minutes, minutes → hours)'],
+  [3600, '×3600 (hours → seconds)', '÷3600 (seconds → hours)'],
+  [1024, '×1024 (KiB → bytes)', '÷1024 (bytes → KiB)'],
+  [2.54, '×2.54 (inches → centimetres)', '÷2.54 (centimetres → inches)'],
+  [2.20462, '×2.2 (kilograms → pounds)', '÷2.2 (pounds → kilograms)'],
+  [1.609344, '×1.61 (miles → kilometres)', '÷1.61 (kilometres → miles)'],
+];
+
+/** simple-statistics only indexes its input and reads `length`, so a Float64Array serves as a number[] without a copy. */
+const asArray = (values: Float64Array) => values as unknown as readonly number[];
+
+export function summarise(sorted: Float64Array): NumericSummary {
+  const values = asArray(sorted);
+  return { n: sorted.length, mean: mean(values), sd: standardDeviation(values), median: medianSorted(values), min: sorted[0]!, max: sorted[sorted.length - 1]! };
+}
+
+/** Describes how the current values of a numeric feature differ from the reference (both sorted ascending, no NaN). */
+export function describeNumericChange(reference: Float64Array, current: Float64Array): NumericChange {
+  const ref = summarise(reference);
+  const cur = summarise(current);
+  const base = { reference: ref, current: cur, becameBimodal: false };
+  if (cur.sd === 0 && ref.sd > 0) {
+    return { ...base, kind: 'constant', locationShift: (cur.mean - ref.mean) / ref.sd, scaleRatio: 0, shapeDistance: null, text: `every current value is ${fmt(cur.mean)} (the reference varied: ${describe(ref)})` };
+  }
+  if (ref.sd === 0) {
+    const kind = cur.sd === 0 ? 'location' : 'scale';
+    return { ...base, kind, locationShift: null, scaleRatio: null, shapeDistance: null, text: `the reference is constant at ${fmt(ref.mean)}; now ${describe(cur)}` };
+  }
+  const locationShift = (cur.mean - ref.mean) / ref.sd;
+  const scaleRatio = cur.sd / ref.sd;
+  const shapeDistance = standardisedDistance(reference, ref, current, cur);
+  const transform = findTransform(reference, ref, current, cur);
+  const becameBimodal = bimodal(current) && !bimodal(reference);
+
+  // Each part against its own noise: the mean difference, the log sd ratio (whose variance grows with the kurtosis) and the shape distance.
+  const seLocation = Math.sqrt(1 / ref.n + (scaleRatio * scaleRatio) / cur.n);
+  const seLogScale = Math.sqrt(logSdVariance(reference) + logSdVariance(current));
+  const seShape = SHAPE_NOISE * Math.sqrt(1 / ref.n + 1 / cur.n);
+  const zLocation = Math.abs(locationShift) / seLocation;
+  const zScale = Math.abs(Math.log(scaleRatio)) / seLogScale;
+  const zShape = shapeDistance / seShape;
+  const location = zLocation >= MIN_Z && Math.abs(locationShift) >= MIN_LOCATION_SHIFT;
+  const scale = zScale >= MIN_Z && Math.abs(Math.log(scaleRatio)) >= MIN_LOG_SCALE;
+  let kind: NumericChangeKind;
+  if (transform) kind = transform.family === 'unit' ? 'unit' : 'transform';
+  else if (location && scale) kind = 'location+scale';
+  else if (location) kind = 'location';
+  else if (scale) kind = 'scale';
+  else if (becameBimodal || (zShape >= MIN_Z && shapeDistance >= MIN_SHAPE_DISTANCE)) kind = 'shape';
+  else {
+    // Nothing stands out on its own: name the part furthest from its noise.
+    const best = Math.max(zLocation, zScale, zShape);
+    kind = best === zLocation ? 'location' : best === zScale ? 'scale' : 'shape';
+  }
+  const parts = [
+    `mean ${fmt(ref.mean)} → ${fmt(cur.mean)} (${locationShift >= 0 ? '+' : ''}${locationShift.toFixed(2)} reference sd)`,
+    `sd ${fmt(ref.sd)} → ${fmt(cur.sd)} (×${scaleRatio.toPrecision(3)})`,
+    `shape distance ${shapeDistance.toFixed(2)}`,
+  ];
+  if (becameBimodal) parts.push('the current values look bimodal, the reference did not');
+  if (transform) parts.push(`current ≈ reference ${transform.name}`);
+  return { ...base, kind, locationShift, scaleRatio, shapeDistance, transform, becameBimodal, text: parts.join(', ') };
+}
+
+/** Variance of log(sd) of a sample: (kurtosis − 1) / 4n, the delta method (1/2n for normal data). */
+function logSdVariance(values: Float64Array): number {
+  const n = values.length;
+  if (n < 4) return 1;
+  const kurtosis = sampleKurtosis(asArray(values)) + 3;
+  return Math.max(kurtosis - 1, 0.5) / (4 * n);
+}
+
+/** Sarle's bimodality coefficient above 5/9 (the value of a uniform distribution): two modes or more. */
+function bimodal(values: Float64Array): boolean {
+  const n = values.length;
+  if (n < 20) return false;
+  const g = sampleSkewness(asArray(values));
+  const k = sampleKurtosis(asArray(values));
+  const b = (g * g + 1) / (k + (3 * (n - 1) ** 2) / ((n - 2) * (n - 3)));
+  return b > 0.555;
+}
+
+/** W1 between (reference − mean)/sd and (current − mean)/sd: 0 when only location and spread changed. */
+function standardisedDistance(reference: Float64Array, ref: NumericSummary, current: Float64Array, cur: NumericSummary): number {
+  const standardise = (sorted: Float64Array, s: NumericSummary) => sorted.map((v) => (v - s.mean) / s.sd);
+  return wassersteinDistanceSorted(standardise(reference, ref), standardise(current, cur));
+}
+
+/**
+ * The familiar monotone transform that best maps reference quantiles onto current quantiles, if it
+ * fits well and explains far more than leaving the values alone.
+ */
+function findTransform(reference: Float64Array, ref: NumericSummary, current: Float64Array, cur: NumericSummary): Transform | undefined {
+  if (cur.sd === 0) return undefined;
+  const qr = LEVELS.map((p) => quantileSorted(asArray(reference), p));
+  const qc = LEVELS.map((p) => quantileSorted(asArray(current), p));
+  const misfit = (f: (x: number) => number) => {
+    let sum = 0;
+    for (let i = 0; i < qr.length; i++) sum += Math.abs(f(qr[i]!) - qc[i]!);
+    const m = sum / qr.length / cur.sd;
+    return Number.isFinite(m) ? m : Infinity;
+  };
+  const untouched = misfit((x) => x);
+  const fit = Math.max(TRANSFORM_FIT, 2.5 * SHAPE_NOISE * Math.sqrt(1 / ref.n + 1 / cur.n));
+  const candidates: Transform[] = [];
+  const consider = (family: Transform['family'], name: string, f: (x: number) => number, factor?: number) => {
+    const m = misfit(f);
+    if (m < fit && m * TRANSFORM_GAIN < untouched) candidates.push({ family, name, misfit: m, ...(factor === undefined ? {} : { factor }) });
+  };
+  // A pure factor is only told apart from a spread change when the mean is away from zero.
+  if (Math.abs(ref.mean) >= 0.5 * ref.sd) {
+    for (const [k, up, down] of UNIT_FACTORS) {
+      consider('unit', up, (x) => x * k, k);
+      consider('unit', down, (x) => x / k, 1 / k);
+    }
+  }
+  consider('unit', '×1.8 + 32 (°C → °F)', (x) => x * 1.8 + 32, 1.8);
+  consider('unit', '(−32) ÷ 1.8 (°F → °C)', (x) => (x - 32) / 1.8, 1 / 1.8);
+  consider('unit', '+273.15 (°C → K)', (x) => x + 273.15, 1);
+  consider('unit', '−273.15 (K → °C)', (x) => x - 273.15, 1);
+  // Scaling on one side only: the side that looks scaled, the other not, and the same shape (an
+  // affine map, whose parameters — the training statistics — need not be the reference's own).
+  const affine = (x: number) => ((x - ref.mean) / ref.sd) * cur.sd + cur.mean;
+  const looksStandardised = (s: NumericSummary) => Math.abs(s.mean) < 0.1 && Math.abs(s.sd - 1) < 0.1;
+  const looksMinMax = (s: NumericSummary) => s.min >= -0.02 && s.max <= 1.02 && s.max - s.min >= 0.8;
+  if (looksStandardised(cur) && !looksStandardised(ref)) consider('preprocessing', 'standardised ((x − mean) / sd) in the current data only', affine);
+  if (looksStandardised(ref) && !looksStandardised(cur)) consider('preprocessing', 'with the standardisation undone: the reference is standardised, the current data raw', affine);
+  if (looksMinMax(cur) && !looksMinMax(ref) && !looksStandardised(ref)) consider('preprocessing', 'min-max scaled to [0, 1] in the current data only', affine);
+  if (looksMinMax(ref) && !looksMinMax(cur) && !looksStandardised(cur)) consider('preprocessing', 'with min-max scaling undone: the reference is scaled to [0, 1], the current data raw', affine);
+  if (ref.min > 0) {
+    consider('preprocessing', 'log-transformed (ln x) in the current data only', Math.log);
+    consider('preprocessing', 'log-transformed (log10 x) in the current data only', Math.log10);
+  }
+  if (ref.min >= 0) consider('preprocessing', 'log-transformed (ln(1 + x)) in the current data only', Math.log1p);
+  if (ref.max < 50 && cur.min > 0) {
+    consider('preprocessing', 'with a log undone: the reference holds ln x, the current data raw x', Math.exp);
+    consider('preprocessing', 'with a log undone: the reference holds ln(1 + x), the current data raw x', Math.expm1);
+  }
+  return candidates.sort((a, b) => a.misfit - b.misfit)[0];
+}
+
+function describe(s: NumericSummary): string {
+  return `mean ${fmt(s.mean)}, sd ${fmt(s.sd)}`;
+}
+
+/** A number in 3 significant digits without trailing noise (0.2, 204, 1.23e+6). */
+export function fmt(x: number): string {
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a >= 1e6 || a < 1e-3) return x.toPrecision(3);
+  return String(Number(x.toPrecision(3)));
+}
