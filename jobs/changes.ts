@@ -156,7 +156,13 @@ async function resolve(payload: ChangesPayload, kube: KubeAccess, signal: AbortS
   }
   const owner = pod.metadata?.ownerReferences?.find((o) => o.controller);
   if (owner?.kind !== 'ReplicaSet') return { deployment: null, pod, unmanaged: owner ? `${owner.kind}/${owner.name}` : 'no controller' };
-  const rs = await kube.readReplicaSet(namespace, owner.name, { signal });
+  let rs;
+  try {
+    rs = await kube.readReplicaSet(namespace, owner.name, { signal });
+  } catch (err) {
+    if (err instanceof KubeNotFoundError) return { deployment: null, pod, unmanaged: `ReplicaSet/${owner.name}, which no longer exists` };
+    throw err;
+  }
   const rsOwner = rs.metadata?.ownerReferences?.find((o) => o.controller);
   if (rsOwner?.kind !== 'Deployment') return { deployment: null, pod, unmanaged: `ReplicaSet/${owner.name}${rsOwner ? ` owned by ${rsOwner.kind}/${rsOwner.name}` : ' without a Deployment'}` };
   return { deployment: await kube.readDeployment(namespace, rsOwner.name, { signal }), pod, unmanaged: null };

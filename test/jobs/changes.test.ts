@@ -9,7 +9,7 @@ import { InputError, UsageError } from '../../src/errors.ts';
 import { createKubeAccess, type KubeAccess } from '../../src/k8s/kube-access.ts';
 import type { DiagnosticResult } from '../../src/report/model.ts';
 import { runDiagnostic } from '../../src/run-diagnostic.ts';
-import { RANKER_NOW, rankerScenario, startKubeApiStandIn, type KubeApiStandIn, type KubeApiStandInOptions } from '../support/kube-api-stand-in.ts';
+import { llmServerScenario, RANKER_NOW, rankerScenario, startKubeApiStandIn, type KubeApiStandIn, type KubeApiStandInOptions } from '../support/kube-api-stand-in.ts';
 
 let standIn: KubeApiStandIn | undefined;
 
@@ -170,6 +170,16 @@ describe('changes <namespace>/<deployment|pod>', () => {
     ]);
     expect(standIn?.requests.find((r) => r.path === '/apis/apps/v1/namespaces/ml/replicasets')?.query).toEqual({ labelSelector: 'app.kubernetes.io/name=ranker' });
     expect(new Set(standIn?.requests.map((r) => r.method))).toEqual(new Set(['GET']));
+  });
+
+  it('a pod whose ReplicaSet is gone still reports its restarts, and says there is no history to read', async () => {
+    const result = await changes('ml/pod/llm-server-6d8f7b9c4-k2x7p', await kubeFor(llmServerScenario()));
+    expect(value(result, 'change.recent_restarts')).toBe(5);
+    expect(obs(result, 'change.recent_restarts')[0]?.text).toBe('5 restarts in 1 of 1 pods within the last hour (last: llm-server-6d8f7b9c4-k2x7p/server OOMKilled (exit 137) 17 min ago)');
+    expect(value(result, 'change.crash_looping')).toBe(1);
+    expect(obs(result, 'change.revision')).toEqual([]);
+    expect(result.evidence[0]).toMatchObject({ label: 'not a Deployment', value: 'pod ml/llm-server-6d8f7b9c4-k2x7p is controlled by ReplicaSet/llm-server-6d8f7b9c4, which no longer exists: no rollout history to read' });
+    expect(result.severity).toBe('critical');
   });
 
   it('answers a missing target with one line', async () => {

@@ -1,5 +1,6 @@
 // The oom diagnostic end to end: the real @kubernetes/client-node against the API server stand-in
-// serving recorded objects, H5a's CUDA OOM parser on the recorded logs, ranked hypotheses.
+// serving recorded objects, the CUDA OOM parser on the recorded logs, the observations the
+// diagnostic makes and the causes the engine ranks from them (runDiagnostic, as workers run it).
 import { afterEach, describe, expect, it } from 'vitest';
 import { oomDiagnostic, oomDiagnosticWithRouting, withPodNode, type OomData } from '../../jobs/oom.ts';
 import type { DiagnosticDeps } from '../../src/diagnostic.ts';
@@ -60,6 +61,7 @@ describe('oom <namespace>/<pod>', () => {
       memoryLimitBytes: 32 * GiB,
       memoryUsageBytes: 33254360 * 1024,
       gpuLimit: 1,
+      runningSince: null,
     });
     // The numbers of the real torch message in the previous logs.
     expect(data.cudaOom).toHaveLength(1);
@@ -71,20 +73,29 @@ describe('oom <namespace>/<pod>', () => {
     expect(data.events.find((e) => e.reason === 'FailedScheduling')).toMatchObject({ object: 'Pod', count: 7, lastSeen: '2026-11-22T13:34:31.118Z', source: 'default-scheduler' });
     expect(data.events.find((e) => e.reason === 'BackOff')).toMatchObject({ count: 23, lastSeen: '2026-11-22T14:05:48.000Z', source: 'kubelet' });
 
-    const ids = result.hypotheses.map((h) => (h as { id?: string }).id);
-    // The kill itself is the kernel's (limit); the CUDA OOM is the other high-likelihood cause.
-    expect(ids.slice(0, 2)).toEqual(['limit-below-working-set', 'batch-too-large']);
-    expect(ids).not.toContain('fragmentation'); // 0 bytes reserved but unallocated
-    expect(result.hypotheses.find((h) => (h as { id?: string }).id === 'another-process')?.likelihood).toBe('medium');
-    expect(result.hypotheses.find((h) => (h as { id?: string }).id === 'gpu-not-schedulable')?.likelihood).toBe('low');
-    const batch = result.hypotheses.find((h) => (h as { id?: string }).id === 'batch-too-large');
-    expect(batch?.title).toBe('Batch or sequence too large: shrink it by about 3.6×');
-    expect(batch?.fixes[0]).toBe('Set --max-batch-size 64 → 16 (divide by 4), or cut the maximum sequence length by the same factor.');
-    const limit = result.hypotheses[0];
-    expect(limit?.fixes[0]).toMatch(/^Raise the memory limit of server to 40Gi \(1\.25 × the current limit, which it fills\)/);
+    const causes = result.hypotheses.map((h) => h.cause);
+    // The kill itself is the kernel's at the container's limit; the CUDA OOM (batch too large) is the other high cause.
+    expect(causes.slice(0, 2)).toEqual(['container-memory-limit-too-low', 'gpu-batch-too-large']);
+    const [limit, batch] = result.hypotheses;
+    expect(limit?.likelihood).toBe('high');
+    expect(limit?.fixes[0]).toBe('Raise the memory limit of server to 40Gi (1.25 × the most it was seen to use) and set the request to the same value so the scheduler reserves it.');
     // Of the node's two OOM kills, only the one at the container's finishedAt is its own.
-    expect(limit?.evidence).toContain('The kernel killed it at 31.8 GiB resident (node OOMKilling event at 2026-11-22T14:03:05.000Z).');
-    expect(result.summary).toMatch(/^ml\/llm-server-6d8f7b9c4-k2x7p: container server was OOMKilled \(exit 137\), 5 restarts, CrashLoopBackOff; server's logs show a CUDA out-of-memory error asking for 46\.6 GiB with 12\.9 GiB free\. Most likely: Memory limit of server/);
+    expect(limit?.evidence).toContain('the kernel killed server at 31.8 GiB resident = 99 % of its limit (node OOMKilling event at 2026-11-22T14:03:05.000Z) [oom]');
+    expect(limit?.evidence).toContain('server ran 54 s before the OOM kill: the working set never fit [oom]');
+    expect(batch?.title).toBe('Batch or sequence too large for the GPU: shrink it by about 3.6×');
+    expect(batch?.fixes[0]).toBe('Set --max-batch-size 64 → 16 (divide by 4), or cut the maximum sequence length by the same factor.');
+    expect(batch?.evidence[0]).toContain('the batch must shrink by tried/free = 3.6×; if it is all activations of this batch, by (allocated+tried)/(allocated+free) = 1.6×');
+    // Nothing is reserved but unallocated: fragmentation is not listed.
+    expect(causes).not.toContain('allocator-fragmentation');
+    // Process 406 is a real neighbour, but freeing it would not make room: listed with the evidence against.
+    const neighbour = result.hypotheses.find((h) => h.cause === 'gpu-foreign-process');
+    expect(neighbour?.evidence).toEqual(['process 406 holds 19.2 GiB on the same GPU (container server, GPU 0, from the CUDA OOM message) [oom]']);
+    expect(neighbour?.against).toEqual(['freeing the other processes would still not make room: freeing the other processes leaves 32.1 GiB, still short of the 46.6 GiB request [oom]']);
+    // A leak is held against: 54 s is too short.
+    expect(result.hypotheses.find((h) => h.cause === 'container-memory-leak')?.likelihood).toBe('unlikely');
+    expect(result.hypotheses.find((h) => h.cause === 'gpu-not-schedulable')?.against[0]).toContain('it was placed later');
+    expect(result.summary).toMatch(/^Most likely: Container memory limit below its working set \(high; server was OOMKilled \(exit 137\)/);
+    expect(result.summary).toContain("ml/llm-server-6d8f7b9c4-k2x7p: container server was OOMKilled (exit 137), 5 restarts, CrashLoopBackOff; server's logs show a CUDA out-of-memory error asking for 46.6 GiB with 12.9 GiB free.");
     expect(progress.at(-1)?.[0]).toBe(100);
   });
 
@@ -109,16 +120,17 @@ describe('oom <namespace>/<pod>', () => {
   it('reads fragmentation from a CUDA OOM with large reserved-but-unallocated memory, and says when metrics are unavailable', async () => {
     const kube = await kubeFor({ ...llmServerScenario(), pods: [diffusionWorkerPod()], metricsApi: false });
     const result = await oom({ namespace: 'ml', pod: 'diffusion-worker-5b7d9c8f6-q4n8z' }, kube);
-    const ids = result.hypotheses.map((h) => (h as { id?: string }).id);
-    expect(ids[0]).toBe('fragmentation');
-    expect(result.hypotheses[0]?.likelihood).toBe('high');
-    expect(result.hypotheses[0]?.fixes[0]).toContain('PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True');
-    const batch = result.hypotheses.find((h) => (h as { id?: string }).id === 'batch-too-large');
-    expect(batch?.likelihood).toBe('medium');
-    expect(batch?.fixes[0]).toBe('Set --batch-size 8 → 4 (divide by 2), or cut the maximum sequence length by the same factor.');
+    expect(result.hypotheses[0]).toMatchObject({ cause: 'allocator-fragmentation', likelihood: 'high' });
+    expect(result.hypotheses[0]?.evidence[0]).toBe(
+      'the 35.6 GiB request would fit in 26.2 GiB free + 40.7 GiB reserved by the allocator but unallocated, which is split into pieces too small for it (container worker, GPU 0) [oom]',
+    );
+    expect(result.fixes[0]).toContain('PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True');
+    const batch = result.hypotheses.find((h) => h.cause === 'gpu-batch-too-large');
+    expect(batch?.likelihood).toBe('unlikely');
+    expect(batch?.against[0]).toMatch(/^fragmentation explains it/);
     // "Process 76883 has 53.16 GiB" is the crashing process itself (11.97 + 40.69 GiB), not a neighbour.
-    expect(ids).not.toContain('another-process');
-    expect(ids).not.toContain('limit-below-working-set'); // exit 1, not OOMKilled
+    expect(result.observations.filter((o) => o.name === 'gpu.foreign_process_memory').map((o) => o.value)).toEqual([0]);
+    expect(result.hypotheses.map((h) => h.cause)).not.toContain('container-memory-limit-too-low'); // exit 1, not OOMKilled
     const data = result.data as OomData;
     expect(data.containers[0]).toMatchObject({ name: 'worker', lastTermination: { reason: 'Error', exitCode: 1 }, memoryUsageBytes: null });
     expect(data.findings).toContainEqual(expect.objectContaining({ code: 'metrics-unavailable', message: expect.stringContaining('metrics unavailable') }));
@@ -129,8 +141,12 @@ describe('oom <namespace>/<pod>', () => {
     const worker = diffusionWorkerPod();
     const kube = await kubeFor({ ...llmServerScenario(), pods: [{ ...worker, previousLogs: { worker: fixtureText('logs-previous-assert.txt') } }] });
     const result = await oom({ namespace: 'ml', pod: 'diffusion-worker-5b7d9c8f6-q4n8z' }, kube);
-    expect(result.hypotheses[0]).toMatchObject({ id: 'log-cuda-device-side-assert', likelihood: 'high', title: 'Not out of memory: worker logs cuda-device-side-assert' });
-    expect(result.hypotheses[0]?.fixes[0]).toContain('Validate inputs');
+    // The log signatures are observed; the logs catalogue names the cause, ahead of every memory cause.
+    expect(result.observations.filter((o) => o.name === 'log.signature').map((o) => o.value)).toEqual(expect.arrayContaining(['cuda-kernel-assert', 'cuda-device-side-assert']));
+    expect(result.hypotheses[0]).toMatchObject({ category: 'errors', likelihood: 'high' });
+    expect(result.hypotheses[0]?.evidence[0]).toContain('Assertion `srcIndex < srcSelectDimSize` failed');
+    const container = ['container-memory-limit-too-low', 'gpu-batch-too-large', 'allocator-fragmentation', 'model-load-host-oom'];
+    expect(result.hypotheses.filter((h) => container.includes(h.cause))).toEqual([]);
     const data = result.data as OomData;
     expect(data.cudaOom).toEqual([]);
     expect(data.logSignatures).toContainEqual(expect.objectContaining({ container: 'worker', id: 'cuda-device-side-assert', severity: 'critical', count: 1 }));
@@ -144,7 +160,7 @@ describe('oom <namespace>/<pod>', () => {
     expect(forbidden).toHaveLength(2);
     expect(forbidden[0]?.message).toContain('the service account cannot get pods/log in namespace ml — add verb get on resource pods/log to its Role');
     expect(forbidden[0]?.fix).toBe('Add to the worker\'s Role: {apiGroups: [""], resources: ["pods/log"], verbs: ["get"]}');
-    expect(result.hypotheses[0]?.title).toMatch(/^Memory limit of server/);
+    expect(result.hypotheses[0]?.cause).toBe('container-memory-limit-too-low');
     expect(result.summary).toContain('Not checked: read previous logs of container server: forbidden');
   });
 
