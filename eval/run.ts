@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const at = args.indexOf('--repeat');
   const repeat = at >= 0 ? Math.max(1, Number(args[at + 1]) || 1) : 1;
-  const filter = args.filter((a, i) => !a.startsWith('--') && i !== at + 1)[0];
+  const filter = args.filter((a, i) => !a.startsWith('--') && (at < 0 || i !== at + 1))[0];
   const scenarios = (await loadScenarios()).filter((s) => !filter || s.name.includes(filter) || s.area === filter);
   const rows: Array<{ s: Scenario & { area: string }; outcomes: Array<Outcome | string> }> = [];
   for (const s of scenarios) {
