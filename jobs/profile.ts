@@ -14,6 +14,7 @@ import { checkLocalPath } from '../src/local-files.ts';
 import { checkRequestBodyArg, ENDPOINT_DEFAULTS, loadRequestBody, profileEndpoint } from '../src/profile/endpoint.ts';
 import { parseSweeps, profileModel, SWEEP_KINDS } from '../src/profile/model-profile.ts';
 import { isUrl, openModelSource } from '../src/profile/model-source.ts';
+import { PROFILE_VOCABULARY } from '../src/profile/observations.ts';
 import { endpointProfileResult, modelProfileResult } from '../src/profile/profile-report.ts';
 import { redactUrl } from '../src/url-credentials.ts';
 
@@ -104,6 +105,7 @@ export const profileDiagnostic = defineDiagnostic({
   usage: USAGE,
   description: 'Where inference time goes: an ONNX model in-process (cold start, percentiles, operators, sweeps) or an HTTP endpoint under load',
   payload: profilePayload,
+  observes: PROFILE_VOCABULARY,
   // A profile is long (default ≤ 10 s measured + sweeps); this bounds the longest --duration plus sweeps.
   timeoutMs: 15 * 60_000,
   parseArgs(tokens) {

@@ -7,6 +7,7 @@ import { InputError, UnreachableError, UsageError } from '../errors.ts';
 import { latencySummary, measureInWindows, type LatencySummary, type StopReason } from './latency.ts';
 import { createLoadClient, type LoadClient, type RequestOutcome } from './load-generator.ts';
 import { parseServerTiming } from './server-timing.ts';
+import { stageDistributions, type StageDistributions } from './stage-stats.ts';
 import { parseTritonCounters, tritonStageTimes, type TritonCounters, type TritonModelTimes } from './triton-metrics.ts';
 import { redactUrl, withoutCredentials } from '../url-credentials.ts';
 import { readBoundedText } from '../http-body.ts';
@@ -75,6 +76,8 @@ export interface EndpointLevel {
   breakdown: BreakdownEntry[];
   /** Triton per-model stage times at this level, when `metricsUrl` gave them. */
   tritonMetrics?: TritonModelTimes[];
+  /** Per-stage distributions from the Server-Timing of each response (undefined when none carried one). */
+  stages?: StageDistributions;
 }
 
 export interface EndpointProfile {
@@ -111,6 +114,8 @@ const MAX_BODY_FILE_BYTES = 16 * 1024 * 1024;
 const MAX_CONCURRENCY = 1024;
 /** Bounds the per-level sample arrays (two Float64Arrays: 16 MB). */
 const MAX_REQUESTS_PER_LEVEL = 1_000_000;
+/** Responses per level whose per-stage Server-Timing is kept for the stage distributions. */
+const MAX_TIMED_RESPONSES = 50_000;
 /** Largest metrics answer read, bytes. */
 const MAX_SCRAPE_BYTES = 16 * 2 ** 20;
 const SCRAPE_TIMEOUT_MS = 5000;
@@ -162,6 +167,10 @@ class LevelRecorder {
   readonly stageSums = new Map<string, number>();
   timedResponses = 0;
   timedTotalMs = 0;
+  /** Per successful response (up to MAX_TIMED_RESPONSES): its total and its stages' durations. */
+  readonly timings: Array<{ totalMs: number; stages: Map<string, number> }> = [];
+  /** Failed responses by the last stage their Server-Timing names (the stage they stopped in). */
+  readonly failedIn: Record<string, number> = {};
 
   constructor(maxRequests: number) {
     this.ttfb = new Float64Array(maxRequests);
@@ -173,6 +182,8 @@ class LevelRecorder {
     this.statusCodes[key] = (this.statusCodes[key] ?? 0) + 1;
     if (o.status === undefined || o.status >= 400) {
       this.failures++;
+      const last = o.serverTiming === undefined ? undefined : parseServerTiming(o.serverTiming).filter((m) => m.durMs !== undefined).at(-1);
+      if (last) this.failedIn[last.name] = (this.failedIn[last.name] ?? 0) + 1;
       return undefined;
     }
     this.successes++;
@@ -183,6 +194,7 @@ class LevelRecorder {
         this.timedResponses++;
         this.timedTotalMs += o.totalMs;
         for (const m of metrics) this.stageSums.set(m.name, (this.stageSums.get(m.name) ?? 0) + (m.durMs ?? 0));
+        if (this.timings.length < MAX_TIMED_RESPONSES) this.timings.push({ totalMs: o.totalMs, stages: new Map(metrics.map((m) => [m.name, m.durMs ?? 0])) });
       }
     }
     return o.totalMs;
@@ -340,6 +352,7 @@ export async function profileEndpoint(options: EndpointProfileOptions, deps: End
         stoppedBy: measured.stoppedBy,
         breakdown: stBreakdown.length > 0 ? stBreakdown : tBreakdown,
         ...(triton === undefined ? {} : { tritonMetrics: triton }),
+        ...(recorder.timings.length > 0 || Object.keys(recorder.failedIn).length > 0 ? { stages: stageDistributions(recorder.timings, recorder.failedIn) } : {}),
       });
       if (measured.iterations === 0) notes.push(`concurrency ${c}: no time left in the sweep's ${overallMs} ms bound, nothing measured`);
       if (i === 0) {

@@ -23,6 +23,8 @@ export interface TraceSummary {
   kernelMs: number;
   /** Sorted by time, largest first. */
   operators: OperatorTime[];
+  /** If/Loop/Scan invocations per run (their time is inside the subgraph kernels they run). */
+  controlFlowCalls: number;
 }
 
 /**
@@ -57,11 +59,15 @@ export function summarizeOrtTrace(trace: unknown, skipRuns = 0): TraceSummary {
   const runs = allRuns.length - skipped.length;
   const runUs = allRuns.slice(skipped.length).reduce((s, r) => s + r.dur, 0);
   const byKey = new Map<string, { op: string; provider: string; us: number; calls: number }>();
+  let controlFlow = 0;
   for (const raw of events) {
     if (inSkippedRun(raw.ts)) continue;
     if (raw.cat !== 'Node' || typeof raw.name !== 'string' || !raw.name.endsWith('_kernel_time')) continue;
     const op = typeof raw.args?.op_name === 'string' ? raw.args.op_name : 'unknown';
-    if (CONTROL_FLOW_OPS.has(op)) continue;
+    if (CONTROL_FLOW_OPS.has(op)) {
+      controlFlow++;
+      continue;
+    }
     const provider = typeof raw.args?.provider === 'string' ? raw.args.provider : 'unknown';
     const key = `${op}\u0000${provider}`;
     const entry = byKey.get(key) ?? { op, provider, us: 0, calls: 0 };
@@ -75,5 +81,5 @@ export function summarizeOrtTrace(trace: unknown, skipRuns = 0): TraceSummary {
   const operators = [...byKey.values()]
     .map((e) => ({ op: e.op, provider: e.provider, ms: e.us / 1000 / runs, share: totalUs > 0 ? e.us / totalUs : 0, calls: e.calls / runs }))
     .sort((a, b) => b.ms - a.ms);
-  return { runs, modelRunMs: runUs / 1000 / runs, kernelMs: totalUs / 1000 / runs, operators };
+  return { runs, modelRunMs: runUs / 1000 / runs, kernelMs: totalUs / 1000 / runs, operators, controlFlowCalls: controlFlow / runs };
 }

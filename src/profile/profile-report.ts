@@ -1,18 +1,21 @@
 // Turns a model profile or an endpoint profile into the DiagnosticResult a thread shows: the
-// profile table (where one request's time goes), percentiles, sweep tables, the latency histogram
-// and throughput charts, the p99/p50 flag, ranked recommendations, and a `data` JSON whose field
-// names are a stable contract (mode, coldStartMs, latencyMs, throughputPerSec, errorRate,
-// breakdown, topOperators, sweeps, recommendations).
+// profile table (where one request's time goes, per stage as p50 and p99), percentiles, sweep
+// tables, the latency histogram and throughput charts, the observations the diagnosis engine
+// ranks causes from (observations.ts), and a `data` JSON whose field names are a stable contract
+// (mode, coldStartMs, latencyMs, throughputPerSec, errorRate, breakdown, stages, topOperators,
+// sweeps). It measures and states; which cause the numbers point at is the catalogue's call.
 import { renderChart } from '../report/chart.ts';
-import type { Chart, DiagnosticResult, Evidence, Hypothesis, MetricsTable, Severity } from '../report/model.ts';
+import type { Chart, DiagnosticResult, Evidence, MetricsTable, Severity } from '../report/model.ts';
 import { worstSeverity } from '../report/model.ts';
 import type { EndpointProfile } from './endpoint.ts';
 import { histogramBins, type LatencySummary, type StopReason } from './latency.ts';
 import type { ModelProfile } from './model-profile.ts';
-import { recommend, type ProfileEvidence, type Recommendation } from './recommendations.ts';
+import { endpointObservations, modelObservations } from './observations.ts';
+import { opClass } from './op-classes.ts';
 
-/** p99/p50 above this is flagged as a tail-latency problem. */
-export const TAIL_RATIO_WARN = 2;
+/** Failed requests at or above this share make the result a warning; at or above ERROR_CRITICAL, critical. */
+export const ERROR_WARN = 0.05;
+export const ERROR_CRITICAL = 0.5;
 const TOP_OPERATORS = 10;
 const HISTOGRAM_BINS = 30;
 
@@ -48,40 +51,12 @@ function stopWords(stoppedBy: StopReason, limits: { maxIterations: number; maxDu
 
 function tailEvidence(l: LatencySummary): Evidence | undefined {
   if (l.count === 0 || !(l.p50 > 0)) return undefined;
-  const ratio = l.p99 / l.p50;
-  return {
-    label: 'p99/p50',
-    value: ratio.toFixed(2),
-    detail: ratio > TAIL_RATIO_WARN ? `tail latency: p99 ${ms(l.p99)} is more than ${TAIL_RATIO_WARN}× p50 ${ms(l.p50)}` : `p99 ${ms(l.p99)}, p50 ${ms(l.p50)}`,
-    severity: ratio > TAIL_RATIO_WARN ? 'warning' : 'ok',
-  };
-}
-
-function tailHypothesis(l: LatencySummary, mode: 'model' | 'endpoint'): Hypothesis | undefined {
-  if (l.count === 0 || !(l.p99 / l.p50 > TAIL_RATIO_WARN)) return undefined;
-  return {
-    title: 'Latency variance: a slow tail, not a slow median',
-    likelihood: 'medium',
-    evidence: [`p99 ${ms(l.p99)} is ${(l.p99 / l.p50).toFixed(1)}× p50 ${ms(l.p50)} (max ${ms(l.max)})`],
-    fixes:
-      mode === 'model'
-        ? ['Look for CPU contention on the node (other pods, noisy neighbours, too many intra-op threads per core) and GC pauses in the serving process', 'Pin the serving process to dedicated cores and set intraOpNumThreads to the cores it owns']
-        : ['Look for queueing on the server (batching windows, worker pool saturation), GC pauses and slow replicas behind the load balancer', 'Compare per-replica latency; drain the slow one'],
-  };
+  return { label: 'p99/p50', value: (l.p99 / l.p50).toFixed(2), detail: `p99 ${ms(l.p99)}, p50 ${ms(l.p50)}, max ${ms(l.max)}` };
 }
 
 function histogramChart(filename: string, title: string, samplesMs: ArrayLike<number>): Chart {
   const { edges, counts } = histogramBins(samplesMs, HISTOGRAM_BINS);
   return renderChart(filename, { kind: 'histogram', title, xLabel: 'latency (ms)', yLabel: 'runs', edges, series: [{ name: 'latency', counts }] });
-}
-
-function hypothesesFrom(recs: Recommendation[]): Hypothesis[] {
-  return recs.map((r) => ({
-    title: r.action,
-    likelihood: r.expectedGain >= 0.3 ? 'high' : r.expectedGain >= 0.1 ? 'medium' : 'low',
-    evidence: [r.evidence],
-    fixes: [r.action],
-  }));
 }
 
 const VERIFICATION = ['Re-run the same profile after the change and compare p50/p99 and throughput with this report (same node, same flags).'];
@@ -105,17 +80,6 @@ export function modelProfileResult(p: ModelProfile, title: string, durationMs: n
   const breakdown = components.map((c) => ({ name: c.name, ms: c.ms, share: total > 0 ? c.ms / total : 0 }));
   const topOperators = t.operators.slice(0, TOP_OPERATORS).map((o) => ({ op: o.op, provider: o.provider, ms: o.ms, share: o.share, callsPerRun: o.calls }));
 
-  const evidence: ProfileEvidence = {
-    p50Ms: l.p50,
-    coldStartMs: p.coldStartMs,
-    operators: t.operators,
-    cuda: p.cuda.available && p.cuda.latency !== undefined ? { available: true, p50Ms: p.cuda.latency.p50 } : { available: false },
-    ...(p.sweeps.batch ? { batch: p.sweeps.batch.map((b) => ({ batchSize: b.batchSize, p50Ms: b.latency.p50, samplesPerSec: b.samplesPerSec })) } : {}),
-    ...(p.sweeps.threads ? { threads: p.sweeps.threads.map((x) => ({ threads: x.threads, p50Ms: x.latency.p50 })) } : {}),
-    ...(p.sweeps.optimization ? { optimization: p.sweeps.optimization.map((x) => ({ level: x.level, p50Ms: x.latency.p50 })) } : {}),
-    ...(p.sweeps.concurrency ? { concurrency: p.sweeps.concurrency.map((x) => ({ concurrency: x.concurrency, p50Ms: x.latency.p50, throughputPerSec: x.throughputPerSec })) } : {}),
-  };
-  const recommendations = recommend(evidence);
 
   const tables: MetricsTable[] = [
     {
@@ -126,8 +90,8 @@ export function modelProfileResult(p: ModelProfile, title: string, durationMs: n
     latencyTable(`Latency over ${m.iterations} runs (batch ${p.batchSize})`, l),
     {
       title: `Top operators inside session.run (onnxruntime profiler, ${t.runs} profiled runs; profiling slows small kernels, so read the shares; If/Loop/Scan counted through their subgraphs)`,
-      columns: ['operator', 'provider', 'ms per run', 'share', 'calls per run'],
-      rows: topOperators.map((o) => [o.op, o.provider, round(o.ms), pct(o.share), round(o.callsPerRun)]),
+      columns: ['operator', 'class', 'provider', 'ms per run', 'share', 'calls per run'],
+      rows: topOperators.map((o) => [o.op, opClass(o.op), o.provider, round(o.ms), pct(o.share), round(o.callsPerRun)]),
     },
   ];
   if (p.sweeps.batch) {
@@ -208,15 +172,11 @@ export function modelProfileResult(p: ModelProfile, title: string, durationMs: n
   ev.push({ label: 'CUDA', value: p.cuda.available ? `measured: p50 ${ms(p.cuda.latency?.p50 ?? Number.NaN)}` : p.cuda.reason });
   for (const s of p.skipped) ev.push({ label: `${s.sweep} sweep`, value: 'skipped', detail: s.reason });
 
-  const hypotheses = [...hypothesesFrom(recommendations)];
-  const tailHyp = tailHypothesis(l, 'model');
-  if (tailHyp) hypotheses.push(tailHyp);
-  const severity: Severity = worstSeverity(ev.map((e) => e.severity ?? 'ok')) === 'warning' ? 'warning' : 'info';
-  const next = recommendations[0];
+  // A model profile measures where time goes; it has no symptom threshold of its own to cross.
+  const severity: Severity = 'info';
   const summary =
     `${p.label}: p50 ${ms(l.p50)}, p99 ${ms(l.p99)} at batch ${p.batchSize} on CPU (${round(m.throughputPerSec)} inferences/s)` +
-    (top ? `; ${top.op} takes ${pct(top.share)} of kernel time.` : '.') +
-    (next ? ` Next: ${next.action}.` : ' No tuning change stands out from these measurements.');
+    (top ? `; ${top.op} (${opClass(top.op)}) takes ${pct(top.share)} of kernel time.` : '.');
 
   return {
     diagnostic: 'profile',
@@ -225,8 +185,9 @@ export function modelProfileResult(p: ModelProfile, title: string, durationMs: n
     severity,
     evidence: ev,
     tables,
-    hypotheses,
-    fixes: recommendations.map((r) => r.action),
+    observations: modelObservations(p),
+    hypotheses: [],
+    fixes: [],
     verification: VERIFICATION,
     prevention: PREVENTION,
     charts,
@@ -253,7 +214,6 @@ export function modelProfileResult(p: ModelProfile, title: string, durationMs: n
       },
       skippedSweeps: p.skipped,
       providers,
-      recommendations,
     },
     durationMs,
   };
@@ -272,25 +232,27 @@ export function endpointProfileResult(p: EndpointProfile, title: string, duratio
     .sort((a, b) => b[1] - a[1])
     .map(([k, v]) => `${k} × ${v}`)
     .join(', ');
-
-  const recommendations = recommend({
-    ...(l && l.count > 0 ? { p50Ms: l.p50 } : {}),
-    serverStages: p.breakdownSource === 'none' ? [] : p.breakdown,
-    concurrency: p.levels.filter((x) => x.latencyMs.count > 0).map((x) => ({ concurrency: x.concurrency, p50Ms: x.latencyMs.p50, throughputPerSec: x.throughputPerSec })),
-  });
+  const stages = ref?.stages;
 
   const tables: MetricsTable[] = [];
-  if (p.breakdown.length > 0) {
+  if (stages && stages.responses > 0) {
     tables.push({
-      title: `Profile: one request at concurrency ${p.referenceConcurrency} (server side from ${p.breakdownSource === 'triton-metrics' ? "Triton's metrics" : 'Server-Timing headers'})`,
+      title: `Profile: where a request's time goes at concurrency ${p.referenceConcurrency} (Server-Timing of ${stages.responses} responses; p50 and p99 per stage, so a rare spike does not read as a constant cost)`,
+      columns: ['stage', 'kind', 'p50 ms', 'p99 ms', 'mean ms', '% of median request', 'tail extra ms'],
+      rows: stages.stages.map((s) => [s.name, s.class, round(s.p50), round(s.p99), round(s.mean), pct(s.share), stages.tail ? round(stages.tail.excessMs[s.name] ?? 0) : null]),
+    });
+  } else if (p.breakdown.length > 0) {
+    tables.push({
+      title: `Profile: one request at concurrency ${p.referenceConcurrency} (server side from ${p.breakdownSource === 'triton-metrics' ? "Triton's metrics, means" : 'Server-Timing headers, means'})`,
       columns: ['component', 'ms', '% of total'],
       rows: p.breakdown.map((b) => [b.name, round(b.ms), pct(b.share)]),
     });
   }
   if (l && l.count > 0) tables.push(latencyTable(`Latency at concurrency ${p.referenceConcurrency} (${l.count} successful requests)`, l));
+  const stageNames = [...new Set(p.levels.flatMap((x) => (x.stages?.stages ?? []).map((s) => s.name)))];
   tables.push({
     title: 'Sweep: concurrency',
-    columns: ['concurrency', 'requests', 'p50 ms', 'p90 ms', 'p99 ms', 'TTFB p50 ms', 'requests/s', 'error rate', 'status codes'],
+    columns: ['concurrency', 'requests', 'p50 ms', 'p90 ms', 'p99 ms', 'TTFB p50 ms', 'requests/s', 'error rate', 'status codes', ...stageNames.map((n) => `${n} p50 ms`)],
     rows: p.levels.map((x) => [
       x.concurrency,
       x.requests,
@@ -303,6 +265,10 @@ export function endpointProfileResult(p: EndpointProfile, title: string, duratio
       Object.entries(x.statusCodes)
         .map(([k, v]) => `${k}×${v}`)
         .join(' '),
+      ...stageNames.map((n) => {
+        const st = x.stages?.stages.find((s) => s.name === n);
+        return st === undefined ? null : round(st.p50);
+      }),
     ]),
   });
 
@@ -320,18 +286,14 @@ export function endpointProfileResult(p: EndpointProfile, title: string, duratio
     );
   }
 
+  const errorSeverity: Severity = errorRate >= ERROR_CRITICAL ? 'critical' : errorRate >= ERROR_WARN ? 'warning' : errorRate > 0 ? 'info' : 'ok';
   const ev: Evidence[] = [
     {
       label: 'measured',
       value: `${requests} requests at concurrency ${p.levels.map((x) => x.concurrency).join(', ')} in ${seconds(p.durationMs)}`,
       detail: p.levels.map((x) => `c=${x.concurrency}: ${x.stoppedBy === 'stable' ? 'stable' : `stopped by ${x.stoppedBy}`}`).join('; '),
     },
-    {
-      label: 'errors',
-      value: `${pct(errorRate)} of requests`,
-      detail: statusText,
-      severity: errorRate >= 0.5 ? 'critical' : errorRate > 0 ? 'warning' : 'ok',
-    },
+    { label: 'errors', value: `${pct(errorRate)} of requests`, detail: statusText, severity: errorSeverity },
   ];
   if (l && l.count > 0) {
     ev.push({ label: 'latency', value: `p50 ${ms(l.p50)} · p90 ${ms(l.p90)} · p99 ${ms(l.p99)}`, detail: `at concurrency ${p.referenceConcurrency}; TTFB p50 ${ms(ref?.ttfbMs.p50 ?? 0)}` });
@@ -339,30 +301,28 @@ export function endpointProfileResult(p: EndpointProfile, title: string, duratio
     const tail = tailEvidence(l);
     if (tail) ev.push(tail);
   }
-  if (p.breakdownSource === 'none') ev.push({ label: 'server breakdown', value: 'none', detail: 'the server sent no Server-Timing header; add one (preprocess;dur=…, inference;dur=…) to see where server time goes' });
+  const slowest = stages?.stages.filter((s) => s.class !== 'network').reduce<(typeof stages.stages)[number] | undefined>((a, b) => (a === undefined || b.p50 > a.p50 ? b : a), undefined);
+  if (slowest) ev.push({ label: 'slowest stage', value: `${slowest.name}: p50 ${ms(slowest.p50)} (${pct(slowest.share)} of the median request)`, detail: `p99 ${ms(slowest.p99)}` });
+  if (stages?.tail) {
+    const t = stages.tail;
+    ev.push({ label: 'tail owner', value: `${t.owner} (${pct(t.ownerShare)} of the extra time of the slowest ${t.responses} requests)`, detail: `they spent ${ms(t.excessMs[t.owner] ?? 0)} more than usual there` });
+  }
+  if (!stages || stages.responses === 0) {
+    if (p.breakdownSource === 'none') ev.push({ label: 'server breakdown', value: 'none', detail: 'the server sent no Server-Timing header; add one (preprocess;dur=…, inference;dur=…) to see where server time goes' });
+  }
   for (const n of p.notes) ev.push({ label: 'note', value: n });
 
-  const hypotheses: Hypothesis[] = [];
-  if (errorRate > 0) {
-    hypotheses.push({
-      title: errorRate >= 0.99 ? 'The endpoint fails every request' : 'The endpoint fails some requests under load',
-      likelihood: 'high',
-      evidence: [`${pct(errorRate)} of ${requests} requests failed: ${statusText}`],
-      fixes: ['Read the server logs for the failing status codes; check health, memory and upstream dependencies before tuning latency'],
-    });
-  }
-  hypotheses.push(...hypothesesFrom(recommendations));
-  const tailHyp = l ? tailHypothesis(l, 'endpoint') : undefined;
-  if (tailHyp) hypotheses.push(tailHyp);
-
-  const severity = worstSeverity(['info', ...ev.map((e) => e.severity ?? 'ok')]);
-  const next = recommendations[0];
+  const severity = worstSeverity(['info', errorSeverity]);
+  const fixes: string[] = [];
+  if (p.breakdownSource === 'none') fixes.push('Have the server send a Server-Timing header per stage (queue;dur=…, preprocess;dur=…, inference;dur=…, postprocess;dur=…) so a profile can say which stage the time goes to');
+  const levelsText = p.levels.filter((x) => x.latencyMs.count > 0).map((x) => `c=${x.concurrency} p50 ${ms(x.latencyMs.p50)} ${round(x.throughputPerSec, 3)}/s`).join(', ');
   const summary =
     l && l.count > 0
       ? `${p.url}: p50 ${ms(l.p50)}, p99 ${ms(l.p99)} at concurrency ${p.referenceConcurrency} (${round(ref?.throughputPerSec ?? 0)} requests/s)` +
-        (errorRate > 0 ? `, ${pct(errorRate)} errors (${statusText}).` : '.') +
-        (next ? ` Next: ${next.action}.` : ' No tuning change stands out from these measurements.')
-      : `${p.url}: every one of ${requests} requests failed (${statusText}); fix the errors before profiling latency.`;
+        (slowest ? `; slowest stage ${slowest.name} (p50 ${ms(slowest.p50)}, ${pct(slowest.share)})` : '') +
+        (errorRate > 0 ? `; ${pct(errorRate)} errors (${statusText})` : '; no errors') +
+        (p.levels.length > 1 ? `. Sweep: ${levelsText}.` : '.')
+      : `${p.url}: every one of ${requests} requests failed (${statusText}).`;
 
   return {
     diagnostic: 'profile',
@@ -371,8 +331,9 @@ export function endpointProfileResult(p: EndpointProfile, title: string, duratio
     severity,
     evidence: ev,
     tables,
-    hypotheses,
-    fixes: [...(errorRate > 0 ? ['Fix the failing requests first (see status codes)'] : []), ...recommendations.map((r) => r.action)],
+    observations: endpointObservations(p),
+    hypotheses: [],
+    fixes,
     verification: VERIFICATION,
     prevention: PREVENTION,
     charts,
@@ -389,6 +350,7 @@ export function endpointProfileResult(p: EndpointProfile, title: string, duratio
       statusCodes: statusAll,
       breakdown: p.breakdown,
       breakdownSource: p.breakdownSource,
+      stages: stages ?? null,
       topOperators: [],
       sweeps: {
         concurrency: p.levels.map((x) => ({
@@ -401,12 +363,12 @@ export function endpointProfileResult(p: EndpointProfile, title: string, duratio
           statusCodes: x.statusCodes,
           stable: x.stable,
           stoppedBy: x.stoppedBy,
+          stages: x.stages?.stages.map((st) => ({ name: st.name, p50: st.p50, p99: st.p99, mean: st.mean })) ?? [],
         })),
       },
       ...(p.tritonMetrics ? { tritonMetrics: p.tritonMetrics } : {}),
       measuredMs: p.durationMs,
       notes: p.notes,
-      recommendations,
     },
     durationMs,
   };

@@ -178,3 +178,23 @@ export function denseModel(width = 128): Uint8Array {
     ],
   });
 }
+
+/**
+ * A model dominated by one element-wise operator: `x [batch, rows, 256]` → Pow(x, 1.7) →
+ * MatMul with a `[256, 1]` weight → `y [batch, rows, 1]`. A non-integer power costs an exp and a
+ * log per element, the MatMul one multiply-add per element, so nearly all kernel time is Pow.
+ */
+export function elementwiseModel(rows = 256): Uint8Array {
+  return buildModel({
+    inputs: [{ name: 'x', elemType: ELEM.float, dims: ['batch', rows, 256] }],
+    outputs: [{ name: 'y', elemType: ELEM.float, dims: ['batch', rows, 1] }],
+    initializers: [
+      { name: 'w', dims: [256, 1], values: weights(256, 4) },
+      { name: 'p', dims: [], values: Float32Array.of(1.7) },
+    ],
+    nodes: [
+      { opType: 'Pow', inputs: ['x', 'p'], outputs: ['e'] },
+      { opType: 'MatMul', inputs: ['e', 'w'], outputs: ['y'] },
+    ],
+  });
+}
