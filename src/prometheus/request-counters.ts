@@ -61,3 +61,18 @@ function commonPrefix(a: string, b: string): number {
   while (i < a.length && a[i] === b[i]) i++;
   return i;
 }
+
+/** The request counter's series, one per label set, with the outcome label used (for breakdowns by route, model, status). */
+export interface RequestSeries {
+  metric: string;
+  statusLabel: string | null;
+  series: Array<{ labels: Record<string, string>; value: number }>;
+}
+
+/** The same counter `requestCounts` picks, as its individual series. */
+export function requestSeries(exposition: Exposition, near = ''): RequestSeries | null {
+  const counts = requestCounts(exposition, near);
+  if (!counts) return null;
+  const series = exposition.samples.filter((s) => s.name === counts.metric).map((s) => ({ labels: s.labels, value: s.value }));
+  return { metric: counts.metric, statusLabel: counts.statusLabel, series };
+}
