@@ -98,7 +98,24 @@ describe('model mode', () => {
     expect(d.topOperators.length).toBeGreaterThan(0);
     expect(d.topOperators.every((o) => o.provider === 'CPUExecutionProvider')).toBe(true);
     expect(Object.keys(d.sweeps as object).sort()).toEqual(['batch', 'threads']);
-    expect(Array.isArray(d.recommendations)).toBe(true);
+    expect(d).not.toHaveProperty('recommendations');
+  });
+
+  it('observes operator shares and classes for the engine, and the engine ranks from them', () => {
+    const byName = (name: string) => result.observations.filter((o) => o.name === name);
+    expect(byName('target.model').map((o) => o.value)).toEqual([SILERO]);
+    const ops = byName('model.op_share');
+    expect(ops.length).toBeGreaterThan(0);
+    // The shares are the profiler's: the same numbers as the operator table, largest first.
+    const d = result.data as { topOperators: Array<{ op: string; share: number }> };
+    expect(ops.map((o) => o.subject)).toEqual(d.topOperators.map((o) => o.op));
+    const classes = byName('model.op_class_share');
+    expect(classes.reduce((s, o) => s + Number(o.value), 0)).toBeCloseTo(1, 6);
+    expect(byName('model.batch_scaling')).toHaveLength(1);
+    expect(byName('model.cold_start')[0]?.value).toBe((result.data as { coldStartMs: number }).coldStartMs);
+    // Whatever the engine ranks, each listed cause shows the profile's own evidence.
+    for (const h of result.hypotheses) expect(h.evidence.every((e) => e.endsWith('[profile]'))).toBe(true);
+    expect(result.severity).not.toBe('critical');
   });
 
   it('says what it measured, the tables, the charts and the CUDA status', () => {
@@ -164,17 +181,25 @@ describe('endpoint mode against the sample model server', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('shows the Server-Timing breakdown and reads a queue stage as waiting', async () => {
-    server.setFaults({ addedLatencyMs: 15, errorRate: 0 });
-    const r = await run(`--url ${server.url}/predict --body ${body} --concurrency 1,2 --iterations 40 --warmup 2`);
-    const d = r.data as Record<string, unknown> & { breakdown: Array<{ name: string }>; recommendations: Array<{ id: string }> };
+  it('shows per-stage p50/p99 from Server-Timing and ranks a fixed queue wait first, not "add replicas"', async () => {
+    server.setFaults({ addedLatencyMs: 30, errorRate: 0 });
+    const r = await run(`--url ${server.url}/predict --body ${body} --concurrency 1,4 --iterations 40 --warmup 2`);
+    const d = r.data as Record<string, unknown> & { breakdown: Array<{ name: string }>; stages: { stages: Array<{ name: string; p50: number; p99: number }> } };
     expect(d.mode).toBe('endpoint');
     expect(d.errorRate).toBe(0);
     expect(d.breakdownSource).toBe('server-timing');
     expect(d.breakdown.map((b) => b.name)).toEqual(expect.arrayContaining(['queue', 'preprocess', 'inference', 'postprocess']));
-    expect(d.recommendations.map((x) => x.id)).toContain('queueing');
-    expect(r.tables[0]?.title).toMatch(/^Profile: one request at concurrency 1 \(server side from Server-Timing headers\)/);
+    expect(d.stages.stages.map((s) => s.name)).toEqual(['queue', 'preprocess', 'inference', 'postprocess', 'network+other']);
+    expect(d.stages.stages[0]?.p50).toBeGreaterThanOrEqual(29);
+    expect(r.tables[0]?.title).toMatch(/^Profile: where a request's time goes at concurrency 1 \(Server-Timing of \d+ responses; p50 and p99 per stage/);
+    expect(r.tables[0]?.columns).toEqual(['stage', 'kind', 'p50 ms', 'p99 ms', 'mean ms', '% of median request', 'tail extra ms']);
     expect(r.charts.map((c) => c.filename)).toEqual(['profile-latency.png', 'profile-throughput-concurrency.png']);
+    const top = r.hypotheses[0];
+    expect(top?.cause).toBe('queue-wait');
+    expect(top?.evidence[0]).toMatch(/^queue takes 3\d\.\d ms per request/);
+    expect(r.hypotheses.find((h) => h.cause === 'serving-saturated')?.likelihood ?? 'unlisted').toMatch(/unlisted|unlikely|low/);
+    expect(r.summary).toMatch(/^Most likely: Requests wait in a queue or batcher/);
+    expect(r.severity).toBe('warning');
   });
 
   it('reports a server that fails every request as critical, with the status codes', async () => {
@@ -183,6 +208,10 @@ describe('endpoint mode against the sample model server', () => {
     expect(r.severity).toBe('critical');
     expect(r.data.errorRate).toBe(1);
     expect(r.summary).toMatch(/every one of \d+ requests failed \(500 × \d+\)/);
-    expect(r.hypotheses[0]?.title).toBe('The endpoint fails every request');
+    // The failures stop in the inference stage (their Server-Timing ends there), at the lowest load.
+    const top = r.hypotheses[0];
+    expect(top?.cause).toBe('stage-errors');
+    expect(top?.evidence).toEqual(expect.arrayContaining([expect.stringMatching(/^\d+ of \d+ failed requests stopped in inference/)]));
+    expect(top?.fixes[0]).toContain('(inference)');
   });
 });

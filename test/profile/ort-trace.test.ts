@@ -61,6 +61,10 @@ describe('summarizeOrtTrace on real traces', () => {
     const s = summarizeOrtTrace(trace, 1);
     expect(s.runs).toBe(3);
     expect(s.operators.map((o) => o.op)).not.toContain('If');
+    // …but they are counted as control flow: the If invocations per run, whole numbers.
+    const ifsPerRun = trace.filter((e) => e.cat === 'Node' && e.args?.op_name === 'If' && (e as { name?: string }).name?.endsWith('_kernel_time')).length / 4;
+    expect(s.controlFlowCalls).toBeGreaterThan(0);
+    expect(s.controlFlowCalls).toBe(ifsPerRun);
     expect(s.operators.map((o) => o.op)).toEqual(expect.arrayContaining(['Conv', 'LSTM']));
     expect(s.kernelMs).toBeLessThanOrEqual(s.modelRunMs);
   });
