@@ -41,6 +41,11 @@ const clueSchema = z
     in: z.array(scalar).min(1).optional(),
     /** Observations behind fewer samples than this do not count (too little data to say). */
     minSample: z.number().positive().optional(),
+    /**
+     * Count only observations about the same subject (GPU, feature, container…) as the
+     * supporting evidence, so a fact about one GPU does not speak for or against another.
+     */
+    sameSubject: z.boolean().optional(),
     weight: z.number().positive().max(10),
     /** How the evidence reads: `{text}` (the observation's own words, the default), `{value}`, `{unit}`, `{subject}`. */
     says: z.string().min(1).optional(),

@@ -16,10 +16,10 @@ export function plausible(hypotheses: readonly Hypothesis[]): Hypothesis[] {
   return hypotheses.filter((h) => h.likelihood !== 'unlikely');
 }
 
-/** One line naming the most likely cause, its strongest evidence and the next step; null when nothing is plausible. */
+/** One line naming the most likely cause, its strongest evidence and the next step; null unless a cause is medium or high (a low one is listed, not announced). */
 export function verdict(hypotheses: readonly Hypothesis[]): string | null {
   const top = plausible(hypotheses)[0];
-  if (!top) return null;
+  if (!top || top.likelihood === 'low') return null;
   const next = top.confirm[0] ?? top.fixes[0];
   return `Most likely: ${top.title} (${top.likelihood}; ${top.evidence[0] ?? 'no detail'}).${next ? ` Next: ${next}` : ''}`;
 }

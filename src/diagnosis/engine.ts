@@ -41,10 +41,11 @@ interface Matched {
   observations: Observation[];
 }
 
-function match(clues: readonly Clue[], observations: readonly Observation[]): Matched[] {
+/** `subjects`: those of the supporting evidence, for `sameSubject` clues (an observation without a subject is about the whole target and always counts). */
+function match(clues: readonly Clue[], observations: readonly Observation[], subjects?: ReadonlySet<string>): Matched[] {
   const out: Matched[] = [];
   for (const clue of clues) {
-    const hits = observations.filter((o) => holds(clue, o));
+    const hits = observations.filter((o) => holds(clue, o) && (!clue.sameSubject || !subjects || o.subject === undefined || subjects.has(o.subject)));
     if (hits.length > 0) out.push({ clue, observations: hits });
   }
   return out;
@@ -91,9 +92,14 @@ interface Scored {
 export function rankCauses(observations: readonly Observation[], causes: readonly Cause[]): Hypothesis[] {
   const scored: Scored[] = [];
   causes.forEach((cause, index) => {
-    const support = match(cause.supports, observations);
+    // Supporting clues not tied to a subject first: they say which subjects the cause is about.
+    const loose = match(cause.supports.filter((c) => !c.sameSubject), observations);
+    const about = new Set(loose.flatMap((m) => m.observations.map((o) => o.subject).filter((x): x is string => x !== undefined)));
+    const tied = match(cause.supports.filter((c) => c.sameSubject), observations, about.size > 0 ? about : undefined);
+    const support = cause.supports.map((c) => [...loose, ...tied].find((m) => m.clue === c)).filter((m): m is Matched => m !== undefined);
     if (support.length === 0) return;
-    const against = match(cause.contradicts, observations);
+    const subjects = new Set(support.flatMap((m) => m.observations.map((o) => o.subject).filter((x): x is string => x !== undefined)));
+    const against = match(cause.contradicts, observations, subjects);
     const sum = (ms: Matched[]) => ms.reduce((s, m) => s + m.clue.weight, 0);
     scored.push({ cause, index, support, against, score: sum(support) - sum(against), strongest: Math.max(...support.map((m) => m.clue.weight)) });
   });

@@ -113,8 +113,11 @@ function symptomCategories(words: string[], plans: Plans): { categories: Categor
   return { categories: CATEGORIES.filter((c) => categories.has(c)), symptoms, unrecognised };
 }
 
-function fill(template: string, targets: InvestigationTargets): string[] {
-  return tokenize(template).map((t) => t.replace(/\{(\w+)\}/g, (_, k: keyof InvestigationTargets) => targets[k] ?? ''));
+/** The step's command line: placeholders filled; a `[…]` group kept only when every placeholder in it was given. */
+export function fill(template: string, targets: InvestigationTargets): string[] {
+  const given = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].every((m) => targets[m[1] as keyof InvestigationTargets]);
+  const chosen = template.replace(/\[([^\]]*)\]/g, (_, group: string) => (given(group) ? group : ''));
+  return tokenize(chosen).map((t) => t.replace(/\{(\w+)\}/g, (_, k: keyof InvestigationTargets) => targets[k] ?? ''));
 }
 
 function has(need: Need, t: InvestigationTargets): boolean {

@@ -107,3 +107,39 @@ describe('buildCauses', () => {
     expect(() => buildCauses([['a.yaml', [one]], ['b.yaml', [one]]])).toThrow(/"a" is also in a.yaml/);
   });
 });
+
+describe('sameSubject', () => {
+  const gpu = observer('gpu', {
+    'gpu.foreign_process_memory': { unit: 'bytes', description: 'memory of other processes' },
+    'gpu.memory_used_share': { unit: 'ratio', description: 'used share' },
+  });
+  const [cause] = buildCauses([
+    [
+      'gpu.yaml',
+      [
+        {
+          id: 'gpu-foreign-process',
+          title: 'Another process holds GPU {subject}',
+          category: 'memory',
+          layer: 'infrastructure',
+          severity: 'warning',
+          supports: [{ obs: 'gpu.foreign_process_memory', above: 1e9, weight: 4 }],
+          contradicts: [{ obs: 'gpu.memory_used_share', below: 0.3, weight: 3, sameSubject: true }],
+          confirm: ['c'],
+          fixes: ['f'],
+          verification: ['v'],
+          prevention: ['p'],
+        },
+      ],
+    ],
+  ]);
+
+  it('a fact about another GPU does not count against the cause', () => {
+    const ranked = rankCauses([gpu('gpu.foreign_process_memory', 6e10, '60 GB held by pid 4242', { subject: '0' }), gpu('gpu.memory_used_share', 0.1, 'GPU 1 10 % used', { subject: '1' })], [cause!]);
+    expect(ranked[0]).toMatchObject({ likelihood: 'high', against: [], title: 'Another process holds GPU 0' });
+  });
+  it('the same GPU does', () => {
+    const ranked = rankCauses([gpu('gpu.foreign_process_memory', 6e10, '60 GB held by pid 4242', { subject: '0' }), gpu('gpu.memory_used_share', 0.1, 'GPU 0 10 % used', { subject: '0' })], [cause!]);
+    expect(ranked[0]).toMatchObject({ likelihood: 'low', against: ['GPU 0 10 % used [gpu]'] });
+  });
+});

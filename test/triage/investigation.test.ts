@@ -38,6 +38,12 @@ describe('planInvestigation', () => {
     expect(names('ml/llm-0 slow --url http://llm:8080 --node gpu-3 --model /m/llm.onnx')).toEqual(['changes', 'health', 'gpu', 'profile']);
   });
 
+  it('judges GPU memory against the target pod when one is given', () => {
+    const commands = (t: string) => planInvestigation(t.split(' '), registry).steps.map((s) => s.command);
+    expect(commands('ml/llm-0 slow --node gpu-3')).toContain('gpu gpu-3 --pod ml/llm-0');
+    expect(commands('http://llm:8080 slow --node gpu-3')).toContain('gpu gpu-3');
+  });
+
   it('OOM on a pod: memory, restarts and logs', () => {
     expect(names('ml/llm-0 OOM')).toEqual(['changes', 'oom', 'logs']);
     expect(names('ml/llm-0 slow')).toEqual(['changes']);
