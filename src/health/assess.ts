@@ -106,7 +106,7 @@ export function assessHealth(input: HealthInput): HealthAssessment {
       health: { status: health.kind === 'response' ? health.status : null, ok: healthOk, ms: round(health.ms) },
       latencyMs: latencyMs && { p50: round(latencyMs.p50), p95: round(latencyMs.p95), p99: round(latencyMs.p99) },
       requestRatePerSec: rps === null ? null : round(rps),
-      errorRate: errorRate === null ? null : round(errorRate),
+      errorRate,
       errorSample: rates?.errorSample ?? null,
       errorBasis: rates?.errorBasis ?? null,
       metric,

@@ -4,6 +4,8 @@ import type { Exposition } from './exposition.ts';
 import { histograms, observationCount, sumHistograms, type Histogram } from './histograms.ts';
 
 const LATENCY_NAME = /_(duration|latency)_seconds$/;
+/** Runtime histograms that match the naming convention but time no request (prom-client's `nodejs_gc_duration_seconds`). */
+const NOT_REQUESTS = /(^|_)gc_/;
 
 export interface LatencyHistogram {
   /** The family, summed across label sets (`sum by (le)`). */
@@ -23,7 +25,7 @@ export interface LatencyHistogram {
 export function latencyHistogram(exposition: Exposition, name?: string): LatencyHistogram | null {
   const all = histograms(exposition);
   const wanted = name?.replace(/_(bucket|sum|count)$/, '');
-  const families = [...new Set(all.map((h) => h.name))].filter((f) => (wanted === undefined ? LATENCY_NAME.test(f) : f === wanted)).sort();
+  const families = [...new Set(all.map((h) => h.name))].filter((f) => (wanted === undefined ? LATENCY_NAME.test(f) && !NOT_REQUESTS.test(f) : f === wanted)).sort();
   const summed = families.map((f) => {
     const series = all.filter((h) => h.name === f);
     return { histogram: sumHistograms(series) as Histogram, series: series.length };

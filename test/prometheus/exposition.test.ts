@@ -85,7 +85,7 @@ describe('parseExposition on the sample model server', () => {
     const inf = exp.samples.find((s) => s.name === 'model_request_duration_seconds_bucket' && s.labels.le === '+Inf');
     expect(count?.value).toBe(3);
     expect(inf?.value).toBe(3);
-    expect(exp.samples.find((s) => s.name === 'model_requests_total')?.labels).toEqual({ status: '200' });
+    expect(exp.samples.find((s) => s.name === 'model_requests_total')?.labels).toEqual({ route: '/predict', model: 'silero_vad', status: '200' });
     expect(exp.samples.find((s) => s.name === 'process_resident_memory_bytes')?.value).toBeGreaterThan(0);
   });
 });

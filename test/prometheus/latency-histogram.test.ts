@@ -44,4 +44,22 @@ describe('latencyHistogram', () => {
     expect(latencyHistogram(exp)?.histogram.name).toBe('http_request_duration_seconds');
     expect(latencyHistogram(parseExposition('# TYPE up gauge\nup 1\n'))).toBeNull();
   });
+
+  it('does not take a GC pause histogram for the request latency, even when it counts more', () => {
+    // prom-client's default nodejs_gc_duration_seconds (lib/metrics/gc.js) beside a request histogram.
+    const exp = parseExposition(
+      [
+        '# TYPE nodejs_gc_duration_seconds histogram',
+        'nodejs_gc_duration_seconds_bucket{le="0.001",kind="minor"} 900',
+        'nodejs_gc_duration_seconds_bucket{le="+Inf",kind="minor"} 1000',
+        'nodejs_gc_duration_seconds_count{kind="minor"} 1000',
+        '# TYPE http_request_duration_seconds histogram',
+        'http_request_duration_seconds_bucket{le="0.1"} 40',
+        'http_request_duration_seconds_bucket{le="+Inf"} 50',
+        'http_request_duration_seconds_count 50',
+      ].join('\n'),
+    );
+    expect(latencyHistogram(exp)?.histogram.name).toBe('http_request_duration_seconds');
+    expect(latencyHistogram(exp, 'nodejs_gc_duration_seconds')?.histogram.name).toBe('nodejs_gc_duration_seconds');
+  });
 });
