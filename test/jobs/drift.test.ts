@@ -40,18 +40,19 @@ function pngSize(base64: string): { width: number; height: number } {
 describe('drift arguments', () => {
   it('accepts the Slack form and the CLI form alike', () => {
     expect(parse(`${REF} ${CUR}`)).toEqual(parse(`--reference ${REF} --current ${CUR}`));
-    expect(parse(`a.csv b.parquet --features x,y --test psi --correction fdr --drift-share 0.3 --categorical z --numeric w --max-size 4GB`)).toEqual({
+    expect(parse(`a.csv b.parquet --features x,y --test psi --correction bonferroni --drift-share 0.3 --categorical z --numeric w --max-size 4GB --model churn-v3`)).toEqual({
       reference: 'a.csv',
       current: 'b.parquet',
       features: ['x', 'y'],
       test: 'psi',
-      correction: 'fdr',
+      correction: 'bonferroni',
       driftShare: 0.3,
       categorical: ['z'],
       numeric: ['w'],
       maxBytes: 4e9,
+      model: 'churn-v3',
     });
-    expect(parse('a.csv b.csv')).toMatchObject({ driftShare: 0.5, maxBytes: 2e9 });
+    expect(parse('a.csv b.csv')).toMatchObject({ driftShare: 0.5, maxBytes: 2e9, correction: 'fdr' });
   });
 
   it('rejects what it cannot use with a usage error', () => {
@@ -89,9 +90,12 @@ describe('drift on the committed fixtures', () => {
     }
     expect(data).toMatchObject({ driftedShare: 0.4, datasetDrift: false, onlyInReference: ['legacy_score'], onlyInCurrent: ['device'] });
 
-    expect(byName.age).toMatchObject({ kind: 'numeric', test: 'ks', drifted: true, threshold: 0.05, referenceCount: 300, currentCount: 300 });
+    // Benjamini–Hochberg by default: 2 discoveries of 5 tests → p must be below 0.05 · 2/5
+    expect(byName.age).toMatchObject({ kind: 'numeric', test: 'ks', drifted: true, threshold: 0.02, referenceCount: 300, currentCount: 300 });
     expect(byName.age!.pValue).toBeLessThan(1e-10);
-    expect(byName.city).toMatchObject({ kind: 'categorical', test: 'chi2', drifted: true, pValue: 0, unseenCategories: ['madrid'] });
+    // 2×K homogeneity test (scipy chi2_contingency on these counts: p = 0.0011582441913190918), not goodness of fit's p = 0
+    expect(byName.city).toMatchObject({ kind: 'categorical', test: 'chi2', drifted: true, unseenCategories: ['madrid'] });
+    expect(byName.city!.pValue).toBeCloseTo(0.0011582441913190918, 12);
     expect(byName.income).toMatchObject({ kind: 'numeric', test: 'ks', drifted: false, missing: { reference: 6 } });
     expect(byName.income!.missing.current).toBeGreaterThan(60);
     expect(byName.plan).toMatchObject({ kind: 'categorical', test: 'z', drifted: false });
@@ -100,8 +104,26 @@ describe('drift on the committed fixtures', () => {
     expect(data.features.map((f) => f.name).slice(0, 2).sort()).toEqual(['age', 'city']);
 
     expect(r.severity).toBe('critical');
-    expect(r.summary).toMatch(/^2 of 5 features drifted \(age, city\); no dataset drift \(40% < 50%\)\. referrer has no values in the current data\./);
-    expect(r.hypotheses[0]!.title).toBe('Broken feature pipeline: missing values appeared in referrer, income');
+    // what changed, per feature, in the summary; the emptied column ranks first, each other finding has its own cause
+    expect(r.summary).toMatch(/^Most likely: Feature pipeline broken: referrer no longer produced \(all missing or constant\) \(high; referrer: all 300 current rows missing/);
+    expect(r.summary).toContain('2 of 5 features drifted: age (mean +1.11 sd), city (new value "madrid"); no dataset drift (40% < 50%). referrer has no values in the current data. Missing values rose in income (2.0% → 33%).');
+    const top = Object.fromEntries(r.hypotheses.map((h) => [h.cause, h]));
+    expect(r.hypotheses[0]!.cause).toBe('feature-pipeline-broken');
+    expect(top['missing-values-rising']).toMatchObject({ likelihood: 'high', title: 'Missing values rising in income: an upstream join or source is dropping values' });
+    expect(top['unseen-category']).toMatchObject({ likelihood: 'high', title: 'New category in city the model has not seen (a new product, locale or source upstream)' });
+    expect(top['unseen-category']!.evidence[0]).toBe('city: 1 value never seen in the reference: "madrid" [drift]');
+    expect(top['feature-location-shift']!.title).toMatch(/^Values of age shifted/);
+    expect(top['feature-column-removed']!.title).toBe('Column legacy_score missing from the current data (removed or renamed upstream)');
+    // the generic explanation is listed below every specific one
+    const generic = r.hypotheses.findIndex((h) => h.cause === 'feature-pipeline-change');
+    for (const id of ['feature-pipeline-broken', 'missing-values-rising', 'unseen-category', 'feature-location-shift']) {
+      expect(r.hypotheses.findIndex((h) => h.cause === id), id).toBeLessThan(generic);
+    }
+    expect(r.observations.filter((o) => o.name === 'drift.feature_drifted').map((o) => [o.subject, o.value])).toEqual([
+      ['age', 'location'],
+      ['city', 'new-categories'],
+      ['referrer', 'all-missing'],
+    ]);
     expect(r.tables[0]!.rows.map((row) => row[0])).toEqual(data.features.map((f) => f.name));
     expect(progress).toEqual(expect.arrayContaining(['16 reading data: 50%', '30 reading data: 100%', '30 read 300 reference and 300 current rows']));
     expect(progress.at(-1)).toBe('92 drawing charts');
@@ -161,8 +183,8 @@ describe('/debug drift through Bolt, BullMQ and a worker', () => {
     const res = await stack.sendCommand(`drift ${REF} ${CUR}`);
     expect(res.status).toBe(200);
     const { threadTs, transcript } = await stack.waitForReport('C0INCIDENT', 30_000);
-    expect(transcript).toContain('2 of 5 features drifted (age, city)');
-    expect(transcript).toContain('Broken feature pipeline');
+    expect(transcript).toContain('2 of 5 features drifted: age (mean +1.11 sd), city (new value "madrid")');
+    expect(transcript).toContain('Feature pipeline broken: referrer no longer produced');
     const uploads = await stack.slack.waitFor(() => {
       const files = stack!.slack.uploads.filter((u) => u.threadTs === threadTs);
       return files.length >= 2 && files;
