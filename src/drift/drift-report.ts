@@ -43,7 +43,9 @@ export function driftReport(c: DriftComparison, reference: Dataset, current: Dat
   const summary = [verdict, ...extra, quiet ? 'No problem measured in the inputs.' : ''].filter(Boolean).join(' ');
 
   let severity: Severity = 'ok';
-  if (drifted.length > 0 || rises.length > 0 || newValues.length > 0 || c.onlyInReference.length > 0) severity = 'warning';
+  // New values in under 1 % of rows are reported, but do not warn by themselves.
+  const commonNew = newValues.filter((f) => f.change.kind === 'categorical' && f.change.categorical.unseenShare >= 0.01);
+  if (drifted.length > 0 || rises.length > 0 || commonNew.length > 0 || c.onlyInReference.length > 0) severity = 'warning';
   if (c.datasetDrift || emptied.length > 0 || degenerate.length > 0) severity = 'critical';
 
   return {
@@ -212,12 +214,7 @@ function evidence(c: DriftComparison, reference: Dataset, current: Dataset): Evi
 }
 
 function featureEvidence(f: FeatureDrift): Evidence {
-  const test =
-    f.pValue === null
-      ? `${f.statistic.toPrecision(3)} ≥ ${f.threshold}`
-      : f.unseenCategories.length > 0 && f.test === 'chi2'
-        ? `p = 0 (values never seen in the reference make the statistic infinite)`
-        : `p = ${f.pValue.toPrecision(2)} (statistic ${f.statistic.toPrecision(3)})`;
+  const test = f.pValue === null ? `${f.statistic.toPrecision(3)} ≥ ${f.threshold}` : `p = ${f.pValue.toPrecision(2)} (statistic ${f.statistic.toPrecision(3)})`;
   return {
     label: `${f.name} drifted: ${changeKind(f)}`,
     value: changeText(f),
