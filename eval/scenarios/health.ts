@@ -82,7 +82,8 @@ async function onServer(setup: Setup): Promise<DiagnosticResult[]> {
   const server = await startModelServer({ faults: setup.faults ?? {}, random: seededRandom(setup.seed ?? 7) });
   const baselines = memoryStore();
   try {
-    await warmUp(server.url, setup.warmUp ?? 600, 4, setup.warmUpRequest);
+    // Past the heap growth of a fresh process (a few thousand requests), so a healthy server reads flat.
+    await warmUp(server.url, setup.warmUp ?? 2500, 4, setup.warmUpRequest);
     const command = `health ${server.url} --interval 1.5s ${setup.flags ?? ''}`.trim();
     const once = async (load: Traffic | undefined) => {
       const stop = traffic(server.url, load);
