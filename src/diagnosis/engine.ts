@@ -42,10 +42,10 @@ interface Matched {
 }
 
 /** `subjects`: those of the supporting evidence, for `sameSubject` clues (an observation without a subject is about the whole target and always counts). */
-function match(clues: readonly Clue[], observations: readonly Observation[], subjects?: ReadonlySet<string>): Matched[] {
+function match(clues: readonly Clue[], byName: ReadonlyMap<string, Observation[]>, subjects?: ReadonlySet<string>): Matched[] {
   const out: Matched[] = [];
   for (const clue of clues) {
-    const hits = observations.filter((o) => holds(clue, o) && (!clue.sameSubject || !subjects || o.subject === undefined || subjects.has(o.subject)));
+    const hits = (byName.get(clue.obs) ?? []).filter((o) => holds(clue, o) && (!clue.sameSubject || !subjects || o.subject === undefined || subjects.has(o.subject)));
     if (hits.length > 0) out.push({ clue, observations: hits });
   }
   return out;
@@ -54,7 +54,7 @@ function match(clues: readonly Clue[], observations: readonly Observation[], sub
 function says(m: Matched): string {
   const template = m.clue.says ?? '{text}';
   const shown = m.observations.slice(0, MAX_QUOTED).map((o) =>
-    template.replace(/\{(text|value|unit|subject)\}/g, (_, key: 'text' | 'value' | 'unit' | 'subject') => String(key === 'subject' ? (o.subject ?? '') : o[key])),
+    template === '{text}' ? o.text : template.replace(/\{(text|value|unit|subject)\}/g, (_, key: 'text' | 'value' | 'unit' | 'subject') => String(key === 'subject' ? (o.subject ?? '') : o[key])),
   );
   const unique = [...new Set(shown)];
   const more = m.observations.length - MAX_QUOTED;
@@ -66,10 +66,11 @@ function says(m: Matched): string {
  * and `{subject}` with the subjects behind the supporting evidence; an unknown one becomes
  * `<url>` so the command still reads as a template to complete.
  */
-function fill(text: string, observations: readonly Observation[], subjects: string[]): string {
+function fill(text: string, byName: ReadonlyMap<string, Observation[]>, subjects: string[]): string {
+  if (!text.includes('{')) return text;
   return text.replace(/\{([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}/g, (_, name: string) => {
     if (name === 'subject') return subjects.length > 0 ? subjects.slice(0, MAX_QUOTED).join(', ') : '<subject>';
-    const o = observations.find((x) => x.name === name);
+    const o = byName.get(name)?.[0];
     return o ? String(o.value) : `<${name.split('.').pop()}>`;
   });
 }
@@ -90,16 +91,22 @@ interface Scored {
  * before data, monitoring and the model), then to catalogue order.
  */
 export function rankCauses(observations: readonly Observation[], causes: readonly Cause[]): Hypothesis[] {
+  const byName = new Map<string, Observation[]>();
+  for (const o of observations) {
+    const list = byName.get(o.name);
+    if (list) list.push(o);
+    else byName.set(o.name, [o]);
+  }
   const scored: Scored[] = [];
   causes.forEach((cause, index) => {
     // Supporting clues not tied to a subject first: they say which subjects the cause is about.
-    const loose = match(cause.supports.filter((c) => !c.sameSubject), observations);
+    const loose = match(cause.supports.filter((c) => !c.sameSubject), byName);
     const about = new Set(loose.flatMap((m) => m.observations.map((o) => o.subject).filter((x): x is string => x !== undefined)));
-    const tied = match(cause.supports.filter((c) => c.sameSubject), observations, about.size > 0 ? about : undefined);
+    const tied = match(cause.supports.filter((c) => c.sameSubject), byName, about.size > 0 ? about : undefined);
     const support = cause.supports.map((c) => [...loose, ...tied].find((m) => m.clue === c)).filter((m): m is Matched => m !== undefined);
     if (support.length === 0) return;
     const subjects = new Set(support.flatMap((m) => m.observations.map((o) => o.subject).filter((x): x is string => x !== undefined)));
-    const against = match(cause.contradicts, observations, subjects);
+    const against = match(cause.contradicts, byName, subjects);
     const sum = (ms: Matched[]) => ms.reduce((s, m) => s + m.clue.weight, 0);
     scored.push({ cause, index, support, against, score: sum(support) - sum(against), strongest: Math.max(...support.map((m) => m.clue.weight)) });
   });
@@ -109,10 +116,10 @@ export function rankCauses(observations: readonly Observation[], causes: readonl
   );
   return scored.map(({ cause, support, against, score }) => {
     const subjects = [...new Set(support.flatMap((m) => m.observations.map((o) => o.subject).filter((s): s is string => s !== undefined)))];
-    const f = (list: string[]) => list.map((t) => fill(t, observations, subjects));
+    const f = (list: string[]) => list.map((t) => fill(t, byName, subjects));
     return {
       cause: cause.id,
-      title: fill(cause.title, observations, subjects),
+      title: fill(cause.title, byName, subjects),
       category: cause.category,
       likelihood: likelihoodOf(score),
       score: Math.round(score * 100) / 100,
