@@ -3,6 +3,7 @@
 import { plausible } from '../src/diagnosis/diagnose.ts';
 import { buildReport } from '../src/report/build.ts';
 import type { DiagnosticResult } from '../src/report/model.ts';
+import { readSymptoms } from '../src/triage/investigation.ts';
 
 export interface Outcome {
   /** Top cause id, or null when nothing plausible was ranked. */
@@ -16,8 +17,10 @@ export interface Outcome {
   topTwo: boolean;
 }
 
-export function score(expect: string | null, results: DiagnosticResult[]): Outcome {
-  const report = buildReport({ title: 'eval', incidentKey: 'eval', results, failures: [], now: new Date(0) });
+/** `reported`: symptom words, as `investigate` would add them. */
+export function score(expect: string | null, results: DiagnosticResult[], reported: string[] = []): Outcome {
+  const { observations } = readSymptoms(reported);
+  const report = buildReport({ title: 'eval', incidentKey: 'eval', results, failures: [], now: new Date(0), observations });
   const ranked = plausible(report.hypotheses);
   const top = ranked[0] ?? null;
   const second = ranked[1] ?? null;

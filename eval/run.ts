@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     const outcomes: Array<Outcome | string> = [];
     for (let i = 0; i < repeat; i++) {
       try {
-        outcomes.push(score(s.expect, await s.run()));
+        outcomes.push(score(s.expect, await s.run(), s.reported));
       } catch (err) {
         outcomes.push(`error: ${err instanceof Error ? err.message : String(err)}`.replace(/\s+/g, ' ').slice(0, 160));
       }

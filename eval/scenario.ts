@@ -18,6 +18,8 @@ export interface Scenario {
   expect: string | null;
   /** Fast and free of timing luck: also run by `npm test`. */
   deterministic?: boolean;
+  /** What the person reported (`investigate` symptom words), ranked with the results. */
+  reported?: string[];
   /** Injects the fault, runs the diagnostics, cleans up. Returns every result (one or several: pooled). */
   run(): Promise<DiagnosticResult[]>;
 }

@@ -9,7 +9,7 @@ import type { DiagnosticResult } from '../../src/report/model.ts';
 import { RANKER_NOW, rankerScenario, startKubeApiStandIn, type KubeApiStandInOptions, type RankerVariant } from '../../test/support/kube-api-stand-in.ts';
 import { runCommandLine, type Scenario } from '../scenario.ts';
 
-async function changesOn(options: KubeApiStandInOptions, target = 'ml/ranker'): Promise<DiagnosticResult[]> {
+export async function changesOn(options: KubeApiStandInOptions, target = 'ml/ranker'): Promise<DiagnosticResult[]> {
   const standIn = await startKubeApiStandIn(options);
   try {
     const kube = createKubeAccess({ namespaces: [], kubeConfig: standIn.kubeConfig() });

@@ -13,7 +13,7 @@ import { llmServerScenario, startKubeApiStandIn } from '../../test/support/kube-
 import { runCommandLine, type Scenario } from '../scenario.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../../test/fixtures/gpu/${name}`, import.meta.url), 'utf8');
-const H100_UUID = 'GPU-7ad72e88-c89d-41c0-7a26-78c392ef49bd';
+export const H100_UUID = 'GPU-7ad72e88-c89d-41c0-7a26-78c392ef49bd';
 /** The llm-server pod's `server` container (test/fixtures/k8s/pod-ml-llm-server.json). */
 const SERVER_CONTAINER = '9821ba51c94d650a7950daf2c32eb3d6582f84a3423ec555ad4b2e9161c4750b';
 const POD = 'llm-server-6d8f7b9c4-k2x7p';
@@ -25,12 +25,12 @@ interface SmiText {
   exitCode?: number;
 }
 
-function recorded(): SmiText {
+export function recorded(): SmiText {
   return { gpu: fixture('h100-serving/query-gpu.csv'), apps: fixture('h100-serving/query-apps.csv'), remap: fixture('h100-serving/query-remapped-rows.csv') };
 }
 
 /** Edits fields of the first `--query-gpu` row by field name, as the fault would change them. */
-function editGpu(text: string, fields: Partial<Record<(typeof GPU_QUERY_FIELDS)[number], string>>): string {
+export function editGpu(text: string, fields: Partial<Record<(typeof GPU_QUERY_FIELDS)[number], string>>): string {
   const [row = '', ...rest] = text.split('\n');
   const cells = row.split(', ');
   for (const [name, value] of Object.entries(fields)) cells[GPU_QUERY_FIELDS.indexOf(name as (typeof GPU_QUERY_FIELDS)[number])] = value;
@@ -49,7 +49,7 @@ function nvidiaSmi(t: SmiText): RunCommand {
 const cgroupOf = (id: string) => `0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1b2c3d4e_0000_4000_8000_000000000001.slice/cri-containerd-${id}.scope\n`;
 
 /** Runs `gpu …` against nvidia-smi text; PID 406 is the llm-server pod's, any other PID a host process. */
-async function gpuOnSmi(t: SmiText, line = 'gpu'): Promise<ReturnType<typeof runCommandLine>> {
+export async function gpuOnSmi(t: SmiText, line = 'gpu'): Promise<ReturnType<typeof runCommandLine>> {
   const readFile = async (path: string) => (path === '/proc/406/cgroup' ? cgroupOf(SERVER_CONTAINER) : fixture('cgroup/host-process-v2.txt'));
   if (!line.includes('--pod')) return runCommandLine(line, { nodeName: 'gpu-node-3', runCommand: nvidiaSmi(t), readFile });
   const standIn = await startKubeApiStandIn(llmServerScenario());

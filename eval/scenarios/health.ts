@@ -78,7 +78,7 @@ interface Setup {
   seed?: number;
 }
 
-async function onServer(setup: Setup): Promise<DiagnosticResult[]> {
+export async function onServer(setup: Setup): Promise<DiagnosticResult[]> {
   const server = await startModelServer({ faults: setup.faults ?? {}, random: seededRandom(setup.seed ?? 7) });
   const baselines = memoryStore();
   try {

@@ -14,18 +14,18 @@ const T0 = Date.UTC(2026, 10, 22, 14, 0, 0);
 const ts = (t: number) => new Date(T0 + t * 1000).toISOString().replace('Z', '123456Z');
 
 /** Lines with a timestamp prefix, one per entry: `[seconds, text]`. */
-function stamped(lines: Array<[number, string]>): string {
+export function stamped(lines: Array<[number, string]>): string {
   return `${lines.map(([t, text]) => `${ts(t)} ${text}`).join('\n')}\n`;
 }
 
 /** Ordinary traffic: uvicorn access lines, 200 OK, every `step` seconds from `from` to `to`. */
-function traffic(from: number, to: number, step = 5, status = '200 OK'): Array<[number, string]> {
+export function traffic(from: number, to: number, step = 5, status = '200 OK'): Array<[number, string]> {
   const out: Array<[number, string]> = [];
   for (let t = from, i = 0; t < to; t += step, i++) out.push([t, `INFO:     10.0.${i % 9}.${(i * 37) % 250}:${40000 + i} - "POST /v1/predict HTTP/1.1" ${status}`]);
   return out;
 }
 
-async function runOnLog(name: string, text: string): Promise<DiagnosticResult[]> {
+export async function runOnLog(name: string, text: string): Promise<DiagnosticResult[]> {
   const dir = await mkdtemp(join(tmpdir(), `infdbg-eval-logs-${name}-`));
   try {
     const path = join(dir, 'server.log');
@@ -36,7 +36,7 @@ async function runOnLog(name: string, text: string): Promise<DiagnosticResult[]>
   }
 }
 
-const OOM =
+export const OOM =
   'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 46.57 GiB. GPU 0 has a total capacity of 79.18 GiB of which 12.87 GiB is free. Process 406 has 19.22 GiB memory in use. Of the allocated memory 44.82 GiB is allocated by PyTorch, and 0 bytes is reserved by PyTorch but unallocated.';
 
 export const scenarios: Scenario[] = [

@@ -50,7 +50,7 @@ function nodeEvents(keep: (e: Json) => boolean): Json {
   return list;
 }
 
-async function oomOn(options: KubeApiStandInOptions, pod = POD, extra: { now?: () => number; baselines?: BaselineStore } = {}): Promise<DiagnosticResult> {
+export async function oomOn(options: KubeApiStandInOptions, pod = POD, extra: { now?: () => number; baselines?: BaselineStore } = {}): Promise<DiagnosticResult> {
   const standIn = await startKubeApiStandIn(options);
   try {
     const kube = createKubeAccess({ namespaces: [], kubeConfig: standIn.kubeConfig() });

@@ -184,11 +184,21 @@ export function planInvestigation(tokens: string[], diagnostics: readonly Diagno
     throw new UsageError(`nothing to run for ${target}${categories.length ? ` (${categories.join(', ')})` : ''}: ${notRun.map((n) => `${n.diagnostic}: ${n.why.split(' — ').pop()}`).join('; ') || 'no diagnostic applies'}`, INVESTIGATE_USAGE);
   }
 
-  const observations: Observation[] = [
+  return { categories, symptoms, unrecognised, targets, steps, notRun, observations: symptomObservations(symptoms, categories) };
+}
+
+/** What the person said, as observations the causes can weigh: each recognised word and the categories they name. */
+export function symptomObservations(symptoms: readonly string[], categories: readonly Category[]): Observation[] {
+  return [
     ...symptoms.map((w) => ({ name: 'symptom.reported', value: w, unit: 'label', source: 'investigate', text: `reported: "${w}"` })),
     ...categories.map((c) => ({ name: 'symptom.category', value: c, unit: 'label', source: 'investigate', text: `the symptoms name a ${c} problem` })),
   ];
-  return { categories, symptoms, unrecognised, targets, steps, notRun, observations };
+}
+
+/** The symptom words of a text (an alert title, `investigate …` words) with the categories they name and their observations. */
+export function readSymptoms(words: readonly string[], plans: Plans = defaultPlans()): { categories: Category[]; observations: Observation[] } {
+  const { categories, symptoms } = symptomCategories([...words], plans);
+  return { categories, observations: symptomObservations(symptoms, categories) };
 }
 
 /** The plan as the report states it (plain data: it travels in the report job). */

@@ -18,7 +18,7 @@ describe('fault-injection suite, deterministic subset', () => {
   });
   for (const s of scenarios) {
     it(`${s.name}: ${s.injected} → ${s.expect ?? 'healthy, no warning'}`, { timeout: 60_000 }, async () => {
-      const outcome = score(s.expect, await s.run());
+      const outcome = score(s.expect, await s.run(), s.reported);
       expect(outcome, JSON.stringify(outcome)).toMatchObject({ pass: true });
     });
   }
