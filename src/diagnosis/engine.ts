@@ -9,6 +9,8 @@ import type { Observation } from './observation.ts';
 /** Net score (for − against) at or above which a cause is `high`; `medium` from MEDIUM_SCORE. At or below 0 it is `unlikely`. */
 export const HIGH_SCORE = 4;
 export const MEDIUM_SCORE = 2;
+/** Observations of what was reported (symptom words), not measured. */
+const REPORTED = 'symptom.';
 /** Observations quoted per clue; the rest are counted. */
 const MAX_QUOTED = 3;
 
@@ -75,6 +77,11 @@ function fill(text: string, byName: ReadonlyMap<string, Observation[]>, subjects
   });
 }
 
+/** The subjects (GPU, feature, route…) the matched observations are about. */
+function subjectsOf(matched: readonly Matched[]): Set<string> {
+  return new Set(matched.flatMap((m) => m.observations.map((o) => o.subject).filter((x): x is string => x !== undefined)));
+}
+
 interface Scored {
   cause: Cause;
   index: number;
@@ -86,8 +93,8 @@ interface Scored {
 
 /**
  * Ranks the catalogue's causes for these observations: most likely first. A cause is listed when
- * at least one of its supporting clues holds; each clue counts once, however many observations
- * satisfy it. Ties go to the more specific evidence, then to the earlier layer (infrastructure
+ * at least one of its supporting clues holds on a measured observation; each clue counts once,
+ * however many observations satisfy it. Ties go to the more specific evidence, then to the earlier layer (infrastructure
  * before data, monitoring and the model), then to catalogue order.
  */
 export function rankCauses(observations: readonly Observation[], causes: readonly Cause[]): Hypothesis[] {
@@ -101,21 +108,27 @@ export function rankCauses(observations: readonly Observation[], causes: readonl
   causes.forEach((cause, index) => {
     // Supporting clues not tied to a subject first: they say which subjects the cause is about.
     const loose = match(cause.supports.filter((c) => !c.sameSubject), byName);
-    const about = new Set(loose.flatMap((m) => m.observations.map((o) => o.subject).filter((x): x is string => x !== undefined)));
+    const about = subjectsOf(loose);
     const tied = match(cause.supports.filter((c) => c.sameSubject), byName, about.size > 0 ? about : undefined);
     const support = cause.supports.map((c) => [...loose, ...tied].find((m) => m.clue === c)).filter((m): m is Matched => m !== undefined);
-    if (support.length === 0) return;
-    const subjects = new Set(support.flatMap((m) => m.observations.map((o) => o.subject).filter((x): x is string => x !== undefined)));
-    const against = match(cause.contradicts, byName, subjects);
+    // What a person or an alert says is wrong is not evidence: it lists nothing on its own, and it
+    // adds to a cause only once the measured evidence already makes it plausible (medium or more).
+    const reported = (m: Matched) => m.observations.every((o) => o.name.startsWith(REPORTED));
+    const measured = support.filter((m) => !reported(m));
+    if (measured.length === 0) return;
     const sum = (ms: Matched[]) => ms.reduce((s, m) => s + m.clue.weight, 0);
-    scored.push({ cause, index, support, against, score: sum(support) - sum(against), strongest: Math.max(...support.map((m) => m.clue.weight)) });
+    const against = match(cause.contradicts, byName, subjectsOf(support));
+    const base = sum(measured) - sum(against);
+    const counted = base >= MEDIUM_SCORE ? support : measured;
+    const score = base + (base >= MEDIUM_SCORE ? sum(support) - sum(measured) : 0);
+    scored.push({ cause, index, support: counted, against, score, strongest: Math.max(...measured.map((m) => m.clue.weight)) });
   });
   scored.sort(
     (a, b) =>
       b.score - a.score || b.strongest - a.strongest || LAYERS.indexOf(a.cause.layer) - LAYERS.indexOf(b.cause.layer) || a.index - b.index,
   );
   return scored.map(({ cause, support, against, score }) => {
-    const subjects = [...new Set(support.flatMap((m) => m.observations.map((o) => o.subject).filter((s): s is string => s !== undefined)))];
+    const subjects = [...subjectsOf(support)];
     const f = (list: string[]) => list.map((t) => fill(t, byName, subjects));
     return {
       cause: cause.id,

@@ -143,3 +143,39 @@ describe('sameSubject', () => {
     expect(ranked[0]).toMatchObject({ likelihood: 'low', against: ['GPU 0 10 % used [gpu]'] });
   });
 });
+
+describe('reported symptoms', () => {
+  const said = observer('investigate', { 'symptom.reported': { unit: 'label', description: 'word' }, 'latency.tail_ratio': { unit: 'ratio', description: 'p99/p50' } });
+  const [cause] = buildCauses([
+    [
+      'x.yaml',
+      [
+        {
+          id: 'queueing',
+          title: 'Requests queue',
+          category: 'latency-variance',
+          layer: 'infrastructure',
+          severity: 'warning',
+          supports: [
+            { obs: 'latency.tail_ratio', above: 3, weight: 1 },
+            { obs: 'symptom.reported', in: ['p99'], weight: 1 },
+          ],
+          confirm: ['c'],
+          fixes: ['f'],
+          verification: ['v'],
+          prevention: ['p'],
+        },
+      ],
+    ],
+  ]);
+  it('list nothing on their own, and do not lift weak evidence to medium', () => {
+    expect(rankCauses([said('symptom.reported', 'p99', 'reported: "p99"')], [cause!])).toEqual([]);
+    const weak = rankCauses([said('symptom.reported', 'p99', 'reported: "p99"'), said('latency.tail_ratio', 9, 'p99/p50 = 9')], [cause!]);
+    expect(weak[0]).toMatchObject({ score: 1, likelihood: 'low', evidence: ['p99/p50 = 9 [investigate]'] });
+  });
+  it('add to evidence that already makes a cause plausible', () => {
+    const strong = [said('symptom.reported', 'p99', 'reported: "p99"'), said('latency.tail_ratio', 9, 'p99/p50 = 9')];
+    const [heavier] = buildCauses([['y.yaml', [{ ...cause!, supports: [{ obs: 'latency.tail_ratio', above: 3, weight: 2 }, { obs: 'symptom.reported', in: ['p99'], weight: 1 }] }]]]);
+    expect(rankCauses(strong, [heavier!])[0]).toMatchObject({ score: 3, likelihood: 'medium' });
+  });
+});
