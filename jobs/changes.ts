@@ -4,15 +4,16 @@
 // ConfigMap/Secret references, resources, args), whether the rollout is still going or stuck, the
 // pods' recent restarts, and the HorizontalPodAutoscaler's rescales. It observes; "it started 15
 // minutes after the deploy" is for the causes catalogue (src/diagnosis/causes/changes.yaml).
+import { findingFor, settle, type KubeFinding } from '../src/k8s/kube-findings.ts';
 import type { CoreV1Event, V1Deployment, V1Pod, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { parseTokens } from '../src/args.ts';
 import { defineDiagnostic, type DiagnosticDeps } from '../src/diagnostic.ts';
 import { observer, type Observation } from '../src/diagnosis/observation.ts';
 import { TARGET_VOCABULARY } from '../src/diagnosis/vocabulary.ts';
-import { InputError, oneLine, UnreachableError, UsageError } from '../src/errors.ts';
+import { InputError, UsageError } from '../src/errors.ts';
 import type { KubeAccess } from '../src/k8s/kube-access.ts';
-import { KubeForbiddenError, KubeNotFoundError } from '../src/k8s/kube-errors.ts';
+import { KubeNotFoundError } from '../src/k8s/kube-errors.ts';
 import {
   containerRestarts,
   eventTime,
@@ -29,7 +30,7 @@ import {
   type ScaleEvent,
   type TemplateChange,
 } from '../src/k8s/rollout-history.ts';
-import { emptyResult, worstSeverity, type DiagnosticResult, type Evidence, type Severity } from '../src/report/model.ts';
+import { emptyResult, worstSeverity, type DiagnosticResult, type Evidence } from '../src/report/model.ts';
 
 const USAGE = 'changes <namespace>/<deployment> | <namespace>/deployment/<name> | <namespace>/pod/<name>';
 /** Restarts count as recent when the container's last run ended within this window. */
@@ -70,12 +71,7 @@ const CHANGES_VOCABULARY = {
 } as const;
 
 /** A problem met while collecting: shown to the user, never a crash. */
-export interface ChangesFinding {
-  severity: Severity;
-  code: string;
-  message: string;
-  fix: string;
-}
+export type ChangesFinding = KubeFinding;
 
 /** `data` of the result (`infdbg changes … --format json`): field names are a stable contract. */
 export type ChangesData = {
@@ -103,32 +99,6 @@ function parseTarget(text: string): ChangesPayload {
   return { namespace, name: b, kind };
 }
 
-function forbiddenFinding(err: KubeForbiddenError, what: string): ChangesFinding {
-  const group = err.resource.includes('.') ? err.resource.slice(err.resource.indexOf('.') + 1) : '';
-  return {
-    severity: 'warning',
-    code: 'kube-forbidden',
-    message: `${what}: ${err.message}`,
-    fix: `Add to the worker's ${err.namespace ? 'Role' : 'ClusterRole'}: {apiGroups: ["${group}"], resources: ["${err.resource.split('.')[0]}"], verbs: ["${err.verb}"]}`,
-  };
-}
-
-/** A failed secondary read becomes a finding; cancellation and programming errors still throw. */
-function findingFor(err: unknown, what: string, signal: AbortSignal): ChangesFinding {
-  if (signal.aborted) throw signal.reason;
-  if (err instanceof KubeForbiddenError) return forbiddenFinding(err, what);
-  if (err instanceof UnreachableError) return { severity: 'warning', code: 'kube-unreachable', message: `${what}: ${err.message}`, fix: 'Check the API server address and the network path from the worker.' };
-  if (err instanceof TypeError || err instanceof ReferenceError) throw err;
-  return { severity: 'info', code: 'kube-read-failed', message: `${what}: ${oneLine(err)}`, fix: 'Retry; if it persists, check the API server logs.' };
-}
-
-async function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
-  try {
-    return { ok: true, value: await p };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
 
 interface Resolved {
   deployment: V1Deployment | null;

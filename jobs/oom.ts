@@ -4,20 +4,21 @@
 // conditions, and the previous container's logs, whose CUDA out-of-memory messages are read as
 // numbers. It OBSERVES (oom.*, cuda_oom.*, log.signature); the causes catalogue
 // (src/diagnosis/causes/memory.yaml) ranks what they mean. Routed to the node that runs the pod.
+import { findingFor, settle, type KubeFinding } from '../src/k8s/kube-findings.ts';
 import type { V1Pod } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { parseTokens } from '../src/args.ts';
 import { defineDiagnostic, type DiagnosticDeps } from '../src/diagnostic.ts';
 import { observer, type Observation } from '../src/diagnosis/observation.ts';
 import { TARGET_VOCABULARY } from '../src/diagnosis/vocabulary.ts';
-import { oneLine, UnreachableError, UsageError } from '../src/errors.ts';
+import { UnreachableError, UsageError } from '../src/errors.ts';
 import { batchSetting, CUDA_OOM_VOCABULARY, observeCudaOom, parseCudaOom, type CudaOomInContainer } from '../src/gpu/cuda-oom.ts';
 import type { KubeAccess, PodMetrics } from '../src/k8s/kube-access.ts';
 import { KubeForbiddenError } from '../src/k8s/kube-errors.ts';
 import { containerEvidence, eventEvidence, formatDuration, nodeConditions, observePod, POD_VOCABULARY, runSeconds, summarizePod, type ContainerEvidence, type EventEvidence, type NodeCondition, type PodSummary } from '../src/k8s/pod-evidence.ts';
 import { formatBytes } from '../src/k8s/quantity.ts';
 import { classifyLines } from '../src/logs/classifier.ts';
-import { emptyResult, worstSeverity, type DiagnosticResult, type Evidence, type Severity } from '../src/report/model.ts';
+import { emptyResult, worstSeverity, type DiagnosticResult, type Evidence } from '../src/report/model.ts';
 
 const USAGE = 'oom <namespace>/<pod> [--container <name>]';
 /** Log lines read from each container's previous instance. */
@@ -64,12 +65,7 @@ export const oomPayload = z.object({
 export type OomPayload = z.infer<typeof oomPayload>;
 
 /** A problem met while collecting evidence: shown to the user, never a crash. */
-export interface OomFinding {
-  severity: Severity;
-  code: string;
-  message: string;
-  fix: string;
-}
+export type OomFinding = KubeFinding;
 
 /** `data` of the result (`infdbg oom … --format json`): field names are a stable contract. */
 export type OomData = {
@@ -101,31 +97,6 @@ export async function withPodNode(payload: OomPayload, kube: KubeAccess, signal?
   }
 }
 
-function forbiddenFinding(err: KubeForbiddenError, what: string): OomFinding {
-  return {
-    severity: 'warning',
-    code: 'kube-forbidden',
-    message: `${what}: ${err.message}`,
-    fix: `Add to the worker's ${err.namespace ? 'Role' : 'ClusterRole'}: {apiGroups: ["${err.resource.includes('.') ? err.resource.slice(err.resource.indexOf('.') + 1) : ''}"], resources: ["${err.resource.split('.')[0]}"], verbs: ["${err.verb}"]}`,
-  };
-}
-
-/** Turns a failed secondary read into a finding; cancellation and programming errors still throw. */
-function findingFor(err: unknown, what: string, signal: AbortSignal): OomFinding {
-  if (signal.aborted) throw signal.reason;
-  if (err instanceof KubeForbiddenError) return forbiddenFinding(err, what);
-  if (err instanceof UnreachableError) return { severity: 'warning', code: 'kube-unreachable', message: `${what}: ${err.message}`, fix: 'Check the API server address and the network path from the worker.' };
-  if (err instanceof TypeError || err instanceof ReferenceError) throw err;
-  return { severity: 'info', code: 'kube-read-failed', message: `${what}: ${oneLine(err)}`, fix: 'Retry; if it persists, check the API server logs.' };
-}
-
-async function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
-  try {
-    return { ok: true, value: await p };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
 
 function stopped(result: DiagnosticResult, finding: OomFinding, target: string): DiagnosticResult {
   result.severity = finding.severity;
