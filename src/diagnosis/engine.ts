@@ -9,6 +9,8 @@ import type { Observation } from './observation.ts';
 /** Net score (for − against) at or above which a cause is `high`; `medium` from MEDIUM_SCORE. At or below 0 it is `unlikely`. */
 export const HIGH_SCORE = 4;
 export const MEDIUM_SCORE = 2;
+/** The weight of a clue that points at a cause (the catalogue's scale: 1 = a shared symptom, 2 = points at it, 4 = specific). */
+export const POINTS_AT = 2;
 /** Observations of what was reported (symptom words), not measured. */
 const REPORTED = 'symptom.';
 /** Observations quoted per clue; the rest are counted. */
@@ -93,8 +95,8 @@ interface Scored {
 
 /**
  * Ranks the catalogue's causes for these observations: most likely first. A cause is listed when
- * at least one of its supporting clues holds on a measured observation; each clue counts once,
- * however many observations satisfy it. Ties go to the more specific evidence, then to the earlier layer (infrastructure
+ * a supporting clue that points at it (weight ≥ POINTS_AT) holds on a measured observation;
+ * each clue counts once, however many observations satisfy it. Ties go to the more specific evidence, then to the earlier layer (infrastructure
  * before data, monitoring and the model), then to catalogue order.
  */
 export function rankCauses(observations: readonly Observation[], causes: readonly Cause[]): Hypothesis[] {
@@ -118,7 +120,11 @@ export function rankCauses(observations: readonly Observation[], causes: readonl
     if (measured.length === 0) return;
     const sum = (ms: Matched[]) => ms.reduce((s, m) => s + m.clue.weight, 0);
     const against = match(cause.contradicts, byName, subjectsOf(support));
-    const base = sum(measured) - sum(against);
+    // A symptom many causes share (weight below POINTS_AT) adds to a cause something points at. On
+    // its own it lists a cause only to rule it out: the usual suspect, shown unlikely with why.
+    const pointed = measured.some((m) => m.clue.weight >= POINTS_AT);
+    if (!pointed && against.length === 0) return;
+    const base = pointed ? sum(measured) - sum(against) : Math.min(0, sum(measured) - sum(against));
     const counted = base >= MEDIUM_SCORE ? support : measured;
     const score = base + (base >= MEDIUM_SCORE ? sum(support) - sum(measured) : 0);
     scored.push({ cause, index, support: counted, against, score, strongest: Math.max(...measured.map((m) => m.clue.weight)) });

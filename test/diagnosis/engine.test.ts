@@ -60,16 +60,18 @@ const causes: Cause[] = buildCauses([
 ]);
 
 describe('rankCauses', () => {
-  it('lists only causes something supports, and says why a contradicted one is unlikely', () => {
+  it('a shared symptom alone lists no cause, except to rule out a suspect the evidence contradicts, with why', () => {
     const ranked = rankCauses(
       [observe('latency.tail_ratio', 5.5, 'p99/p50 = 5.5'), observe('memory.rss_growth_per_request', 0, 'resident memory +0 B per request'), observe('target.url', 'http://m:8080', 'url')],
       causes,
     );
-    expect(ranked.map((h) => [h.cause, h.likelihood])).toEqual([
-      ['queueing', 'low'],
-      ['gc-pauses', 'unlikely'],
-    ]);
-    expect(ranked[1]!.against).toEqual(['resident memory flat (resident memory +0 B per request) [health]']);
+    expect(ranked.map((h) => [h.cause, h.likelihood])).toEqual([['gc-pauses', 'unlikely']]);
+    expect(ranked[0]!.against).toEqual(['resident memory flat (resident memory +0 B per request) [health]']);
+    expect(ranked[0]!.evidence).toEqual(['p99/p50 = 5.5 [health]']);
+  });
+
+  it('fills placeholders from the observations, and leaves a template where none is known', () => {
+    const ranked = rankCauses([observe('gc.pause_share', 0.2, 'GC 20 % of wall time'), observe('target.url', 'http://m:8080', 'url')], [{ ...causes[0]!, confirm: ['`/debug profile {target.url}` on {target.pod}'] }]);
     expect(ranked[0]!.confirm).toEqual(['`/debug profile http://m:8080` on <pod>']);
   });
 
@@ -168,14 +170,13 @@ describe('reported symptoms', () => {
       ],
     ],
   ]);
+  const weighted = (w: number) => buildCauses([['y.yaml', [{ ...cause!, supports: [{ obs: 'latency.tail_ratio', above: 3, weight: w }, { obs: 'symptom.reported', in: ['p99'], weight: 1 }] }]]])[0]!;
+  const obs = [said('symptom.reported', 'p99', 'reported: "p99"'), said('latency.tail_ratio', 9, 'p99/p50 = 9')];
   it('list nothing on their own, and do not lift weak evidence to medium', () => {
-    expect(rankCauses([said('symptom.reported', 'p99', 'reported: "p99"')], [cause!])).toEqual([]);
-    const weak = rankCauses([said('symptom.reported', 'p99', 'reported: "p99"'), said('latency.tail_ratio', 9, 'p99/p50 = 9')], [cause!]);
-    expect(weak[0]).toMatchObject({ score: 1, likelihood: 'low', evidence: ['p99/p50 = 9 [investigate]'] });
+    expect(rankCauses([said('symptom.reported', 'p99', 'reported: "p99"')], [weighted(2)])).toEqual([]);
+    expect(rankCauses(obs, [weighted(1.5)])).toEqual([]);
   });
   it('add to evidence that already makes a cause plausible', () => {
-    const strong = [said('symptom.reported', 'p99', 'reported: "p99"'), said('latency.tail_ratio', 9, 'p99/p50 = 9')];
-    const [heavier] = buildCauses([['y.yaml', [{ ...cause!, supports: [{ obs: 'latency.tail_ratio', above: 3, weight: 2 }, { obs: 'symptom.reported', in: ['p99'], weight: 1 }] }]]]);
-    expect(rankCauses(strong, [heavier!])[0]).toMatchObject({ score: 3, likelihood: 'medium' });
+    expect(rankCauses(obs, [weighted(2)])[0]).toMatchObject({ score: 3, likelihood: 'medium', evidence: ['p99/p50 = 9 [investigate]', 'reported: "p99" [investigate]'] });
   });
 });

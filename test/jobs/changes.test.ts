@@ -111,7 +111,7 @@ describe('changes <namespace>/<deployment|pod>', () => {
     expect(result.summary).toContain('ml/ranker: revision 12 rolled out 6.0 d ago (image changed since revision 11); 3/3 replicas ready; no restarts in the last hour; HPA ranker steady at 3.');
   });
 
-  it('a healthy rollout 15 min ago is a change, not a fault: low on its own, raised by the errors health measures and the symptom reported', async () => {
+  it('a healthy rollout 15 min ago is a change, not a fault: unlikely on its own, raised by the errors health measures and the symptom reported', async () => {
     const scenario = rankerScenario('new-image');
     for (const { pod } of scenario.pods) {
       const s = (pod as { status: { containerStatuses: Array<Record<string, unknown>> } }).status.containerStatuses[0]!;
@@ -119,7 +119,7 @@ describe('changes <namespace>/<deployment|pod>', () => {
     }
     const result = await changes('ml/ranker', await kubeFor(scenario));
     expect(result.severity).toBe('ok');
-    expect(result.hypotheses.find((h) => h.cause === 'deploy-new-image')).toMatchObject({ likelihood: 'low', against: [expect.stringContaining("revision 12's pods have not restarted")] });
+    expect(result.hypotheses.find((h) => h.cause === 'deploy-new-image')).toMatchObject({ likelihood: 'unlikely', against: [expect.stringContaining("revision 12's pods have not restarted")] });
     expect(result.hypotheses.filter((h) => h.likelihood === 'high' || h.likelihood === 'medium')).toEqual([]);
 
     // Pooled with what health measures on the same service (its observation name and unit), then with the person's words.
