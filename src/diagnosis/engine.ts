@@ -1,7 +1,8 @@
 // The one ranking engine: scores every cause of the catalogue against the observations of an
-// investigation (one diagnostic or many), lists the causes something supports, demotes those the
-// evidence contradicts and says why, and derives the likelihood from the score. Pure and
-// deterministic: the same observations always give the same ranking.
+// investigation (one diagnostic or many), lists the causes something measured points at, demotes
+// those the evidence contradicts and says why, and derives the likelihood from the score. What a
+// person reported and symptoms many causes share only add weight. Pure and deterministic: the
+// same observations always give the same ranking.
 import type { Hypothesis, Likelihood } from '../report/model.ts';
 import { LAYERS, type Cause, type Clue } from './causes.ts';
 import type { Observation } from './observation.ts';
