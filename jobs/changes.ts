@@ -5,7 +5,7 @@
 // pods' recent restarts, and the HorizontalPodAutoscaler's rescales. It observes; "it started 15
 // minutes after the deploy" is for the causes catalogue (src/diagnosis/causes/changes.yaml).
 import { findingFor, settle, type KubeFinding } from '../src/k8s/kube-findings.ts';
-import type { CoreV1Event, V1Deployment, V1Pod, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Deployment, V1Pod, V1PodTemplateSpec, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { parseTokens } from '../src/args.ts';
 import { defineDiagnostic, type DiagnosticDeps } from '../src/diagnostic.ts';
@@ -55,6 +55,7 @@ const CHANGES_VOCABULARY = {
   'change.rollout_age': { unit: 's', description: 'seconds since the rollout of the current revision began (its ReplicaSet created, or re-activated by a rollback)' },
   'change.image_changed': { unit: 'boolean', description: 'the current revision runs another image than the previous one (any container)' },
   'change.config_changed': { unit: 'boolean', description: 'the current revision changed env, ConfigMap/Secret references, resources, args, command, volumes or probes against the previous one' },
+  'change.restart_only': { unit: 'boolean', description: 'the current revision differs from the previous one only by `kubectl rollout restart` (the restartedAt annotation): usually run to pick up changed ConfigMaps or Secrets, whose contents the pod template does not show' },
   'change.template_change': { unit: 'label', description: 'one difference between the previous and the current pod template; value = kind (image | env | config-ref | resources | args | command | volumes | probes | containers | restart | other), subject = the field' },
   'change.recent_restarts': { unit: 'count', description: 'container restarts of the workload\'s pods whose last run ended within the last hour (sample = pods)' },
   'change.new_revision_restarts': { unit: 'count', description: 'restarts of the containers of the current revision\'s pods (all happened since the rollout)' },
@@ -65,7 +66,7 @@ const CHANGES_VOCABULARY = {
   'change.unavailable_replicas': { unit: 'count', description: 'replicas the Deployment wants that are not available' },
   'change.ready_replicas': { unit: 'count', description: 'ready replicas of the Deployment' },
   'change.desired_replicas': { unit: 'count', description: 'replicas the Deployment wants (spec.replicas, set by a person or the HPA)' },
-  'change.hpa_scaled': { unit: 'label', description: 'direction of the HPA\'s latest rescale still in the events: up | down | none; subject = HPA' },
+  'change.hpa_scaled': { unit: 'label', description: 'direction of the HPA\'s latest rescale still in the events: up | up-to-max (up to maxReplicas, and it still wants that many) | down | none; subject = HPA' },
   'change.scale_down_age': { unit: 's', description: 'seconds since the replicas were last reduced (HPA rescale or a scale of the current ReplicaSet)' },
   'change.hpa_at_max': { unit: 'boolean', description: 'the HPA runs its maxReplicas and wants at least that many (ScalingLimited TooManyReplicas, or desired ≥ max); subject = HPA' },
 } as const;
@@ -151,6 +152,26 @@ const selectorOf = (d: V1Deployment) =>
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
 
+/** The ConfigMaps and Secrets a pod template reads (env, envFrom, volumes): a restart picks up their new contents. */
+function configSources(template: V1PodTemplateSpec | undefined): string[] {
+  const out = new Set<string>();
+  for (const c of template?.spec?.containers ?? []) {
+    for (const e of c.envFrom ?? []) {
+      if (e.configMapRef?.name) out.add(`configMap ${e.configMapRef.name}`);
+      if (e.secretRef?.name) out.add(`secret ${e.secretRef.name}`);
+    }
+    for (const e of c.env ?? []) {
+      if (e.valueFrom?.configMapKeyRef?.name) out.add(`configMap ${e.valueFrom.configMapKeyRef.name}`);
+      if (e.valueFrom?.secretKeyRef?.name) out.add(`secret ${e.valueFrom.secretKeyRef.name}`);
+    }
+  }
+  for (const v of template?.spec?.volumes ?? []) {
+    if (v.configMap?.name) out.add(`configMap ${v.configMap.name}`);
+    if (v.secret?.secretName) out.add(`secret ${v.secret.secretName}`);
+  }
+  return [...out];
+}
+
 const changeText = (c: TemplateChange) => `${c.container ? `${c.container} ` : ''}${c.field}: ${c.before ?? '(none)'} → ${c.after ?? '(none)'}`;
 const shortImage = (image: string) => image.split('/').pop() ?? image;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -231,6 +252,17 @@ async function run(payload: ChangesPayload, deps: DiagnosticDeps): Promise<Diagn
         ),
       );
       for (const c of changes) obs.push(observe('change.template_change', c.kind, changeText(c), { subject: `${c.container ? `${c.container} ` : ''}${c.field}` }));
+      const restartOnly = changes.length > 0 && changes.every((c) => c.kind === 'restart');
+      const sources = configSources(current.template);
+      obs.push(
+        observe(
+          'change.restart_only',
+          restartOnly,
+          restartOnly
+            ? `revision ${current.revision} changed nothing but the restart annotation (kubectl rollout restart): what changed, if anything, is outside the template${sources.length > 0 ? `, in what the pods read: ${sources.join(', ')}` : ''}`
+            : `revision ${current.revision} changed the pod template itself, not only its restart annotation`,
+        ),
+      );
     } else {
       obs.push(observe('change.image_changed', false, `revision ${current.revision} is the only revision kept: nothing to compare with`));
       obs.push(observe('change.config_changed', false, `revision ${current.revision} is the only revision kept: nothing to compare with`));
@@ -317,18 +349,20 @@ async function run(payload: ChangesPayload, deps: DiagnosticDeps): Promise<Diagn
     const limited = (h.status?.conditions ?? []).find((c) => c.type === 'ScalingLimited' && c.status === 'True');
     hpaData.push({ name, minReplicas: min, maxReplicas: max, currentReplicas: cur, desiredReplicas: desired, limited: limited ? `${limited.reason ?? ''}: ${limited.message ?? ''}` : null });
     const latest = rescales.at(-1);
+    const atMax = max !== null && (limited?.reason === 'TooManyReplicas' || (cur !== null && desired !== null && cur >= max && desired >= max));
+    // Scaling up into the ceiling is not capacity still being added: it is capacity that ran out.
+    const direction = latest ? (latest.direction === 'up' && atMax && latest.to >= max ? 'up-to-max' : latest.direction) : 'none';
     const bounds = `min ${min}, max ${max ?? '?'}, now ${cur ?? '?'}, wants ${desired ?? '?'}`;
     obs.push(
       observe(
         'change.hpa_scaled',
-        latest?.direction ?? 'none',
+        direction,
         latest
           ? `HPA ${name} scaled ${latest.direction}${latest.from !== null ? ` from ${latest.from}` : ''} to ${latest.to} ${formatAge(ageOf(latest.at) ?? 0)} ago (${latest.reason}; ${bounds})`
           : `HPA ${name}: no rescale in the retained events (${bounds})`,
         { subject: name },
       ),
     );
-    const atMax = max !== null && ((limited?.reason === 'TooManyReplicas') || (cur !== null && desired !== null && cur >= max && desired >= max));
     obs.push(observe('change.hpa_at_max', atMax, atMax ? `HPA ${name} is at its maximum of ${max} replicas and wants ${desired ?? max}${limited ? ` (${limited.reason})` : ''}` : `HPA ${name} is below its maximum (${bounds})`, { subject: name }));
   });
   // The current ReplicaSet scaled down outside a rollout: by a person (kubectl scale) or in answer to the HPA (then the HPA's event says why).
