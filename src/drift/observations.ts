@@ -11,6 +11,7 @@ import type { DriftComparison } from './compare-datasets.ts';
 import { missingShares, type FeatureDrift } from './feature-drift.ts';
 import { fmt } from './numeric-change.ts';
 import { TEST_NAMES } from './test-choice.ts';
+import { cyclicShift, renamedCategories, valueSpike } from './value-patterns.ts';
 
 export const DRIFT_VOCABULARY = {
   ...TARGET_VOCABULARY,
@@ -27,6 +28,9 @@ export const DRIFT_VOCABULARY = {
   'drift.new_category_share': { unit: 'ratio', description: 'share of current rows holding values the reference never had (subject = feature)' },
   'drift.vanished_categories': { unit: 'count', description: 'reference values common enough to expect ≥ 5 current rows that are absent now (subject = feature)' },
   'drift.single_category': { unit: 'label', description: 'every current row holds one value that the reference knew among several (subject = feature; value = that value)' },
+  'drift.category_renamed': { unit: 'label', description: 'a reference value of a categorical feature vanished and its rows reappear under a new value (another case or punctuation, or the same share of rows); value = "old → new" (subject = feature)' },
+  'drift.cyclic_shift': { unit: 'number', description: 'the current values of a whole-number feature on a cycle (hours 0–23, weekdays 0–6) are the reference\'s turned around the cycle by this many steps, as a time-zone or daylight-saving offset does (subject = feature)' },
+  'drift.value_spike': { unit: 'ratio', description: 'one value holds this much larger a share of the current rows than of the reference\'s in a continuous feature: a default or an imputed value filled into many rows (subject = feature)' },
   'drift.missing_share_change': { unit: 'ratio', description: 'current minus reference share of missing values, when significant and ≥ 1 point (subject = feature)' },
   'drift.feature_degenerate': { unit: 'label', description: 'a feature that varied in the reference is all-missing or constant now (subject = feature; value: all-missing | constant)' },
   'drift.column_missing': { unit: 'label', description: 'a column of the reference absent from the current data (subject = column)' },
@@ -125,6 +129,21 @@ export function driftObservations(c: DriftComparison, reference: Dataset, curren
         const bimodal = ch.becameBimodal ? '; the current values look bimodal, the reference did not' : '';
         out.push(observe('drift.shape_distance', round(ch.shapeDistance), `${f.name}: shape distance ${ch.shapeDistance.toFixed(2)} after removing location and spread${bimodal}`, extra));
       }
+      const refColumn = reference.columns.get(f.name);
+      const curColumn = current.columns.get(f.name);
+      if (refColumn?.kind === 'numeric' && curColumn?.kind === 'numeric' && ch.kind !== 'constant') {
+        const cyc = ch.transform ? undefined : cyclicShift(refColumn.values, curColumn.values);
+        if (cyc) {
+          const what = cyc.period === 24 ? 'hours' : 'days';
+          out.push(observe('drift.cyclic_shift', cyc.shift, `${f.name}: the current values are the reference's turned ${cyc.shift > 0 ? '+' : ''}${cyc.shift} ${what} around a cycle of ${cyc.period} (histogram distance ${cyc.before.toFixed(2)} → ${cyc.after.toFixed(2)} after the shift), as a time-zone or daylight-saving offset does`, extra));
+        }
+        const sorted = (v: Float64Array) => Float64Array.from(v).sort();
+        const spike = valueSpike(sorted(refColumn.values), sorted(curColumn.values), ch.reference.mean, ch.reference.median, ch.reference.sd);
+        if (spike) {
+          const which = spike.matches === 'mean' ? ", the reference's mean (mean imputation)" : spike.matches === 'median' ? ", the reference's median (median imputation)" : spike.matches === 'zero' ? ' (zero filled in)' : '';
+          out.push(observe('drift.value_spike', round(spike.currentShare - spike.referenceShare), `${f.name}: ${pct(spike.currentShare)} of current rows are exactly ${fmt(spike.value)}${which}, against ${pct(spike.referenceShare)} of the reference`, extra));
+        }
+      }
       if (ch.transform?.family === 'unit') {
         out.push(observe('drift.unit_factor', ch.transform.factor ?? 1, `${f.name}: current values ≈ reference ${ch.transform.name} (mean ${fmt(ch.reference.mean)} → ${fmt(ch.current.mean)}, sd ${fmt(ch.reference.sd)} → ${fmt(ch.current.sd)})`, extra));
       }
@@ -137,6 +156,14 @@ export function driftObservations(c: DriftComparison, reference: Dataset, curren
         const chance = ch.chanceUnseenShare > 0 ? `; a reference this size leaves ~${pct(ch.chanceUnseenShare)} unseen by chance` : '';
         out.push(observe('drift.new_categories', ch.unseen.length, `${f.name}: ${ch.unseen.length} value${ch.unseen.length === 1 ? '' : 's'} never seen in the reference: ${quoted(ch.unseen)}`, extra));
         out.push(observe('drift.new_category_share', round(ch.unseenShare), `${f.name}: ${pct(ch.unseenShare)} of current rows hold values never seen in the reference${chance}`, extra));
+      }
+      const refColumn = reference.columns.get(f.name);
+      const curColumn = current.columns.get(f.name);
+      if (refColumn?.kind === 'categorical' && curColumn?.kind === 'categorical' && ch.vanished.length > 0 && ch.unseen.length > 0) {
+        for (const r of renamedCategories(refColumn.counts, curColumn.counts, ch.vanished, ch.unseen)) {
+          const how = r.sameText ? 'the same value in another spelling' : 'the only value that vanished and the only new one, with the same share of rows';
+          out.push(observe('drift.category_renamed', `${r.from} → ${r.to}`, `${f.name}: "${r.from}" (${pct(r.fromShare)} of the reference) is gone and "${r.to}" (${pct(r.toShare)} now) is new: ${how}`, extra));
+        }
       }
       if (ch.vanished.length > 0) {
         out.push(observe('drift.vanished_categories', ch.vanished.length, `${f.name}: ${quoted(ch.vanished)} common in the reference, absent now`, extra));

@@ -46,7 +46,8 @@ describe('drift diagnosis', () => {
 
     for (const r of [shifted, wider, newCity]) {
       const generic = r.hypotheses.find((h) => h.cause === 'feature-pipeline-change');
-      expect(generic?.likelihood).toBe('low');
+      // A weight-1 clue alone no longer lists a cause: the generic explanation is absent or low.
+      expect(generic === undefined || generic.likelihood === 'low').toBe(true);
       expect(r.summary).toMatch(/^Most likely: /);
       expect(r.severity).toBe('warning');
     }

@@ -115,7 +115,8 @@ describe('drift on the committed fixtures', () => {
     expect(top['feature-location-shift']!.title).toMatch(/^Values of age shifted/);
     expect(top['feature-column-removed']!.title).toBe('Column legacy_score missing from the current data (removed or renamed upstream)');
     // the generic explanation is listed below every specific one
-    const generic = r.hypotheses.findIndex((h) => h.cause === 'feature-pipeline-change');
+    const at = r.hypotheses.findIndex((h) => h.cause === 'feature-pipeline-change');
+    const generic = at < 0 ? r.hypotheses.length : at; // not listed at all is below every listed one
     for (const id of ['feature-pipeline-broken', 'missing-values-rising', 'unseen-category', 'feature-location-shift']) {
       expect(r.hypotheses.findIndex((h) => h.cause === id), id).toBeLessThan(generic);
     }

@@ -1,0 +1,172 @@
+// Patterns in a drifted feature's raw values that name the change more precisely than its
+// location, spread or shape: a category renamed (a vanished value whose rows reappear under a new
+// spelling), a cyclic feature turned around its cycle (hours of the day shifted by a time-zone
+// offset, weekdays by one), and one value filled into many rows (a default or an imputed mean
+// where the value used to be missing). Each is judged against the sampling noise of two samples.
+
+export interface Rename {
+  from: string;
+  to: string;
+  fromShare: number;
+  toShare: number;
+  /** The two spellings are equal once case, spaces and punctuation are ignored. */
+  sameText: boolean;
+}
+
+const normalised = (v: string) => v.toLowerCase().replace(/[\s_\-.]+/g, '');
+
+/**
+ * Vanished reference values whose rows reappear under a new value: the same text in another case
+ * or punctuation, or — when exactly one value vanished and one appeared — the same share of rows
+ * (within a fifth, or two points for small shares).
+ */
+export function renamedCategories(reference: ReadonlyMap<string, number>, current: ReadonlyMap<string, number>, vanished: readonly string[], unseen: readonly string[]): Rename[] {
+  const nRef = [...reference.values()].reduce((a, b) => a + b, 0);
+  const nCur = [...current.values()].reduce((a, b) => a + b, 0);
+  if (nRef === 0 || nCur === 0) return [];
+  const share = (m: ReadonlyMap<string, number>, n: number, k: string) => (m.get(k) ?? 0) / n;
+  const out: Rename[] = [];
+  const used = new Set<string>();
+  for (const from of vanished) {
+    const to = unseen.find((u) => !used.has(u) && normalised(u) === normalised(from));
+    if (to) {
+      used.add(to);
+      out.push({ from, to, fromShare: share(reference, nRef, from), toShare: share(current, nCur, to), sameText: true });
+    }
+  }
+  if (out.length === 0 && vanished.length === 1 && unseen.length === 1) {
+    const [from] = vanished as [string];
+    const [to] = unseen as [string];
+    const fromShare = share(reference, nRef, from);
+    const toShare = share(current, nCur, to);
+    if (Math.abs(toShare - fromShare) <= Math.max(0.02, 0.2 * fromShare)) out.push({ from, to, fromShare, toShare, sameText: false });
+  }
+  return out;
+}
+
+export interface CyclicShift {
+  /** Cycle length: 24 (hours of the day) or 7 (days of the week). */
+  period: number;
+  /** Current ≈ (reference + shift) mod period; signed, |shift| ≤ period / 2. */
+  shift: number;
+  /** Total variation distance between the histograms unshifted and after the shift. */
+  before: number;
+  after: number;
+}
+
+/** Cycles a feature of whole numbers may run around: hours of the day, then days of the week. */
+const PERIODS = [24, 7] as const;
+
+/**
+ * Whether the current values are the reference's turned around a cycle: both samples whole
+ * numbers within [0, period), the reference using most of the cycle, and one shift that brings the
+ * histograms as close as two samples of one distribution are while the unshifted ones are far apart.
+ */
+export function cyclicShift(reference: ArrayLike<number>, current: ArrayLike<number>): CyclicShift | undefined {
+  const n1 = reference.length;
+  const n2 = current.length;
+  if (n1 < 50 || n2 < 50) return undefined;
+  for (const period of PERIODS) {
+    const h1 = histogram(reference, period);
+    const h2 = histogram(current, period);
+    if (!h1 || !h2) continue;
+    if (h1.filter((p) => p > 0).length < Math.ceil(period * 0.6)) continue;
+    const tv = (k: number) => {
+      let s = 0;
+      for (let i = 0; i < period; i++) s += Math.abs(h2[i]! - h1[(((i - k) % period) + period) % period]!);
+      return s / 2;
+    };
+    // Expected TV of two samples of the reference histogram: ½ Σ √(2/π · p(1−p)(1/n1 + 1/n2)).
+    let noise = 0;
+    for (const p of h1) noise += Math.sqrt((2 / Math.PI) * p * (1 - p) * (1 / n1 + 1 / n2));
+    noise /= 2;
+    const before = tv(0);
+    let best = 0;
+    let after = before;
+    for (let k = 1; k < period; k++) {
+      const t = tv(k);
+      if (t < after) {
+        after = t;
+        best = k;
+      }
+    }
+    // Far apart unshifted (2.5× the noise), as close as two samples of one distribution after the shift (1.5×), and at least halved by it.
+    if (best !== 0 && before >= 2.5 * noise && after <= 1.5 * noise && after * 2 < before) return { period, shift: best > period / 2 ? best - period : best, before, after };
+    return undefined;
+  }
+  return undefined;
+}
+
+function histogram(values: ArrayLike<number>, period: number): number[] | undefined {
+  const h = new Array<number>(period).fill(0);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isInteger(v) || v < 0 || v >= period) return undefined;
+    h[v]!++;
+  }
+  return h.map((c) => c / values.length);
+}
+
+export interface ValueSpike {
+  value: number;
+  currentShare: number;
+  referenceShare: number;
+  /** The value is the reference's mean, median or zero (how imputation and defaults fill). */
+  matches?: 'mean' | 'median' | 'zero';
+}
+
+/** A continuous feature needs at least this many distinct reference values for one repeated value to be news. */
+const MIN_DISTINCT = 50;
+
+/**
+ * One value holding a much larger share of the current rows than of the reference's (at least 5
+ * points more, three times as often, and significant against the reference share), in a feature
+ * continuous enough that repeats are rare. A feature that became constant is not a spike (it is degenerate).
+ */
+export function valueSpike(referenceSorted: Float64Array, currentSorted: Float64Array, referenceMean: number, referenceMedian: number, referenceSd: number): ValueSpike | undefined {
+  if (distinct(referenceSorted) < MIN_DISTINCT || currentSorted.length < 50) return undefined;
+  const { value, count } = mode(currentSorted);
+  const currentShare = count / currentSorted.length;
+  if (currentShare >= 0.99) return undefined;
+  const referenceShare = countOf(referenceSorted, value) / referenceSorted.length;
+  const p = Math.max(referenceShare, 1 / referenceSorted.length);
+  const z = (currentShare - p) / Math.sqrt((p * (1 - p)) / currentSorted.length);
+  if (currentShare - referenceShare < 0.05 || currentShare < 3 * referenceShare || z < 5) return undefined;
+  const close = (x: number) => Math.abs(value - x) <= Math.max(0.02 * referenceSd, 1e-9 + Math.abs(x) * 1e-6) || Math.abs(value - x) < 0.005 * Math.max(1, Math.abs(x));
+  const matches = value === 0 ? 'zero' : close(referenceMean) ? 'mean' : close(referenceMedian) ? 'median' : undefined;
+  return { value, currentShare, referenceShare, ...(matches ? { matches } : {}) };
+}
+
+function distinct(sorted: Float64Array): number {
+  let d = sorted.length > 0 ? 1 : 0;
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[i - 1]) d++;
+  return d;
+}
+
+function mode(sorted: Float64Array): { value: number; count: number } {
+  let best = sorted[0]!;
+  let bestCount = 0;
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j < sorted.length && sorted[j] === sorted[i]) j++;
+    if (j - i > bestCount) {
+      bestCount = j - i;
+      best = sorted[i]!;
+    }
+    i = j;
+  }
+  return { value: best, count: bestCount };
+}
+
+function countOf(sorted: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  let c = 0;
+  for (let i = lo; i < sorted.length && sorted[i] === v; i++) c++;
+  return c;
+}

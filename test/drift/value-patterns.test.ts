@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { cyclicShift, renamedCategories, valueSpike } from '../../src/drift/value-patterns.ts';
+import { seededRandom } from '../support/seeded-random.ts';
+
+const normal = (r: () => number, mean: number, sd: number) => mean + sd * Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+/** Booking hours: an evening peak and a lunch bump, whole hours 0–23, shifted by `shift` around the clock. */
+function hours(seed: number, shift = 0, n = 3000): Float64Array {
+  const r = seededRandom(seed);
+  return Float64Array.from({ length: n }, () => {
+    const h = r() < 0.6 ? normal(r, 20, 2.2) : normal(r, 12.5, 2.8);
+    return (((Math.floor(h) + shift) % 24) + 24) % 24;
+  });
+}
+const sorted = (v: ArrayLike<number>) => Float64Array.from(v).sort();
+
+describe('renamedCategories', () => {
+  it('pairs a vanished value with its new spelling', () => {
+    const ref = new Map([['DE', 400], ['FR', 300], ['NL', 300]]);
+    const cur = new Map([['de', 390], ['FR', 310], ['NL', 300]]);
+    expect(renamedCategories(ref, cur, ['DE'], ['de'])).toEqual([{ from: 'DE', to: 'de', fromShare: 0.4, toShare: 0.39, sameText: true }]);
+  });
+  it('does not call a new market that took a small share a rename of a large one', () => {
+    const ref = new Map([['DE', 400], ['FR', 300], ['NL', 300]]);
+    const cur = new Map([['PL', 40], ['FR', 560], ['NL', 400]]);
+    expect(renamedCategories(ref, cur, ['DE'], ['PL'])).toEqual([]);
+  });
+});
+
+describe('cyclicShift', () => {
+  it('finds hours moved by one time zone, wrapping at midnight', () => {
+    expect(cyclicShift(hours(1), hours(2, 1))).toMatchObject({ period: 24, shift: 1 });
+    expect(cyclicShift(hours(3), hours(4, -2))).toMatchObject({ period: 24, shift: -2 });
+  });
+  it('finds nothing between two samples of the same hours', () => {
+    expect(cyclicShift(hours(5), hours(6))).toBeUndefined();
+  });
+  it('ignores features that are not whole numbers on a cycle', () => {
+    const r = seededRandom(7);
+    const prices = Float64Array.from({ length: 500 }, () => 50 + 10 * r());
+    expect(cyclicShift(prices, prices.map((x) => x + 1))).toBeUndefined();
+  });
+});
+
+describe('valueSpike', () => {
+  const r = seededRandom(11);
+  const scores = Array.from({ length: 3000 }, () => Number(normal(r, 4.3, 0.45).toFixed(2)));
+  const ref = sorted(scores.slice(0, 1500));
+  const mean = ref.reduce((a, b) => a + b, 0) / ref.length;
+  const sd = Math.sqrt(ref.reduce((a, b) => a + (b - mean) ** 2, 0) / ref.length);
+  it('finds the reference mean filled into a third of the rows', () => {
+    const filled = Number(mean.toFixed(2));
+    const cur = sorted(scores.slice(1500).map((x, i) => (i % 3 === 0 ? filled : x)));
+    const spike = valueSpike(ref, cur, mean, ref[ref.length >> 1]!, sd);
+    expect(spike).toMatchObject({ value: filled, matches: 'mean' });
+    expect(spike!.currentShare).toBeGreaterThan(0.3);
+  });
+  it('finds nothing in a second sample of the same feature', () => {
+    expect(valueSpike(ref, sorted(scores.slice(1500)), mean, ref[ref.length >> 1]!, sd)).toBeUndefined();
+  });
+  it('does not read the repeats of a discrete feature as a spike', () => {
+    const counts = Float64Array.from({ length: 2000 }, (_, i) => 1 + (i % 9));
+    expect(valueSpike(sorted(counts), sorted(counts.map((x) => Math.max(1, x - 1))), 5, 5, 2.6)).toBeUndefined();
+  });
+});
