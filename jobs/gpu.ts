@@ -162,6 +162,7 @@ function notable(o: Observation): Severity | null {
     case 'gpu.throttled':
       return v === 'thermal' || v === 'power' || v === 'hw-slowdown' ? 'warning' : v === 'sw-power-cap' ? 'info' : null;
     case 'gpu.memory_used_share':
+    case 'gpu.mig_memory_used_share':
       return typeof v === 'number' && v >= MEMORY_FULL_SHARE ? 'warning' : null;
     case 'gpu.temperature':
       return typeof v === 'number' && v >= HIGH_TEMP_C ? 'warning' : null;

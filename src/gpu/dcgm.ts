@@ -17,6 +17,17 @@ export interface DcgmGpu extends GpuRecord {
   lastXid: number | null;
   pods: DcgmPod[];
   hostname: string | null;
+  /** MIG instances with their own framebuffer, when the exporter labels series with GPU_I_ID. */
+  migInstances?: DcgmMigInstance[];
+}
+
+/** One MIG GPU instance as the exporter reports it: its profile, framebuffer and the pods on it. */
+export interface DcgmMigInstance {
+  id: string;
+  profile: string | null;
+  usedMiB: number | null;
+  freeMiB: number | null;
+  pods: DcgmPod[];
 }
 
 const FIELD = {
@@ -51,7 +62,7 @@ type Field = (typeof FIELD)[keyof typeof FIELD];
  * InputError naming `source` when the text is not valid Prometheus exposition.
  */
 export function parseDcgmMetrics(text: string, source = 'DCGM exporter'): DcgmGpu[] {
-  const byUuid = new Map<string, { gpu: DcgmGpu; values: Partial<Record<Field, number[]>>; seen: Set<string>; mig: boolean }>();
+  const byUuid = new Map<string, { gpu: DcgmGpu; values: Partial<Record<Field, number[]>>; seen: Set<string>; mig: boolean; instances: Map<string, DcgmMigInstance> }>();
   for (const s of parseExposition(text, source).samples) {
     const field = FIELD[s.name as keyof typeof FIELD] as Field | undefined;
     const uuid = s.labels.UUID ?? s.labels.uuid;
@@ -69,6 +80,7 @@ export function parseDcgmMetrics(text: string, source = 'DCGM exporter'): DcgmGp
         values: {},
         seen: new Set(),
         mig: false,
+        instances: new Map(),
       };
       byUuid.set(uuid, entry);
     }
@@ -81,12 +93,19 @@ export function parseDcgmMetrics(text: string, source = 'DCGM exporter'): DcgmGp
       (entry.values[field] ??= []).push(s.value);
     }
     const { pod, namespace, container } = s.labels;
+    if (instance !== '') {
+      const mi = entry.instances.get(instance) ?? { id: instance, profile: s.labels.GPU_I_PROFILE ?? null, usedMiB: null, freeMiB: null, pods: [] };
+      entry.instances.set(instance, mi);
+      if (Number.isFinite(s.value) && field === 'used') mi.usedMiB = s.value;
+      if (Number.isFinite(s.value) && field === 'free') mi.freeMiB = s.value;
+      if (pod && namespace && !mi.pods.some((p) => p.name === pod && p.namespace === namespace)) mi.pods.push({ namespace, name: pod, container: container || null });
+    }
     if (pod && namespace && !entry.gpu.pods.some((p) => p.name === pod && p.namespace === namespace && p.container === (container ?? null))) {
       entry.gpu.pods.push({ namespace, name: pod, container: container || null });
     }
   }
   return [...byUuid.values()]
-    .map(({ gpu, values, mig }) => {
+    .map(({ gpu, values, mig, instances }) => {
       const sum = (f: Field) => (values[f] ? values[f].reduce((a, b) => a + b, 0) : null);
       const max = (f: Field) => (values[f] ? Math.max(...values[f]) : null);
       const flag = (f: Field) => (values[f] ? values[f].some((v) => v > 0) : null);
@@ -119,6 +138,7 @@ export function parseDcgmMetrics(text: string, source = 'DCGM exporter'): DcgmGp
         pcieGenMax: max('pcieGenMax'),
         pcieWidth: max('pcieWidth'),
         pcieWidthMax: max('pcieWidthMax'),
+        ...(instances.size > 0 ? { migInstances: [...instances.values()].sort((a, b) => Number(a.id) - Number(b.id) || a.id.localeCompare(b.id)) } : {}),
       };
     })
     .sort((a, b) => a.index - b.index);

@@ -35,7 +35,12 @@ export interface AttributedProcess {
 export type GpuSourceFailure = GpuFailure | { kind: 'dcgm-unreachable' | 'dcgm-no-metrics'; detail: string; busId?: string };
 
 /** A GPU record, with the last Xid when the source reports it (DCGM). */
-export type ObservedGpu = GpuRecord & { lastXid?: number | null; pods?: Array<{ namespace: string; name: string; container: string | null }> };
+export type ObservedGpu = GpuRecord & {
+  lastXid?: number | null;
+  pods?: Array<{ namespace: string; name: string; container: string | null }>;
+  /** MIG instances with their own framebuffer (DCGM exporter in MIG mode). */
+  migInstances?: Array<{ id: string; profile: string | null; usedMiB: number | null; freeMiB: number | null; pods: Array<{ namespace: string; name: string }> }>;
+};
 
 /** What each Xid code means, from NVIDIA's Xid catalogue (docs.nvidia.com/deploy/xid-errors). Words only; the catalogue decides what follows. */
 const XID_MEANING: Record<number, string> = {
@@ -92,6 +97,7 @@ export const GPU_VOCABULARY = {
   'gpu.throttled': { unit: 'label', description: 'the strongest active clock-slowdown reason: thermal | power | hw-slowdown | sw-power-cap | none (subject: GPU index)' },
   'gpu.temperature': { unit: 'celsius', description: 'GPU core temperature (subject: GPU index)' },
   'gpu.sm_clock_share': { unit: 'ratio', description: `SM clock / its maximum while the GPU is busy (utilization ≥ ${BUSY_UTILIZATION * 100} %); not observed when idle, where low clocks are by design (subject: GPU index)` },
+  'gpu.mig_memory_used_share': { unit: 'ratio', description: 'memory used / total of one MIG instance, which its workload cannot exceed whatever the whole GPU has free (subject: GPU index/instance id)' },
   'gpu.mig_enabled': { unit: 'boolean', description: 'the GPU is partitioned with MIG (subject: GPU index)' },
   'gpu.pcie_link_degraded': { unit: 'boolean', description: 'the PCIe link runs narrower than its maximum width, or at a lower generation while busy (subject: GPU index)' },
 } as const;
@@ -194,6 +200,12 @@ export function observeGpus(input: GpuObservationInput): Observation[] {
     if (busy && g.smClockMHz !== null && g.smClockMaxMHz) {
       const share = g.smClockMHz / g.smClockMaxMHz;
       out.push(o('gpu.sm_clock_share', share, `${label} SM clock ${Math.round(g.smClockMHz)} of ${Math.round(g.smClockMaxMHz)} MHz (${pct(share)}) at ${Math.round(g.utilizationPct ?? 0)} % utilization`, at));
+    }
+    for (const mi of g.migInstances ?? []) {
+      if (mi.usedMiB === null || mi.freeMiB === null || mi.usedMiB + mi.freeMiB <= 0) continue;
+      const share = mi.usedMiB / (mi.usedMiB + mi.freeMiB);
+      const on = mi.pods.length > 0 ? `, used by ${mi.pods.map((p) => `${p.namespace}/${p.name}`).join(', ')}` : '';
+      out.push(o('gpu.mig_memory_used_share', share, `${label} MIG instance ${mi.id}${mi.profile ? ` (${mi.profile})` : ''} memory ${pct(share)} used (${Math.round(mi.usedMiB)} of ${Math.round(mi.usedMiB + mi.freeMiB)} MiB)${on}`, { subject: `${g.index}/${mi.id}` }));
     }
     if (g.migMode !== null) out.push(o('gpu.mig_enabled', g.migMode === 'enabled', `${label}: MIG ${g.migMode}`, at));
     const narrow = g.pcieWidth !== null && g.pcieWidthMax !== null && g.pcieWidth < g.pcieWidthMax;

@@ -7,6 +7,23 @@ import { blankGpu } from '../../src/gpu/nvidia-smi.ts';
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/gpu/${name}`, import.meta.url), 'utf8');
 
 describe('parseDcgmMetrics', () => {
+  it('keeps each MIG instance\'s framebuffer, so a full 1g.10gb slice is not hidden by an empty GPU', () => {
+    // dcgm-exporter's MIG labels (GPU_I_PROFILE, GPU_I_ID), as in NVIDIA/dcgm-exporter's MIG documentation.
+    const labels = (id: string, pod = '') => `gpu="0",UUID="GPU-5a1e7c3d",modelName="NVIDIA A100-SXM4-80GB",GPU_I_PROFILE="1g.10gb",GPU_I_ID="${id}"${pod ? `,namespace="ml",pod="${pod}",container="server"` : ''}`;
+    const text = [
+      `DCGM_FI_DEV_FB_USED{${labels('7')}} 13`,
+      `DCGM_FI_DEV_FB_FREE{${labels('7')}} 9758`,
+      `DCGM_FI_DEV_FB_USED{${labels('13', 'embedder-1')}} 9688`,
+      `DCGM_FI_DEV_FB_FREE{${labels('13', 'embedder-1')}} 83`,
+    ].join('\n');
+    const [gpu] = parseDcgmMetrics(text);
+    expect(gpu).toMatchObject({ migMode: 'enabled', memoryUsedMiB: 9701, memoryFreeMiB: 9841 });
+    expect(gpu!.migInstances).toEqual([
+      { id: '7', profile: '1g.10gb', usedMiB: 13, freeMiB: 9758, pods: [] },
+      { id: '13', profile: '1g.10gb', usedMiB: 9688, freeMiB: 83, pods: [{ namespace: 'ml', name: 'embedder-1', container: 'server' }] },
+    ]);
+  });
+
   it('reads a T4 scrape with pod mapping into one record', () => {
     expect(parseDcgmMetrics(fixture('dcgm-t4-pod.prom'))).toEqual([
       {
