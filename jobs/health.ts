@@ -5,6 +5,7 @@
 // the p99 objective and with the last healthy run of the same target (the baseline). It OBSERVES:
 // the causes are ranked by src/diagnosis from its observations. This file is the I/O (arguments,
 // HTTP with deadlines, scrapes, the baseline store); the pure assessment is src/health/assess.ts.
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { durationMs, parseTokens } from '../src/args.ts';
@@ -12,7 +13,7 @@ import { defineDiagnostic, type DiagnosticDeps } from '../src/diagnostic.ts';
 import { UsageError } from '../src/errors.ts';
 import { assessHealth } from '../src/health/assess.ts';
 import { readBaseline, writeBaseline } from '../src/health/baseline.ts';
-import type { Fetched, ProbeRequest, Scrape } from '../src/health/input.ts';
+import type { Fetched, ProbeRequest, Scrape, TcpConnect } from '../src/health/input.ts';
 import { HEALTH_VOCABULARY } from '../src/health/vocabulary.ts';
 import { readBoundedText } from '../src/http-body.ts';
 import { parseServerTiming } from '../src/profile/server-timing.ts';
@@ -163,8 +164,30 @@ async function get(deps: DiagnosticDeps, url: URL, maxBytes: number): Promise<Fe
     return { kind: 'response', status: res.status, ms: performance.now() - t0, body: text, truncated };
   } catch (err) {
     if (deps.signal.aborted) throw deps.signal.reason;
-    return { kind: 'unreachable', ms: performance.now() - t0, ...failureOf(err) };
+    const failure = failureOf(err);
+    // No answer in time: is the process there (it accepts the connection and then says nothing) or is the path to it blocked?
+    const tcp = failure.code === 'timeout' ? await tcpConnect(target) : undefined;
+    return { kind: 'unreachable', ms: performance.now() - t0, ...failure, ...(tcp ? { tcp } : {}) };
   }
+}
+
+/** Deadline of the bare TCP connect made after an HTTP timeout, ms. */
+export const TCP_CONNECT_TIMEOUT_MS = 2000;
+
+/** Opens (and closes) a plain TCP connection to the URL's host and port. */
+function tcpConnect(url: URL): Promise<TcpConnect> {
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (result: TcpConnect) => {
+      socket.destroy();
+      resolve(result);
+    };
+    socket.setTimeout(TCP_CONNECT_TIMEOUT_MS, () => done('timeout'));
+    socket.once('connect', () => done('accepted'));
+    socket.once('error', (err: NodeJS.ErrnoException) => done(err.code === 'ECONNREFUSED' ? 'refused' : 'error'));
+  });
 }
 
 /** PROBES POSTs of `body`, spread over `spanMs`, each timed and read for Server-Timing. */

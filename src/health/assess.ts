@@ -8,7 +8,7 @@ import type { Exposition } from '../prometheus/exposition.ts';
 import { latencyHistogram } from '../prometheus/latency-histogram.ts';
 import { observationCount } from '../prometheus/histograms.ts';
 import { MIN_BASELINE_REQUESTS } from './baseline.ts';
-import { noteHealthEndpoint, uptimeFromBody } from './endpoint-note.ts';
+import { noteHealthEndpoint, noteTcpConnect, uptimeFromBody } from './endpoint-note.ts';
 import { fmtMs, fmtPct, round } from './format.ts';
 import type { Baseline, Fetched, HealthInput, HealthTarget } from './input.ts';
 import { noteLatency, TAIL_FLOOR_MS, TAIL_RATIO_LIMIT, type LatencyNote } from './latency-note.ts';
@@ -43,11 +43,14 @@ export function assessHealth(input: HealthInput): HealthAssessment {
   if (usable.length === 0) {
     const problem = firstScrape?.problem ?? 'no answer';
     notes.find('warning', `metrics unusable: ${problem}`);
+    notes.observe('metrics.usable', false, `no usable Prometheus metrics at ${target.metricsPath}: ${problem}`);
     if (firstScrape?.fetched.kind === 'unreachable') notes.observe('http.failure', firstScrape.fetched.code, `GET ${target.metricsPath}: no answer (${firstScrape.fetched.code}: ${firstScrape.fetched.reason})`, { subject: target.metricsPath });
+    if (firstScrape) noteTcpConnect(notes, firstScrape.fetched, target.metricsPath);
     notes.fixes.push(`Expose Prometheus metrics at ${target.metricsPath} (or pass --metrics-path) with a request-latency histogram and a request counter by status`);
     const uptime = health.kind === 'response' ? uptimeFromBody(health.body, input.nowMs) : null;
     if (uptime !== null) noteRuntime(notes, [], { seconds: 0, scrapes: 0, between: 'one scrape' }, { bodyUptimeSeconds: uptime, counterTotals: null });
   } else {
+    notes.observe('metrics.usable', true, `Prometheus metrics parsed at ${target.metricsPath} (${usable.length} of ${scrapes.length} scrapes)`);
     const failedScrapes = scrapes.length - usable.length;
     if (failedScrapes > 0) notes.find('info', `${failedScrapes} of ${scrapes.length} scrapes failed (${scrapes.find((s) => !s.exposition)?.problem ?? 'no answer'}); measured over the others`);
     const t0 = (usable[0] as { at: number }).at;
@@ -151,6 +154,8 @@ function unreachable(notes: Notes, url: string, target: HealthTarget, health: No
   const why = `${health.code}: ${health.reason}`;
   notes.observe('http.failure', health.code, `GET ${target.healthPath}: no answer (${why})`, { subject: target.healthPath });
   notes.observe('http.failure', metrics.code, `GET ${target.metricsPath}: no answer (${metrics.code}: ${metrics.reason})`, { subject: target.metricsPath });
+  noteTcpConnect(notes, health, target.healthPath);
+  noteTcpConnect(notes, metrics, target.metricsPath);
   const findings = [{ severity: 'critical' as const, message: `service unreachable: ${why}` }];
   return {
     diagnostic: 'health',

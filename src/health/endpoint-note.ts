@@ -18,6 +18,7 @@ export function noteHealthEndpoint(notes: Notes, target: HealthTarget, health: F
     notes.find('critical', `${path} unreachable (${health.code}: ${health.reason})`);
     notes.evidence.push({ label: `GET ${path}`, value: 'no answer', detail: `${health.code}: ${health.reason}`, severity: 'critical' });
     notes.observe('http.failure', health.code, `GET ${path}: no answer (${health.code}: ${health.reason})`, { subject: path });
+    noteTcpConnect(notes, health, path);
     return false;
   }
   const ok = health.status >= 200 && health.status <= 299;
@@ -35,6 +36,19 @@ export function noteHealthEndpoint(notes: Notes, target: HealthTarget, health: F
     }
   }
   return ok;
+}
+
+const TCP_WORDS: Record<NonNullable<Extract<Fetched, { kind: 'unreachable' }>['tcp']>, string> = {
+  accepted: 'a plain TCP connection to the same host and port is accepted: the process is there but does not answer',
+  refused: 'a plain TCP connection to the same host and port is refused',
+  timeout: 'a plain TCP connection to the same host and port gets no answer either: the path to it drops the packets',
+  error: 'a plain TCP connection to the same host and port fails',
+};
+
+/** After a GET timed out: what a bare TCP connect to the same host and port got (`tcp.connect`). */
+export function noteTcpConnect(notes: Notes, fetched: Fetched, path: string): void {
+  if (fetched.kind !== 'unreachable' || fetched.tcp === undefined) return;
+  notes.observe('tcp.connect', fetched.tcp, `GET ${path} timed out; ${TCP_WORDS[fetched.tcp]}`, { subject: path });
 }
 
 /** Seconds since the process started, from a health body's uptime or start-time field; null when it has none. */

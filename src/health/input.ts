@@ -7,7 +7,17 @@ import type { Exposition } from '../prometheus/exposition.ts';
 /** One HTTP GET: the answer, or why there was none. */
 export type Fetched =
   | { kind: 'response'; status: number; ms: number; body: string; truncated: boolean }
-  | { kind: 'unreachable'; ms: number; code: string; reason: string };
+  | {
+      kind: 'unreachable';
+      ms: number;
+      code: string;
+      reason: string;
+      /** After a timeout: whether a plain TCP connection to the same host and port was accepted (the process is there but does not answer) or not. */
+      tcp?: TcpConnect;
+    };
+
+/** A bare TCP connect to the host and port: accepted, refused, no answer in time, or another error. */
+export type TcpConnect = 'accepted' | 'refused' | 'timeout' | 'error';
 
 export interface Scrape {
   /** The metrics URL as shown to people (no credentials). */

@@ -4,6 +4,7 @@
 // median (with an absolute floor, so 22 ms at a 4 ms median is not a "spike"), the p99 objective
 // (--slo-p99), the last healthy run (the baseline), and the shape of the distribution and of the
 // per-step means (a separate slow cluster; latency falling as a process warms up).
+import { sampleCorrelation } from 'simple-statistics';
 import type { Exposition } from '../prometheus/exposition.ts';
 import { histogramQuantile } from '../prometheus/histogram-quantile.ts';
 import { observationCount, type Bucket, type Histogram } from '../prometheus/histograms.ts';
@@ -23,6 +24,10 @@ export const MIN_WINDOW_LATENCY_REQUESTS = 10;
 /** A p50 this many times the baseline's, and at least REGRESSION_FLOOR_MS more, is a regression. */
 export const REGRESSION_RATIO = 1.5;
 export const REGRESSION_FLOOR_MS = 10;
+/** Mean latency of the last scrape step this many times the first's, and TAIL_FLOOR_MS more, is latency climbing within the window. */
+export const RISING_RATIO = 2;
+/** …and the step means rising with time (correlation with the step index at least this). */
+export const RISING_CORRELATION = 0.8;
 
 export interface LatencyNote {
   latencyMs: { p50: number; p95: number; p99: number } | null;
@@ -121,7 +126,7 @@ export function noteLatency(notes: Notes, target: HealthTarget, scrapes: readonl
   }
 
   compare(notes, target, baseline, latencyMs, extra, pcts, nowMs);
-  noteTrend(notes, steps, window);
+  noteTrend(notes, steps, stepMedians(series, lat.toMs), window);
 
   const meanMs = used.sum !== undefined && requests > 0 ? (used.sum / requests) * lat.toMs : null;
   notes.tables.push({
@@ -187,8 +192,16 @@ function stepMeans(series: readonly Histogram[], toMs: number): LatencyNote['ste
   return counts.map((n, i) => ({ requests: n, meanMs: n > 0 ? ((sums[i] as number) / n) * toMs : null }));
 }
 
+/** Median latency of each scrape step, ms, from the step's bucket increases (null for a step with under 3 requests). */
+function stepMedians(series: readonly Histogram[], toMs: number): Array<number | null> {
+  return series.slice(1).map((h, i) => {
+    const step = histogramIncreaseOver([series[i] as Histogram, h]);
+    return step && observationCount(step) >= 3 ? histogramQuantile(0.5, step.buckets) * toMs : null;
+  });
+}
+
 /** Latency falling through the window, as a process warms up (JIT, caches, lazy model load). */
-function noteTrend(notes: Notes, steps: LatencyNote['steps'], window: ScrapeWindow): void {
+function noteTrend(notes: Notes, steps: LatencyNote['steps'], stepP50s: ReadonlyArray<number | null>, window: ScrapeWindow): void {
   const busy = steps.filter((s): s is { meanMs: number; requests: number } => s.meanMs !== null && s.requests >= 3);
   if (busy.length < 3) return;
   const firstMs = (busy[0] as { meanMs: number }).meanMs;
@@ -199,8 +212,25 @@ function noteTrend(notes: Notes, steps: LatencyNote['steps'], window: ScrapeWind
   const text = `mean latency went from ${fmtMs(firstMs)} in the first scrape step to ${fmtMs(lastMs)} in the last (${trend.toFixed(2)}×)`;
   notes.observe('latency.trend', round(trend), text, { sampleSize, windowSeconds: window.seconds });
   const warming = trend <= 0.5 && firstMs - lastMs >= TAIL_FLOOR_MS;
-  notes.observe('latency.warming', warming, warming ? `latency is falling as the process warms up: ${text}` : `latency steady through the window (${trend.toFixed(2)}× first to last step)`, { sampleSize, windowSeconds: window.seconds });
+  // A climb is the typical request getting slower step after step: judged on each step's median,
+  // which a few stalls landing late in the window (they are counted when they finish) do not move.
+  const medians = stepP50s.filter((m): m is number => m !== null);
+  const firstP50 = medians[0];
+  const lastP50 = medians.at(-1);
+  const steadyClimb =
+    medians.length >= 3 && firstP50 !== undefined && lastP50 !== undefined && Math.max(...medians) > Math.min(...medians) && sampleCorrelation(medians.map((_, i) => i), medians) >= RISING_CORRELATION;
+  const rising = steadyClimb && lastP50 >= RISING_RATIO * firstP50 && lastP50 - firstP50 >= TAIL_FLOOR_MS;
+  const steady =
+    trend >= RISING_RATIO && !rising
+      ? `${text}, but the median of each step did not climb: a few slow requests, not every request getting slower`
+      : `latency steady through the window (${trend.toFixed(2)}× first to last step)`;
+  const medianText = steadyClimb ? `; the median of each step went ${medians.map((m) => fmtMs(m)).join(' → ')}` : '';
+
+  notes.observe('latency.trend_shift', round(lastMs - firstMs), `mean latency of the last scrape step is ${fmtMs(Math.abs(lastMs - firstMs))} ${lastMs >= firstMs ? 'above' : 'below'} the first's`, { sampleSize, windowSeconds: window.seconds });
+  notes.observe('latency.warming', warming, warming ? `latency is falling as the process warms up: ${text}` : rising ? `latency is rising, not falling: ${text}` : steady, { sampleSize, windowSeconds: window.seconds });
+  notes.observe('latency.rising', rising, rising ? `latency climbed through the window: ${text}${medianText}` : warming ? `latency fell through the window: ${text}` : steady, { sampleSize, windowSeconds: window.seconds });
   if (warming) notes.find('info', `latency is falling through the window (warming up): ${text}`);
+  if (rising) notes.find('warning', `latency is climbing through the window: ${text}${medianText}`);
 }
 
 /**

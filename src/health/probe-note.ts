@@ -2,9 +2,13 @@
 // client and read for their Server-Timing stages, so where the time goes is seen per request
 // even when the service exports no histogram.
 import { quantile } from 'simple-statistics';
+import { stageClass, type StageClass } from '../profile/stage-stats.ts';
 import { fmtMs, fmtPct, round } from './format.ts';
 import type { ProbeRequest } from './input.ts';
 import type { Notes } from './notes.ts';
+
+/** Stage kinds the probe observations are named after (`probe.inference_ms` …); `network` is the profile's own measure. */
+export const PROBE_STAGE_CLASSES = ['queue', 'preprocess', 'inference', 'postprocess', 'other'] as const satisfies readonly StageClass[];
 
 export interface ProbeNote {
   p50Ms: number | null;
@@ -46,6 +50,17 @@ export function noteProbes(notes: Notes, probes: readonly ProbeRequest[], path: 
       notes.observe('probe.stage_share', round(share), `${stage}: ${fmtPct(share)} of the probe requests' server time`, { subject: stage, sampleSize: durations.length });
       notes.observe('probe.stage_p99', round(slowest), `${stage}: slowest ${fmtMs(slowest)} over ${durations.length} probe requests`, { subject: stage, sampleSize: durations.length });
       rows.push([stage, round(quantile(durations, 0.5)), round(slowest), fmtPct(share)]);
+    }
+    // By kind of stage (queue, preprocess, inference, postprocess, other), as the endpoint profile names them: per request, then the median.
+    for (const c of PROBE_STAGE_CLASSES) {
+      const names = [...byStage.keys()].filter((n) => stageClass(n) === c);
+      if (names.length === 0) continue;
+      const perRequest = answered.map((p) => p.serverTiming.filter((m) => names.includes(m.name)).reduce((a, m) => a + m.durMs, 0));
+      const p50Class = quantile(perRequest, 0.5);
+      const share = names.reduce((a, n) => a + (byStage.get(n) ?? []).reduce((x, y) => x + y, 0), 0) / total;
+      const what = names.join('+');
+      notes.observe(`probe.${c}_ms`, round(p50Class), `${what} takes ${fmtMs(p50Class)} per probe request (median of ${perRequest.length})`, { subject: what, sampleSize: perRequest.length });
+      notes.observe(`probe.${c}_share`, round(share), `${what} is ${fmtPct(share)} of the probe requests' server time`, { subject: what, sampleSize: perRequest.length });
     }
     notes.tables.push({ title: `Probe requests by Server-Timing stage (${answered.length} requests)`, columns: ['stage', 'p50 ms', 'max ms', 'share'], rows });
   }

@@ -36,6 +36,7 @@ interface Tally {
   errors: number;
   client: number;
   overload: number;
+  rateLimited: number;
   byStatus: Map<string, number>;
 }
 
@@ -99,11 +100,14 @@ export function noteRates(notes: Notes, scrapes: readonly Exposition[], latency:
     notes.observe('errors.count', tally.errors, `${tally.errors} failed requests (${scope})`, extra);
     const client = tally.client / tally.requests;
     const overload = tally.overload / tally.requests;
-    notes.observe('errors.client_rate', round(client), `${fmtPct(client)} of requests answered 4xx (${tally.client} of ${tally.requests})`, extra);
+    const limited = tally.rateLimited / tally.requests;
+    notes.observe('errors.client_rate', round(client), `${fmtPct(client)} of requests answered 4xx other than 429 (${tally.client} of ${tally.requests})`, extra);
     notes.observe('errors.overload_rate', round(overload), `${fmtPct(overload)} of requests answered 429/503 (${tally.overload} of ${tally.requests})`, extra);
+    notes.observe('errors.rate_limited_rate', round(limited), `${fmtPct(limited)} of requests answered 429 Too Many Requests (${tally.rateLimited} of ${tally.requests})`, extra);
     notes.evidence.push({ label: 'error rate', value: fmtPct(errorRate), detail: `5xx/error ${metric}{${statusLabel}}: ${scope}`, severity });
     if (severity !== 'ok') notes.find(severity, `error rate ${fmtPct(errorRate)} (${scope})${thin ? ' — too few requests to be sure' : ''}`);
     if (client > 0.05 && tally.client >= 5) notes.find('warning', `${fmtPct(client)} of requests were rejected with 4xx (${tally.client} of ${tally.requests}): callers send requests the service refuses`);
+    if (limited > 0.05 && tally.rateLimited >= 5) notes.find('warning', `${fmtPct(limited)} of requests were refused with 429 Too Many Requests (${tally.rateLimited} of ${tally.requests}): callers are rate limited`);
     breakdown(notes, keys, counts, labelsOf, statusLabel, tally, extra);
   }
   notes.tables.push(ratesTable(metric, requestRatePerSec, hasWindow ? tallyOf(keys, windowByKey, labelsOf, statusLabel).errors / window.seconds : null, errorRate === null ? null : `${fmtPct(errorRate)} (${basis}, ${tally.requests} requests)`, hasWindow ? window.between : 'one scrape', sinceStartTotal, tallyOf(keys, sinceStartByKey, labelsOf, statusLabel)));
@@ -118,13 +122,15 @@ export function noteRates(notes: Notes, scrapes: readonly Exposition[], latency:
 }
 
 function tallyOf(keys: string[], counts: Map<string, number>, labelsOf: Map<string, Record<string, string>>, statusLabel: string): Tally {
-  const t: Tally = { requests: 0, errors: 0, client: 0, overload: 0, byStatus: new Map() };
+  const t: Tally = { requests: 0, errors: 0, client: 0, overload: 0, rateLimited: 0, byStatus: new Map() };
   for (const k of keys) {
     const n = counts.get(k) ?? 0;
     const status = labelsOf.get(k)?.[statusLabel] ?? '';
     t.requests += n;
     if (isErrorStatus(status)) t.errors += n;
-    if (/^4\d\d$/.test(status)) t.client += n;
+    // 429 is a refusal to serve this caller now (a rate limit), not a request the service cannot understand.
+    if (/^4\d\d$/.test(status) && status !== '429') t.client += n;
+    if (status === '429') t.rateLimited += n;
     if (status === '429' || status === '503') t.overload += n;
     if (n > 0) t.byStatus.set(status, (t.byStatus.get(status) ?? 0) + n);
   }

@@ -5,11 +5,26 @@
 import type { ObservationVocabulary } from '../diagnosis/observation.ts';
 import { TARGET_VOCABULARY } from '../diagnosis/vocabulary.ts';
 
+const PROBE_STAGE_WORDS = { queue: 'waiting before the work (queue, batcher)', preprocess: 'preprocessing', inference: 'model inference', postprocess: 'postprocessing', other: 'stages of no known kind' } as const;
+type ProbeStage = keyof typeof PROBE_STAGE_WORDS;
+
+/** `probe.inference_ms`, `probe.inference_share` … one pair per kind of Server-Timing stage. */
+function probeStageVocabulary() {
+  return Object.fromEntries(
+    (Object.keys(PROBE_STAGE_WORDS) as ProbeStage[]).flatMap((c) => [
+      [`probe.${c}_ms`, { unit: 'ms', description: `median time per probe request in ${PROBE_STAGE_WORDS[c]} (Server-Timing stages of that kind; subject = their names)` }],
+      [`probe.${c}_share`, { unit: 'ratio', description: `${PROBE_STAGE_WORDS[c]}: share of the probe requests' Server-Timing time` }],
+    ]),
+  ) as Record<`probe.${ProbeStage}_${'ms' | 'share'}`, { unit: string; description: string }>;
+}
+
 export const HEALTH_VOCABULARY = {
   ...TARGET_VOCABULARY,
   'health.status': { unit: 'status', description: 'HTTP status of the health endpoint' },
   'health.failing_check': { unit: 'label', description: 'a dependency or check the health body reports as failing (subject = its name)' },
   'http.failure': { unit: 'label', description: 'why a GET got no answer: ECONNREFUSED, ENOTFOUND, EAI_AGAIN, timeout, ECONNRESET, EHOSTUNREACH … (subject = path)' },
+  'tcp.connect': { unit: 'label', description: 'after a GET timed out, a bare TCP connect to the same host and port: accepted | refused | timeout | error (subject = path)' },
+  'metrics.usable': { unit: 'boolean', description: 'the metrics endpoint answered Prometheus text that parsed (false: missing, an error status, or not Prometheus)' },
   'metrics.status': { unit: 'status', description: 'HTTP status of the metrics endpoint' },
   'metrics.latency_histogram': { unit: 'boolean', description: 'a request-latency histogram is exported' },
   'metrics.request_counter': { unit: 'boolean', description: 'a request counter with an outcome label is exported' },
@@ -29,6 +44,8 @@ export const HEALTH_VOCABULARY = {
   'latency.p50_shift': { unit: 'ms', description: 'p50 now − p50 of the last healthy run' },
   'latency.regressed': { unit: 'boolean', description: 'p50 at least 1.5× and 10 ms above the last healthy run: every request got slower' },
   'latency.trend': { unit: 'ratio', description: 'mean latency of the last scrape step / of the first (within the window)' },
+  'latency.trend_shift': { unit: 'ms', description: 'mean latency of the last scrape step − of the first (within the window)' },
+  'latency.rising': { unit: 'boolean', description: 'latency climbed through the window: the last step\'s mean at least 2× and 50 ms above the first\'s' },
   'latency.warming': { unit: 'boolean', description: 'latency fell through the window by at least half and 50 ms (warming up)' },
   'latency.load_correlation': { unit: 'ratio', description: 'correlation across scrape steps of mean latency with requests in flight (or the request rate)' },
   'requests.rate': { unit: 'req/s', description: 'request rate over the window' },
@@ -39,7 +56,8 @@ export const HEALTH_VOCABULARY = {
   'errors.rate': { unit: 'ratio', description: 'share of requests that failed (5xx/error); sampleSize = requests behind it' },
   'errors.basis': { unit: 'label', description: 'interval (the window) or since-start (the window held too few requests)' },
   'errors.count': { unit: 'count', description: 'failed requests behind errors.rate' },
-  'errors.client_rate': { unit: 'ratio', description: 'share of requests answered 4xx (rejected as bad requests)' },
+  'errors.client_rate': { unit: 'ratio', description: 'share of requests answered 4xx other than 429 (rejected as bad requests)' },
+  'errors.rate_limited_rate': { unit: 'ratio', description: 'share of requests answered 429 Too Many Requests (a rate limit or quota refused them)' },
   'errors.overload_rate': { unit: 'ratio', description: 'share of requests answered 429 or 503 (load shedding)' },
   'errors.top_share': { unit: 'ratio', description: 'share of the errors from the one label value with the most (subject = label=value, e.g. route=/predict); only when the label has several values with traffic' },
   'errors.top_rate': { unit: 'ratio', description: 'error rate of that label value (subject = label=value)' },
@@ -62,6 +80,7 @@ export const HEALTH_VOCABULARY = {
   'probe.error_rate': { unit: 'ratio', description: 'share of probe requests that failed' },
   'probe.stage_share': { unit: 'ratio', description: 'share of the probe requests’ Server-Timing time in one stage (subject = stage)' },
   'probe.stage_p99': { unit: 'ms', description: 'slowest probe request’s time in one stage (subject = stage)' },
+  ...probeStageVocabulary(),
 } as const satisfies ObservationVocabulary;
 
 export type HealthObservationName = keyof typeof HEALTH_VOCABULARY;
