@@ -222,4 +222,58 @@ describe('assessHealth', () => {
     expect(idle.result.data.latencyMs).toBeNull();
     expect(idle.result.charts).toEqual([]);
   });
+
+  it('names a rate limit from 429s, and does not read them as bad client requests', () => {
+    // 30 % of the requests refused with 429 by a gateway's limiter; the accepted ones are fast.
+    const state = (i: number): State => ({ latencies: repeat(200 * (i + 1), 0.004), counter: { status200: 140 * (i + 1), status429: 60 * (i + 1) } });
+    const { result, ranked } = assess(six(state));
+    expect(value(result, 'errors.rate_limited_rate')).toBe(0.3);
+    expect(value(result, 'errors.client_rate')).toBe(0);
+    expect(result.severity).toBe('warning');
+    expect(ranked.hypotheses[0]?.cause).toBe('rate-limited');
+    expect(ranked.hypotheses.find((h) => h.cause === 'bad-client-requests')).toBeUndefined();
+  });
+
+  it('names missing metrics as a monitoring gap when the health endpoint answers, not as a wrong URL', () => {
+    const notProm: Scrape = { url: 'http://model/metrics', fetched: { kind: 'response', status: 200, ms: 1, body: '{"requests": 12}', truncated: false }, exposition: null, problem: 'metrics line 1: bad sample (not Prometheus text format)', at: 0, wallMs: 0 };
+    const { result, ranked } = assess([notProm]);
+    expect(value(result, 'metrics.usable')).toBe(false);
+    expect(ranked.hypotheses[0]?.cause).toBe('metrics-missing');
+    // The same 404 on the health path too: the URL, not the exporter.
+    const gone: Fetched = { kind: 'response', status: 404, ms: 1, body: 'not found', truncated: false };
+    const missing: Scrape = { ...notProm, fetched: { kind: 'response', status: 404, ms: 1, body: '', truncated: false }, problem: 'http://model/metrics answered 404' };
+    const wrong = assess([missing], { health: gone }).ranked;
+    expect(wrong.hypotheses[0]?.cause).toBe('wrong-url');
+    expect(wrong.hypotheses.find((h) => h.cause === 'metrics-missing')?.against.join(' ')).toMatch(/health path is missing too/);
+  });
+
+  it('tells a hung process (TCP accepted, no HTTP answer) from a blocked network (TCP times out too)', () => {
+    const hung: Fetched = { kind: 'unreachable', ms: 5000, code: 'timeout', reason: 'no answer within 5000 ms', tcp: 'accepted' };
+    const noMetrics = (f: Fetched): Scrape => ({ url: 'http://model/metrics', fetched: f, exposition: null, problem: 'unreachable', at: 0, wallMs: 0 });
+    const a = assess([noMetrics(hung)], { health: hung }).ranked;
+    expect(a.hypotheses[0]?.cause).toBe('service-hung');
+    expect(a.hypotheses.find((h) => h.cause === 'network-blocked')?.likelihood).toBe('unlikely');
+    const dropped: Fetched = { ...hung, tcp: 'timeout' };
+    const b = assess([noMetrics(dropped)], { health: dropped }).ranked;
+    expect(b.hypotheses[0]?.cause).toBe('network-blocked');
+  });
+
+  it('calls latency climbing from per-step medians, not from a few stalls that finish late in the window', () => {
+    // Every request slower step after step: 5 ms → 20 → 60 → 120 → 240 ms.
+    const medians = [0.004, 0.02, 0.06, 0.12, 0.24];
+    let climbed: number[] = repeat(500, 0.004);
+    const climbing = [climbed];
+    for (const m of medians) climbing.push((climbed = [...climbed, ...repeat(40, m)]));
+    const up = assess(climbing.map((latencies, i) => scrape(i, { latencies })));
+    expect(value(up.result, 'latency.rising')).toBe(true);
+    expect(up.ranked.hypotheses[0]?.cause).toBe('latency-rising');
+    // Fast requests throughout, with 600 ms stalls landing only in the last two steps: the mean climbs, the median does not.
+    let stalled: number[] = repeat(500, 0.003);
+    const stalls = [stalled];
+    for (let i = 0; i < 5; i++) stalls.push((stalled = [...stalled, ...repeat(60, 0.003), ...repeat(i >= 3 ? 6 : 0, 0.6)]));
+    const late = assess(stalls.map((latencies, i) => scrape(i, { latencies })));
+    expect(value(late.result, 'latency.trend')).toBeGreaterThan(2);
+    expect(value(late.result, 'latency.rising')).toBe(false);
+    expect(late.ranked.hypotheses[0]?.cause).not.toBe('latency-rising');
+  });
 });

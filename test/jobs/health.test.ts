@@ -196,6 +196,9 @@ describe('health diagnostic against the sample model server', () => {
     const shares = result.observations.filter((o) => o.name === 'probe.stage_share');
     expect(shares.map((o) => o.subject).sort()).toEqual(['inference', 'postprocess', 'preprocess', 'queue']);
     expect(shares.find((o) => o.subject === 'queue')?.value).toBeGreaterThan(0.5);
+    // By kind of stage, as the endpoint profile names them: the injected 20 ms is waiting before the work.
+    expect(result.observations.find((o) => o.name === 'probe.queue_ms')?.value).toBeGreaterThanOrEqual(18);
+    expect(result.observations.find((o) => o.name === 'probe.inference_share')?.value).toBeLessThan(0.5);
     expect(result.observations.find((o) => o.name === 'probe.error_rate')).toMatchObject({ value: 0, sampleSize: 10 });
     expect(result.tables.some((t) => t.title.startsWith('Probe requests by Server-Timing stage'))).toBe(true);
   });
