@@ -70,7 +70,7 @@ export function assessHealth(input: HealthInput): HealthAssessment {
       notes.observe('requests.concurrency', round(concurrency), `${concurrency.toFixed(1)} requests in service on average (${rates.requestRatePerSec.toFixed(1)} req/s × ${fmtMs(latency.meanMs)} mean, Little's law)`, { windowSeconds: window.seconds });
     }
   }
-  if (input.probes && input.probes.length > 0) noteProbes(notes, input.probes, target.probePath ?? '/predict', latency?.latencyMs != null);
+  if (input.probes && input.probes.length > 0) noteProbes(notes, input.probes, target.probePath ?? '/predict', latency?.latencyMs != null, target.sloP99Ms);
 
   const { findings } = notes;
   const severity = worstSeverity(findings.map((f) => f.severity));

@@ -15,7 +15,7 @@ export interface ProbeNote {
   errorRate: number | null;
 }
 
-export function noteProbes(notes: Notes, probes: readonly ProbeRequest[], path: string, latencyKnown: boolean): ProbeNote {
+export function noteProbes(notes: Notes, probes: readonly ProbeRequest[], path: string, latencyKnown: boolean, sloP99Ms?: number): ProbeNote {
   if (probes.length === 0) return { p50Ms: null, errorRate: null };
   const answered = probes.filter((p): p is Extract<ProbeRequest, { kind: 'response' }> => p.kind === 'response');
   const failed = probes.filter((p) => p.kind === 'unreachable' || p.status >= 500).length;
@@ -61,6 +61,10 @@ export function noteProbes(notes: Notes, probes: readonly ProbeRequest[], path: 
       const what = names.join('+');
       notes.observe(`probe.${c}_ms`, round(p50Class), `${what} takes ${fmtMs(p50Class)} per probe request (median of ${perRequest.length})`, { subject: what, sampleSize: perRequest.length });
       notes.observe(`probe.${c}_share`, round(share), `${what} is ${fmtPct(share)} of the probe requests' server time`, { subject: what, sampleSize: perRequest.length });
+      if (sloP99Ms !== undefined && sloP99Ms > 0) {
+        const vs = p50Class / sloP99Ms;
+        notes.observe(`probe.${c}_vs_slo`, round(vs), `${what} alone takes ${fmtMs(p50Class)} per probe request (median): ${vs.toFixed(2)}× the ${fmtMs(sloP99Ms)} p99 objective`, { subject: what, sampleSize: perRequest.length });
+      }
     }
     notes.tables.push({ title: `Probe requests by Server-Timing stage (${answered.length} requests)`, columns: ['stage', 'p50 ms', 'max ms', 'share'], rows });
   }

@@ -14,8 +14,9 @@ function probeStageVocabulary() {
     (Object.keys(PROBE_STAGE_WORDS) as ProbeStage[]).flatMap((c) => [
       [`probe.${c}_ms`, { unit: 'ms', description: `median time per probe request in ${PROBE_STAGE_WORDS[c]} (Server-Timing stages of that kind; subject = their names)` }],
       [`probe.${c}_share`, { unit: 'ratio', description: `${PROBE_STAGE_WORDS[c]}: share of the probe requests' Server-Timing time` }],
+      [`probe.${c}_vs_slo`, { unit: 'ratio', description: `median time per probe request in ${PROBE_STAGE_WORDS[c]} ÷ the p99 objective (--slo-p99): at 0.5 or more that stage alone takes half the budget` }],
     ]),
-  ) as Record<`probe.${ProbeStage}_${'ms' | 'share'}`, { unit: string; description: string }>;
+  ) as Record<`probe.${ProbeStage}_${'ms' | 'share' | 'vs_slo'}`, { unit: string; description: string }>;
 }
 
 export const HEALTH_VOCABULARY = {

@@ -276,4 +276,18 @@ describe('assessHealth', () => {
     expect(value(late.result, 'latency.rising')).toBe(false);
     expect(late.ranked.hypotheses[0]?.cause).not.toBe('latency-rising');
   });
+
+  it('points at the model when probe requests spend most of the objective in inference, and stays quiet within it', () => {
+    // 80 ms in inference per request, every request; a 50 ms p99 objective.
+    const probes = Array.from({ length: 10 }, (_, i) => ({ kind: 'response' as const, status: 200, ms: 84 + i, serverTiming: [{ name: 'preprocess', durMs: 0.3 }, { name: 'inference', durMs: 80 + i }, { name: 'postprocess', durMs: 0.1 }] }));
+    const slow = six((i) => ({ latencies: repeat(40 * (i + 1), 0.08) }));
+    const missed = assess(slow, { target: { ...target, sloP99Ms: 50 }, probes });
+    expect(value(missed.result, 'probe.inference_vs_slo')).toBeGreaterThan(1.5);
+    expect(missed.ranked.hypotheses[0]?.cause).toBe('slow-model-inference');
+    expect(missed.ranked.hypotheses.find((h) => h.cause === 'latency-regression')?.against.join(' ')).toMatch(/model inference/);
+    // The same model within a 200 ms objective: a slow model by design is not a finding.
+    const within = assess(slow, { target: { ...target, sloP99Ms: 200 }, probes });
+    expect(within.result.severity).not.toMatch(/warning|critical/);
+    expect(within.ranked.hypotheses.filter((h) => h.likelihood === 'high' || h.likelihood === 'medium')).toEqual([]);
+  });
 });
