@@ -247,6 +247,7 @@ export const scenarios: Scenario[] = [
     name: 'ho-health-restarts-twice',
     injected: 'the process restarts twice during the run (at 0.5 s and 1.1 s). Expect recent-restart',
     expect: 'recent-restart',
+    deterministic: true,
     run: () =>
       healthOnServer({
         during: (s) => {
@@ -343,6 +344,7 @@ export const scenarios: Scenario[] = [
     name: 'ho-pooled-new-errors-old-rollout',
     injected: '6 % of requests fail (health) on a deployment last rolled out 6 days ago (changes): the deploy must not be blamed. Expect errors-in-service',
     expect: 'errors-in-service',
+    deterministic: true,
     reported: ['errors'],
     run: () => together(healthOnServer({ inject: { errorRate: 0.06 }, load: { concurrency: 3 } }), changesOn(rankerScenario('quiet'))),
   },
@@ -378,6 +380,7 @@ export const scenarios: Scenario[] = [
     name: 'ho-healthy-with-probes',
     injected: 'nothing: a healthy server checked with probe requests (--probe-body), their Server-Timing read',
     expect: null,
+    deterministic: true,
     run: () => healthOnServer({ flags: `--probe-body '${PROBE_BODY}'` }),
   },
 ];
