@@ -39,6 +39,8 @@ const clueSchema = z
     is: scalar.optional(),
     /** One of these labels. */
     in: z.array(scalar).min(1).optional(),
+    /** Only observations about this subject (a stage, a GPU, a feature, a signature), e.g. `inference`. */
+    subject: z.string().min(1).optional(),
     /** Observations behind fewer samples than this do not count (too little data to say). */
     minSample: z.number().positive().optional(),
     /**

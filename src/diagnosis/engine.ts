@@ -27,6 +27,7 @@ export function likelihoodOf(score: number): Likelihood {
 /** Does one observation satisfy a clue's condition? */
 export function holds(clue: Clue, o: Observation): boolean {
   if (o.name !== clue.obs) return false;
+  if (clue.subject !== undefined && o.subject !== clue.subject) return false;
   if (clue.minSample !== undefined && (o.sampleSize === undefined || o.sampleSize < clue.minSample)) return false;
   if (clue.is !== undefined && o.value !== clue.is) return false;
   if (clue.in !== undefined && !clue.in.includes(o.value)) return false;

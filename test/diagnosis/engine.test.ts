@@ -180,3 +180,14 @@ describe('reported symptoms', () => {
     expect(rankCauses(obs, [weighted(2)])[0]).toMatchObject({ score: 3, likelihood: 'medium', evidence: ['p99/p50 = 9 [investigate]', 'reported: "p99" [investigate]'] });
   });
 });
+
+describe('subject', () => {
+  const profile = observer('profile', { 'stage.share': { unit: 'ratio', description: 'share of the request per stage' } });
+  const [cause] = buildCauses([
+    ['s.yaml', [{ id: 'slow-inference', title: 'Inference is slow', category: 'latency', layer: 'model', severity: 'warning', supports: [{ obs: 'stage.share', subject: 'inference', atLeast: 0.8, weight: 4 }], confirm: ['c'], fixes: ['f'], verification: ['v'], prevention: ['p'] }]],
+  ]);
+  it('a clue may name the subject it is about', () => {
+    expect(rankCauses([profile('stage.share', 0.94, 'preprocess 94 %', { subject: 'preprocess' })], [cause!])).toEqual([]);
+    expect(rankCauses([profile('stage.share', 0.94, 'inference 94 %', { subject: 'inference' })], [cause!])[0]?.likelihood).toBe('high');
+  });
+});
