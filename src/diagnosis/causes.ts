@@ -21,37 +21,48 @@ export type Layer = (typeof LAYERS)[number];
 
 const scalar = z.union([z.number(), z.boolean(), z.string()]);
 
+/** A condition on observations of one name. */
+const conditionShape = {
+  /** Observation name, e.g. `latency.tail_ratio`. */
+  obs: z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/, 'an observation name looks like area.name'),
+  /** Numeric conditions (all given must hold). */
+  above: z.number().optional(),
+  atLeast: z.number().optional(),
+  below: z.number().optional(),
+  atMost: z.number().optional(),
+  /** Equality, for labels and yes/no observations. */
+  is: scalar.optional(),
+  /** One of these labels. */
+  in: z.array(scalar).min(1).optional(),
+  /** Only observations about this subject (a stage, a GPU, a feature, a signature), e.g. `inference`. */
+  subject: z.string().min(1).optional(),
+  /** Observations behind fewer samples than this do not count (too little data to say). */
+  minSample: z.number().positive().optional(),
+};
+const conditionSchema = z.strictObject(conditionShape);
+export type Condition = z.infer<typeof conditionSchema>;
+
 /**
- * One piece of evidence a cause looks for: a condition on observations of one name, and how much
- * it counts. Weights: 1 = consistent with it (a symptom many causes share), 2 = points at it,
- * 4 = specific to it, 6 = all but proves it.
+ * One piece of evidence a cause looks for: a condition on observations of one name (and, with
+ * `and`, on others at the same time), and how much it counts. Weights: 1 = consistent with it (a
+ * symptom many causes share), 2 = points at it, 4 = specific to it, 6 = all but proves it.
  */
-const clueSchema = z
-  .strictObject({
-    /** Observation name, e.g. `latency.tail_ratio`. */
-    obs: z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/, 'an observation name looks like area.name'),
-    /** Numeric conditions (all given must hold). */
-    above: z.number().optional(),
-    atLeast: z.number().optional(),
-    below: z.number().optional(),
-    atMost: z.number().optional(),
-    /** Equality, for labels and yes/no observations. */
-    is: scalar.optional(),
-    /** One of these labels. */
-    in: z.array(scalar).min(1).optional(),
-    /** Only observations about this subject (a stage, a GPU, a feature, a signature), e.g. `inference`. */
-    subject: z.string().min(1).optional(),
-    /** Observations behind fewer samples than this do not count (too little data to say). */
-    minSample: z.number().positive().optional(),
-    /**
-     * Count only observations about the same subject (GPU, feature, container…) as the
-     * supporting evidence, so a fact about one GPU does not speak for or against another.
-     */
-    sameSubject: z.boolean().optional(),
-    weight: z.number().positive().max(10),
-    /** How the evidence reads: `{text}` (the observation's own words, the default), `{value}`, `{unit}`, `{subject}`. */
-    says: z.string().min(1).optional(),
-  });
+const clueSchema = z.strictObject({
+  ...conditionShape,
+  /**
+   * Further conditions that must hold at the same time, on other observations: evidence that only
+   * the combination gives ("errors now, and a rollout under an hour old").
+   */
+  and: z.array(conditionSchema).min(1).optional(),
+  /**
+   * Count only observations about the same subject (GPU, feature, container…) as the
+   * supporting evidence, so a fact about one GPU does not speak for or against another.
+   */
+  sameSubject: z.boolean().optional(),
+  weight: z.number().positive().max(10),
+  /** How the evidence reads: `{text}` (the observation's own words, the default), `{value}`, `{unit}`, `{subject}`. */
+  says: z.string().min(1).optional(),
+});
 export type Clue = z.infer<typeof clueSchema>;
 
 const causeSchema = z.strictObject({
@@ -102,7 +113,9 @@ export function unknownObservations(causes: readonly Cause[], vocabularies: read
   const problems: string[] = [];
   for (const cause of causes) {
     for (const clue of [...cause.supports, ...cause.contradicts]) {
-      if (!known.has(clue.obs)) problems.push(`cause "${cause.id}" looks for "${clue.obs}", which no diagnostic observes`);
+      for (const { obs } of [clue, ...(clue.and ?? [])]) {
+        if (!known.has(obs)) problems.push(`cause "${cause.id}" looks for "${obs}", which no diagnostic observes`);
+      }
     }
   }
   return problems;

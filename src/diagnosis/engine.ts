@@ -4,7 +4,7 @@
 // person reported and symptoms many causes share only add weight. Pure and deterministic: the
 // same observations always give the same ranking.
 import type { Hypothesis, Likelihood } from '../report/model.ts';
-import { LAYERS, type Cause, type Clue } from './causes.ts';
+import { LAYERS, type Cause, type Clue, type Condition } from './causes.ts';
 import type { Observation } from './observation.ts';
 
 /** Net score (for − against) at or above which a cause is `high`; `medium` from MEDIUM_SCORE. At or below 0 it is `unlikely`. */
@@ -24,8 +24,8 @@ export function likelihoodOf(score: number): Likelihood {
   return 'low';
 }
 
-/** Does one observation satisfy a clue's condition? */
-export function holds(clue: Clue, o: Observation): boolean {
+/** Does one observation satisfy a condition? */
+export function holds(clue: Condition, o: Observation): boolean {
   if (o.name !== clue.obs) return false;
   if (clue.subject !== undefined && o.subject !== clue.subject) return false;
   if (clue.minSample !== undefined && (o.sampleSize === undefined || o.sampleSize < clue.minSample)) return false;
@@ -45,6 +45,8 @@ export function holds(clue: Clue, o: Observation): boolean {
 interface Matched {
   clue: Clue;
   observations: Observation[];
+  /** The observations that satisfied the clue's `and` conditions. */
+  also: Observation[];
 }
 
 /** `subjects`: those of the supporting evidence, for `sameSubject` clues (an observation without a subject is about the whole target and always counts). */
@@ -52,7 +54,11 @@ function match(clues: readonly Clue[], byName: ReadonlyMap<string, Observation[]
   const out: Matched[] = [];
   for (const clue of clues) {
     const hits = (byName.get(clue.obs) ?? []).filter((o) => holds(clue, o) && (!clue.sameSubject || !subjects || o.subject === undefined || subjects.has(o.subject)));
-    if (hits.length > 0) out.push({ clue, observations: hits });
+    if (hits.length === 0) continue;
+    // `and`: every further condition must hold on some observation too; their observations are quoted beside.
+    const also = (clue.and ?? []).map((c) => (byName.get(c.obs) ?? []).filter((o) => holds(c, o)));
+    if (also.some((a) => a.length === 0)) continue;
+    out.push({ clue, observations: hits, also: also.map((a) => a[0]!) });
   }
   return out;
 }
@@ -64,7 +70,8 @@ function says(m: Matched): string {
   );
   const unique = [...new Set(shown)];
   const more = m.observations.length - MAX_QUOTED;
-  return `${unique.join('; ')}${more > 0 ? ` (+${more} more)` : ''} [${[...new Set(m.observations.map((o) => o.source))].join(', ')}]`;
+  const withAlso = m.also.length > 0 ? `, with ${m.also.map((o) => o.text).join(' and ')}` : '';
+  return `${unique.join('; ')}${more > 0 ? ` (+${more} more)` : ''}${withAlso} [${[...new Set([...m.observations, ...m.also].map((o) => o.source))].join(', ')}]`;
 }
 
 /**

@@ -191,3 +191,39 @@ describe('subject', () => {
     expect(rankCauses([profile('stage.share', 0.94, 'inference 94 %', { subject: 'inference' })], [cause!])[0]?.likelihood).toBe('high');
   });
 });
+
+describe('and', () => {
+  const o = observer('x', {
+    'errors.rate': { unit: 'ratio', description: 'errors' },
+    'change.rollout_age': { unit: 's', description: 'since the rollout' },
+  });
+  const [cause] = buildCauses([
+    [
+      'c.yaml',
+      [
+        {
+          id: 'bad-deploy',
+          title: 'The deploy',
+          category: 'errors',
+          layer: 'infrastructure',
+          severity: 'warning',
+          supports: [
+            { obs: 'errors.rate', above: 0.02, weight: 1 },
+            { obs: 'change.rollout_age', atMost: 3600, and: [{ obs: 'errors.rate', above: 0.02 }], weight: 2, says: 'errors while the rollout is recent: {text}' },
+          ],
+          confirm: ['c'],
+          fixes: ['f'],
+          verification: ['v'],
+          prevention: ['p'],
+        },
+      ],
+    ],
+  ]);
+  it('evidence only the combination gives: neither a recent rollout nor errors alone points at the deploy', () => {
+    expect(rankCauses([o('errors.rate', 0.08, '8 % errors')], [cause!])).toEqual([]);
+    expect(rankCauses([o('change.rollout_age', 900, 'rollout 15 min ago')], [cause!])).toEqual([]);
+    const both = rankCauses([o('errors.rate', 0.08, '8 % errors'), o('change.rollout_age', 900, 'rollout 15 min ago')], [cause!]);
+    expect(both[0]).toMatchObject({ score: 3, likelihood: 'medium' });
+    expect(both[0]!.evidence[1]).toBe('errors while the rollout is recent: rollout 15 min ago, with 8 % errors [x]');
+  });
+});

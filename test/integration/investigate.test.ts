@@ -52,6 +52,6 @@ it('runs the plan in one flow and posts one ranking over every diagnostic, with 
   const first = transcript.slice(transcript.indexOf('*1. '), transcript.indexOf('*2. '));
   expect(first).toMatch(/The rollout of revision 12 \(a new image\) introduced the problem\* — high/);
   expect(first).toMatch(/\[changes\]/);
-  expect(first).toMatch(/\[health\]/);
+  expect(first).toMatch(/failing while the rollout is under an hour old: .*, with error rate [0-9.]+ % \(\d+ of \d+ .*\) \[changes, health\]/);
   expect(transcript).toContain("`kubectl -n ml rollout undo deployment/ranker`");
 });

@@ -127,7 +127,7 @@ describe('changes <namespace>/<deployment|pod>', () => {
     const errors = health('errors.rate', 0.08, '8.0 % errors (32 of 400 requests)', { sampleSize: 400, windowSeconds: 10 });
     const withErrors = pooledHypotheses([result], [errors]).find((h) => h.cause === 'deploy-new-image');
     expect(withErrors).toMatchObject({ likelihood: 'medium' });
-    expect(withErrors?.evidence).toContain('8.0 % errors (32 of 400 requests) [health]');
+    expect(withErrors?.evidence).toContainEqual(expect.stringMatching(/under an hour old: .*, with 8\.0 % errors \(32 of 400 requests\) \[changes, health\]$/));
     const said = observer('investigate', { 'symptom.category': { unit: 'label', description: 'kind of problem' } })('symptom.category', 'errors', 'symptom: errors');
     expect(pooledHypotheses([result], [errors, said]).find((h) => h.cause === 'deploy-new-image')?.likelihood).toBe('high');
   });
