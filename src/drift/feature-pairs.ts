@@ -95,9 +95,42 @@ export function pairFeatures(reference: Dataset, current: Dataset, features: rea
       skipped.push({ name, cause: 'identifier', reason, referenceCount, currentCount, missing });
       continue;
     }
+    const sequence = resolved.sample.kind === 'numeric' && !features?.includes(name) && !overrides.numeric?.includes(name) ? sequenceLike(resolved.sample.reference, resolved.sample.current) : undefined;
+    if (sequence) {
+      skipped.push({ name, cause: 'identifier', reason: `${sequence} (name it in --features to test it anyway)`, referenceCount, currentCount, missing });
+      continue;
+    }
     pairs.push({ name, ...resolved, referenceCount, currentCount, missing });
   }
   return { pairs, skipped, onlyInReference, onlyInCurrent };
+}
+
+/**
+ * A numeric column that counts rather than measures: whole numbers, every value distinct on both
+ * sides, and every current value beyond the reference's range (an auto-increment id, a sequence
+ * number, an epoch timestamp). Such a column always "drifts" — time moved on — so it is not tested.
+ * Returns why, or undefined.
+ */
+export function sequenceLike(reference: Float64Array, current: Float64Array): string | undefined {
+  if (reference.length < MIN_IDENTIFIER_ROWS || current.length < MIN_IDENTIFIER_ROWS) return undefined;
+  const range = (v: Float64Array) => {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i]!;
+      if (!Number.isInteger(x)) return undefined;
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+    return { min, max };
+  };
+  const r = range(reference);
+  const c = range(current);
+  if (!r || !c) return undefined;
+  if (!(c.min > r.max || c.max < r.min)) return undefined;
+  const allDistinct = (v: Float64Array) => new Set(v).size === v.length;
+  if (!allDistinct(reference) || !allDistinct(current)) return undefined;
+  return `looks like an identifier or a sequence: whole numbers, every value distinct, the current ${c.min}–${c.max} all beyond the reference's ${r.min}–${r.max}`;
 }
 
 function resolveKind(

@@ -3,6 +3,7 @@
 // categories, a rise in missing values, a column gone constant or empty), and for the dataset how
 // many features were compared and drifted over how many rows. What they mean is decided by the
 // causes catalogue (src/diagnosis/causes/data.yaml), not here.
+import { numberCounts, type Column } from '../data/column.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { observer, type Observation, type ObservationVocabulary } from '../diagnosis/observation.ts';
 import { TARGET_VOCABULARY } from '../diagnosis/vocabulary.ts';
@@ -11,7 +12,7 @@ import type { DriftComparison } from './compare-datasets.ts';
 import { missingShares, type FeatureDrift } from './feature-drift.ts';
 import { fmt } from './numeric-change.ts';
 import { TEST_NAMES } from './test-choice.ts';
-import { cyclicShift, renamedCategories, valueSpike } from './value-patterns.ts';
+import { clippedAt, cyclicShift, renamedCategories, swappedColumns, swappedValues, valueSpike } from './value-patterns.ts';
 
 export const DRIFT_VOCABULARY = {
   ...TARGET_VOCABULARY,
@@ -31,6 +32,9 @@ export const DRIFT_VOCABULARY = {
   'drift.category_renamed': { unit: 'label', description: 'a reference value of a categorical feature vanished and its rows reappear under a new value (another case or punctuation, or the same share of rows); value = "old → new" (subject = feature)' },
   'drift.cyclic_shift': { unit: 'number', description: 'the current values of a whole-number feature on a cycle (hours 0–23, weekdays 0–6) are the reference\'s turned around the cycle by this many steps, as a time-zone or daylight-saving offset does (subject = feature)' },
   'drift.value_spike': { unit: 'ratio', description: 'one value holds this much larger a share of the current rows than of the reference\'s in a continuous feature: a default or an imputed value filled into many rows (subject = feature)' },
+  'drift.clipped_at': { unit: 'number', description: 'the current values of a continuous feature pile up at their maximum (or minimum), where the reference had values beyond: truncated or clipped at this bound (subject = feature)' },
+  'drift.columns_swapped': { unit: 'label', description: 'two drifted numeric features whose current values match each other\'s reference values: the columns were swapped (value = "a ↔ b"; one observation per feature, subject = feature)' },
+  'drift.values_swapped': { unit: 'label', description: 'a two-valued feature whose current shares are the reference\'s swapped: an inverted flag or label encoding (value = "a ↔ b"; subject = feature)' },
   'drift.missing_share_change': { unit: 'ratio', description: 'current minus reference share of missing values, when significant and ≥ 1 point (subject = feature)' },
   'drift.feature_degenerate': { unit: 'label', description: 'a feature that varied in the reference is all-missing or constant now (subject = feature; value: all-missing | constant)' },
   'drift.column_missing': { unit: 'label', description: 'a column of the reference absent from the current data (subject = column)' },
@@ -139,6 +143,10 @@ export function driftObservations(c: DriftComparison, reference: Dataset, curren
         }
         const sorted = (v: Float64Array) => Float64Array.from(v).sort();
         const spike = valueSpike(sorted(refColumn.values), sorted(curColumn.values), ch.reference.mean, ch.reference.median, ch.reference.sd);
+        const clip = spike ? clippedAt(sorted(refColumn.values), sorted(curColumn.values), spike) : undefined;
+        if (clip) {
+          out.push(observe('drift.clipped_at', clip.value, `${f.name}: ${pct(spike!.currentShare)} of current rows sit exactly at the current ${clip.side}imum ${fmt(clip.value)}, and ${pct(clip.beyondShare)} of the reference lay ${clip.side === 'max' ? 'above' : 'below'} it: values ${clip.side === 'max' ? 'truncated at' : 'floored at'} ${fmt(clip.value)}`, extra));
+        }
         if (spike) {
           const which = spike.matches === 'mean' ? ", the reference's mean (mean imputation)" : spike.matches === 'median' ? ", the reference's median (median imputation)" : spike.matches === 'zero' ? ' (zero filled in)' : '';
           out.push(observe('drift.value_spike', round(spike.currentShare - spike.referenceShare), `${f.name}: ${pct(spike.currentShare)} of current rows are exactly ${fmt(spike.value)}${which}, against ${pct(spike.referenceShare)} of the reference`, extra));
@@ -165,6 +173,11 @@ export function driftObservations(c: DriftComparison, reference: Dataset, curren
           out.push(observe('drift.category_renamed', `${r.from} → ${r.to}`, `${f.name}: "${r.from}" (${pct(r.fromShare)} of the reference) is gone and "${r.to}" (${pct(r.toShare)} now) is new: ${how}`, extra));
         }
       }
+      const counts = (col: Column) => (col.kind === 'categorical' ? col.counts : numberCounts(col.values));
+      const swapped = refColumn && curColumn && f.drifted ? swappedValues(counts(refColumn), counts(curColumn)) : undefined;
+      if (swapped) {
+        out.push(observe('drift.values_swapped', swapped, `${f.name}: the shares of its two values are the reference's swapped (${swapped}): an inverted flag or encoding`, extra));
+      }
       if (ch.vanished.length > 0) {
         out.push(observe('drift.vanished_categories', ch.vanished.length, `${f.name}: ${quoted(ch.vanished)} common in the reference, absent now`, extra));
       }
@@ -174,6 +187,16 @@ export function driftObservations(c: DriftComparison, reference: Dataset, curren
         out.push(observe('drift.feature_degenerate', 'constant', `${f.name}: every current row is "${ch.single.value}", a value the reference never had`, extra));
       }
     }
+  }
+
+  const numericDrifted = drifted.flatMap((f) => {
+    const r = reference.columns.get(f.name);
+    const k = current.columns.get(f.name);
+    return f.change.kind === 'numeric' && r?.kind === 'numeric' && k?.kind === 'numeric' ? [{ name: f.name, reference: Float64Array.from(r.values).sort(), current: Float64Array.from(k.values).sort() }] : [];
+  });
+  for (const [a, b] of swappedColumns(numericDrifted)) {
+    const text = `${a} and ${b} swapped: the current ${a} matches the reference ${b} and the current ${b} the reference ${a} (as close as two samples of one distribution)`;
+    for (const name of [a, b]) out.push(observe('drift.columns_swapped', `${a} ↔ ${b}`, text, { subject: name, sampleSize: current.rows }));
   }
 
   for (const s of c.skipped) {

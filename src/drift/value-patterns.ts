@@ -170,3 +170,100 @@ function countOf(sorted: Float64Array, v: number): number {
   for (let i = lo; i < sorted.length && sorted[i] === v; i++) c++;
   return c;
 }
+
+export interface Clip {
+  /** The value the current rows pile up at: their maximum (or minimum). */
+  value: number;
+  side: 'max' | 'min';
+  /** Share of reference rows beyond that value (which the cap folded onto it). */
+  beyondShare: number;
+}
+
+/**
+ * A spike that is a cap: the repeated value is the current maximum (or minimum), the reference
+ * had values beyond it, and the rows piled up at it are about the share the reference had beyond
+ * it (within a third, or 3 points), as truncation or clipping to a bound does.
+ */
+export function clippedAt(referenceSorted: Float64Array, currentSorted: Float64Array, spike: ValueSpike): Clip | undefined {
+  const n1 = referenceSorted.length;
+  const n2 = currentSorted.length;
+  if (n1 === 0 || n2 === 0) return undefined;
+  const excess = spike.currentShare - spike.referenceShare;
+  const side = currentSorted[n2 - 1] === spike.value ? 'max' : currentSorted[0] === spike.value ? 'min' : undefined;
+  if (!side) return undefined;
+  let beyond = 0;
+  for (let i = 0; i < n1; i++) if (side === 'max' ? referenceSorted[i]! > spike.value : referenceSorted[i]! < spike.value) beyond++;
+  const beyondShare = beyond / n1;
+  if (beyondShare < 0.02 || Math.abs(beyondShare - excess) > Math.max(0.03, beyondShare / 3)) return undefined;
+  return { value: spike.value, side, beyondShare };
+}
+
+/** Two-sample Kolmogorov–Smirnov distance of two sorted samples. */
+export function ksDistance(a: Float64Array, b: Float64Array): number {
+  let i = 0;
+  let j = 0;
+  let d = 0;
+  while (i < a.length && j < b.length) {
+    const x = Math.min(a[i]!, b[j]!);
+    while (i < a.length && a[i]! <= x) i++;
+    while (j < b.length && b[j]! <= x) j++;
+    d = Math.max(d, Math.abs(i / a.length - j / b.length));
+  }
+  return d;
+}
+
+/** KS distance two samples of one distribution stay under with probability 0.999 (c(α) = 1.95). */
+export function ksNoise(n1: number, n2: number): number {
+  return 1.95 * Math.sqrt((n1 + n2) / (n1 * n2));
+}
+
+export interface NumericSample {
+  name: string;
+  reference: Float64Array;
+  current: Float64Array;
+}
+
+/**
+ * Pairs of drifted numeric features whose current values are each other's reference values: the
+ * current A is as close to the reference B as two samples of one distribution are (and B to A),
+ * while each is far from its own reference — two columns swapped (a reordered SELECT, a positional
+ * CSV header). Samples must be sorted.
+ */
+export function swappedColumns(drifted: readonly NumericSample[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const used = new Set<string>();
+  for (let i = 0; i < drifted.length; i++) {
+    for (let j = i + 1; j < drifted.length; j++) {
+      const a = drifted[i]!;
+      const b = drifted[j]!;
+      if (used.has(a.name) || used.has(b.name)) continue;
+      const own = Math.min(ksDistance(a.current, a.reference), ksDistance(b.current, b.reference));
+      const crossA = ksDistance(a.current, b.reference);
+      const crossB = ksDistance(b.current, a.reference);
+      if (crossA <= ksNoise(a.current.length, b.reference.length) && crossB <= ksNoise(b.current.length, a.reference.length) && own > 3 * Math.max(crossA, crossB)) {
+        out.push([a.name, b.name]);
+        used.add(a.name).add(b.name);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * A two-valued feature whose shares are the reference's swapped: the current share of one value is
+ * the reference share of the other (within sampling noise, z < 3) and far from its own (z ≥ 5) —
+ * an inverted flag or label encoding (true ↔ false). Returns "a ↔ b", or undefined.
+ */
+export function swappedValues(reference: ReadonlyMap<string, number>, current: ReadonlyMap<string, number>): string | undefined {
+  const keys = [...reference.keys()];
+  if (keys.length !== 2 || current.size !== 2 || !keys.every((k) => current.has(k))) return undefined;
+  const [a, b] = keys as [string, string];
+  const n1 = reference.get(a)! + reference.get(b)!;
+  const n2 = current.get(a)! + current.get(b)!;
+  if (n1 < 50 || n2 < 50) return undefined;
+  const p = reference.get(a)! / n1;
+  const q = current.get(a)! / n2;
+  const se = (x: number) => Math.sqrt(Math.max(x * (1 - x), 1e-9) * (1 / n1 + 1 / n2));
+  if (Math.abs(q - (1 - p)) / se(1 - p) >= 3 || Math.abs(q - p) / se(p) < 5) return undefined;
+  return `${a} ↔ ${b}`;
+}

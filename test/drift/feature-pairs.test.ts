@@ -62,6 +62,19 @@ describe('pairFeatures', () => {
     expect(pairFeatures(a, b, ['id', 'x']).pairs.map((p) => p.name)).toEqual(['id', 'x']);
   });
 
+  it('skips an auto-increment number (every value distinct, the current ones beyond the reference) but tests overlapping whole numbers', () => {
+    const seq = (from: number) => Array.from({ length: 60 }, (_, i) => from + i * 3);
+    const a = dataset('ref.csv', { ticket_id: seq(480_000), x: normal(60, 0, 1, 1) });
+    const b = dataset('cur.csv', { ticket_id: seq(483_000), x: normal(60, 0, 1, 2) });
+    const auto = pairFeatures(a, b, undefined);
+    expect(auto.pairs.map((p) => p.name)).toEqual(['x']);
+    expect(auto.skipped).toEqual([expect.objectContaining({ name: 'ticket_id', cause: 'identifier', reason: expect.stringContaining('the current 483000–483177 all beyond the reference') })]);
+    expect(pairFeatures(a, b, ['ticket_id', 'x']).pairs.map((p) => p.name)).toEqual(['ticket_id', 'x']);
+    // Whole numbers whose ranges overlap (a count, an amount in cents) are features, however distinct.
+    const overlapping = pairFeatures(a, dataset('cur.csv', { ticket_id: seq(480_090), x: normal(60, 0, 1, 2) }), undefined);
+    expect(overlapping.pairs.map((p) => p.name)).toEqual(['ticket_id', 'x']);
+  });
+
   it('fails with one line when nothing can be compared', () => {
     expect(() => pairFeatures(dataset('a.csv', { x: [1] }), dataset('b.csv', { y: [1] }), undefined)).toThrow(
       new InputError('a.csv and b.csv have no column in common (reference: x; current: y)'),

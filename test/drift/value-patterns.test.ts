@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cyclicShift, renamedCategories, valueSpike } from '../../src/drift/value-patterns.ts';
+import { clippedAt, cyclicShift, renamedCategories, swappedColumns, swappedValues, valueSpike } from '../../src/drift/value-patterns.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 
 const normal = (r: () => number, mean: number, sd: number) => mean + sd * Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
@@ -60,5 +60,65 @@ describe('valueSpike', () => {
   it('does not read the repeats of a discrete feature as a spike', () => {
     const counts = Float64Array.from({ length: 2000 }, (_, i) => 1 + (i % 9));
     expect(valueSpike(sorted(counts), sorted(counts.map((x) => Math.max(1, x - 1))), 5, 5, 2.6)).toBeUndefined();
+  });
+});
+
+/** Token counts of ticket bodies: log-normal, about a quarter above 512. */
+function tokens(seed: number, n = 3000): Float64Array {
+  const r = seededRandom(seed);
+  return Float64Array.from({ length: n }, () => Math.max(3, Math.round(Math.exp(normal(r, 5.7, 0.7)))));
+}
+
+describe('clippedAt', () => {
+  it('reads a pile-up at the current maximum, where the reference went beyond, as truncation', () => {
+    const ref = sorted(tokens(1));
+    const cur = sorted(tokens(2).map((x) => Math.min(512, x)));
+    const spike = valueSpike(ref, cur, 0, 0, 1)!;
+    expect(spike.value).toBe(512);
+    const clip = clippedAt(ref, cur, spike)!;
+    expect(clip).toMatchObject({ value: 512, side: 'max' });
+    expect(clip.beyondShare).toBeGreaterThan(0.15);
+  });
+  it('does not read a default filled into the middle of the range as a cap', () => {
+    const ref = sorted(tokens(3));
+    const r = seededRandom(4);
+    const cur = sorted(tokens(5).map((x) => (r() < 0.3 ? 300 : x)));
+    const spike = valueSpike(ref, cur, 0, 0, 1)!;
+    expect(spike.value).toBe(300);
+    expect(clippedAt(ref, cur, spike)).toBeUndefined();
+  });
+});
+
+describe('swappedColumns', () => {
+  const waits = (seed: number) => {
+    const r = seededRandom(seed);
+    return Array.from({ length: 3000 }, () => {
+      const w = Math.exp(normal(r, 3, 0.5));
+      return { wait: w, reply: w * 2.5 + Math.exp(normal(r, 4.2, 0.4)) };
+    });
+  };
+  const ref = waits(11);
+  const cur = waits(12);
+  const col = (rows: Array<{ wait: number; reply: number }>, k: 'wait' | 'reply') => sorted(rows.map((x) => x[k]));
+  it('pairs two columns whose current values are each other\'s reference values', () => {
+    expect(swappedColumns([
+      { name: 'wait_min', reference: col(ref, 'wait'), current: col(cur, 'reply') },
+      { name: 'reply_min', reference: col(ref, 'reply'), current: col(cur, 'wait') },
+    ])).toEqual([['wait_min', 'reply_min']]);
+  });
+  it('does not pair two columns that both moved elsewhere', () => {
+    expect(swappedColumns([
+      { name: 'wait_min', reference: col(ref, 'wait'), current: sorted(col(cur, 'wait').map((x) => x * 1.6)) },
+      { name: 'reply_min', reference: col(ref, 'reply'), current: sorted(col(cur, 'reply').map((x) => x * 0.7)) },
+    ])).toEqual([]);
+  });
+});
+
+describe('swappedValues', () => {
+  it('reads a flag whose shares are the reference\'s swapped as inverted', () => {
+    expect(swappedValues(new Map([['true', 660], ['false', 2340]]), new Map([['true', 2310], ['false', 690]]))).toBe('true ↔ false');
+  });
+  it('does not read a segment that grew as an inversion', () => {
+    expect(swappedValues(new Map([['true', 660], ['false', 2340]]), new Map([['true', 1200], ['false', 1800]]))).toBeUndefined();
   });
 });
