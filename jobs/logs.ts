@@ -146,6 +146,7 @@ export const LOGS_VOCABULARY = {
   'log.first_cause': { unit: 'label', description: 'the earliest cause-class signature in the log (the failure the rest follows from)' },
   'log.category': { unit: 'label', description: 'a signature category seen (value = category, sampleSize = matching lines)' },
   'log.burst': { unit: 'label', description: 'a burst signature that burst (value = its id, sampleSize = bursts, windowSeconds = the burst window)' },
+  'log.signature_retried': { unit: 'ratio', description: 'share of a signature\'s lines that themselves announce a retry ("retrying in 1s", "attempt 1 of 3 failed"): 1 means every such failure was handed to a retry policy (subject = its id, sampleSize = its lines)' },
   'log.cause_signatures': { unit: 'count', description: 'distinct cause-class signatures seen; 0 means the logs name no failure cause' },
 } as const;
 
@@ -263,6 +264,9 @@ export const logsDiagnostic = defineDiagnostic({
           windowSeconds,
         }),
       );
+      if (h.retried > 0) {
+        obs.push(observe('log.signature_retried', Number((h.retried / h.count).toFixed(3)), `${h.retried} of ${h.count} ${h.id} line${h.count === 1 ? '' : 's'} announce a retry`, { subject: h.id, sampleSize: h.count }));
+      }
       if (h.bursts) obs.push(observe('log.burst', h.id, `${h.bursts} burst${h.bursts === 1 ? '' : 's'} of ${h.id}, the first by ${when(h, 'first')}`, { subject: h.id, sampleSize: h.bursts }));
     }
     const categories = new Map<string, number>();

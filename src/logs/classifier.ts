@@ -31,6 +31,8 @@ export interface SignatureHit {
   samples: string[];
   /** Bursts seen (burst signatures only). */
   bursts?: number;
+  /** Matching lines that themselves announce a retry ("retrying in 1s", "attempt 1 of 3"): a failure the caller's retry policy took over. */
+  retried: number;
   explanation: string;
   fixes: string[];
 }
@@ -77,7 +79,11 @@ interface State {
   ringAt: number;
   bursts: number;
   inBurst: boolean;
+  retried: number;
 }
+
+/** A line that says the failure it reports will be retried (not that retries ran out: "Max retries exceeded" does not count). */
+const RETRY_ANNOUNCED = /\bretrying\b|\bwill (?:be )?retr(?:y|ied)\b|\battempt \d+ (?:of|\/) \d+ failed\b/i;
 
 function toIso(t: number | null): string | null {
   return t === null ? null : new Date(t).toISOString();
@@ -118,6 +124,7 @@ export class LogClassifier {
       ringAt: 0,
       bursts: 0,
       inBurst: false,
+      retried: 0,
     }));
   }
 
@@ -157,6 +164,7 @@ export class LogClassifier {
 
   private record(st: State, line: string, ts: number | null): void {
     st.count++;
+    if (RETRY_ANNOUNCED.test(line)) st.retried++;
     if (st.count === 1) {
       st.firstLine = this.lineNo;
       st.firstTs = ts;
@@ -202,7 +210,9 @@ export class LogClassifier {
       .filter((st) => st.count > 0)
       .map((st): SignatureHit & { firstTs: number | null } => {
         const { sig } = st;
-        const severity = sig.burst && st.bursts > 0 ? sig.burst.severity : sig.severity;
+        // Every line announced a retry: the failure was absorbed (a request that failed in the end logs its own line).
+        const absorbed = st.retried === st.count && !(sig.burst && st.bursts > 0);
+        const severity = absorbed ? 'info' : sig.burst && st.bursts > 0 ? sig.burst.severity : sig.severity;
         return {
           id: sig.id,
           class: sig.class,
@@ -215,6 +225,7 @@ export class LogClassifier {
           lastLine: st.lastLine,
           samples: [...st.samples],
           ...(sig.burst ? { bursts: st.bursts } : {}),
+          retried: st.retried,
           explanation: sig.explanation,
           fixes: sig.fixes,
           firstTs: st.firstTs,

@@ -147,3 +147,19 @@ describe('LogClassifier on a realistic log', () => {
     expect(c.result()).toMatchObject({ firstCause: null, windowMs: null });
   });
 });
+
+describe('LogClassifier and retries', () => {
+  it('marks a signature whose every line hands the failure to a retry as absorbed (info), but not one whose retries ran out', () => {
+    const absorbed = classifyLines([
+      '2026-11-22 14:03:00,000 WARNING features: GetOnlineFeatures attempt 1 of 3 failed with StatusCode.DEADLINE_EXCEEDED; retrying in 50 ms',
+      '2026-11-22 14:03:00,251 INFO features: GetOnlineFeatures succeeded on attempt 2',
+    ]);
+    expect(absorbed.signatures).toEqual([expect.objectContaining({ id: 'upstream-timeout', count: 1, retried: 1, severity: 'info' })]);
+    // urllib3's lines, as quoted in OpenEnergyPlatform/open-MaStR#155: a retry, then retries exhausted.
+    const exhausted = classifyLines([
+      "WARNING Retrying (Retry(total=0, connect=None, read=None, redirect=None, status=None)) after connection broken by 'ReadTimeoutError(\"HTTPSConnectionPool(host='feature-store', port=443): Read timed out. (read timeout=2)\")': /v1/features",
+      "ERROR features: HTTPSConnectionPool(host='feature-store', port=443): Max retries exceeded with url: /v1/features (Caused by ReadTimeoutError(\"HTTPSConnectionPool(host='feature-store', port=443): Read timed out. (read timeout=2)\"))",
+    ]);
+    expect(exhausted.signatures).toEqual([expect.objectContaining({ id: 'upstream-timeout', count: 2, retried: 1, severity: 'warning' })]);
+  });
+});
