@@ -30,6 +30,8 @@ export interface ContainerEvidence {
   gpuLimit: number | null;
   /** When the running instance started (`state.running.startedAt`), ISO 8601. */
   runningSince: string | null;
+  /** An init container (listed only when it has not simply completed: it failed, restarted or waits). */
+  init?: boolean;
 }
 
 export interface PodSummary {
@@ -72,16 +74,22 @@ export function summarizePod(pod: V1Pod): PodSummary {
     name: pod.metadata?.name ?? '',
     node: pod.spec?.nodeName ?? null,
     phase: pod.status?.phase ?? null,
-    restarts: (pod.status?.containerStatuses ?? []).reduce((sum, s) => sum + (s.restartCount ?? 0), 0),
+    restarts: [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].reduce((sum, s) => sum + (s.restartCount ?? 0), 0),
   };
 }
 
-/** One record per container in the pod spec (statuses and metrics joined by name). */
+/**
+ * One record per container in the pod spec (statuses and metrics joined by name), then the init
+ * containers that did not simply complete: one killed at its limit keeps the pod from ever starting.
+ */
 export function containerEvidence(pod: V1Pod, metrics: PodMetrics | null): ContainerEvidence[] {
   const statuses = new Map<string, V1ContainerStatus>((pod.status?.containerStatuses ?? []).map((s) => [s.name, s]));
+  const initStatuses = new Map<string, V1ContainerStatus>((pod.status?.initContainerStatuses ?? []).map((s) => [s.name, s]));
+  const completed = (s: V1ContainerStatus | undefined) => !s || ((s.restartCount ?? 0) === 0 && s.state?.terminated?.exitCode === 0) || ((s.restartCount ?? 0) === 0 && !s.lastState?.terminated && !s.state?.waiting);
+  const inits = (pod.spec?.initContainers ?? []).filter((c) => !completed(initStatuses.get(c.name)));
   const usage = new Map((metrics?.containers ?? []).map((c) => [c.name, quantityOrNull(c.usage.memory)]));
-  return (pod.spec?.containers ?? []).map((c: V1Container) => {
-    const s = statuses.get(c.name);
+  return [...(pod.spec?.containers ?? []).map((c) => [c, false] as const), ...inits.map((c) => [c, true] as const)].map(([c, init]: readonly [V1Container, boolean]) => {
+    const s = (init ? initStatuses : statuses).get(c.name);
     const terminated = s?.lastState?.terminated ?? s?.state?.terminated;
     return {
       name: c.name,
@@ -95,6 +103,7 @@ export function containerEvidence(pod: V1Pod, metrics: PodMetrics | null): Conta
       memoryUsageBytes: usage.get(c.name) ?? null,
       gpuLimit: quantityOrNull(c.resources?.limits?.['nvidia.com/gpu']),
       runningSince: iso(s?.state?.running?.startedAt),
+      ...(init ? { init: true } : {}),
     };
   });
 }
@@ -161,6 +170,7 @@ export const POD_VOCABULARY = {
   'oom.last_log_loading_model': { unit: 'boolean', description: "the killed instance's last log lines are about loading the model or its weights (subject: container)" },
   'oom.node_memory_pressure': { unit: 'boolean', description: 'the node reports MemoryPressure=True' },
   'oom.evictions': { unit: 'count', description: 'Evicted events of the pod and its node' },
+  'oom.probe_kills': { unit: 'count', description: 'restarts the kubelet ordered because a liveness or startup probe failed (Killing events "failed liveness probe, will be restarted"): a SIGKILL, exit 137, that is not an OOM kill' },
   'oom.gpu_unschedulable': { unit: 'count', description: 'FailedScheduling events for lack of nvidia.com/gpu' },
   'oom.pod_unscheduled': { unit: 'boolean', description: 'the pod has no node yet' },
   'oom.metrics_available': { unit: 'boolean', description: 'metrics.k8s.io answered with usage for the pod' },
@@ -251,6 +261,11 @@ export function observePod(e: PodObservationInput, o: Observe): Observation[] {
   if (pressure) out.push(o('oom.node_memory_pressure', pressure.status === 'True', pressure.status === 'True' ? `node ${e.pod.node ?? ''} reports MemoryPressure=True (${pressure.reason ?? 'no reason'}${pressure.message ? `: ${pressure.message}` : ''})` : `node ${e.pod.node ?? ''} reports no memory pressure`));
   const evicted = e.events.filter((ev) => ev.reason === 'Evicted');
   out.push(o('oom.evictions', evicted.reduce((s, ev) => s + ev.count, 0), evicted.length > 0 ? `Evicted: ${evicted.at(-1)?.message ?? ''}` : 'no eviction events', { sampleSize: e.events.length }));
+  // The kubelet's own words (pkg/kubelet/kuberuntime: "Container %s failed %s probe, will be restarted").
+  const probeKills = e.events.filter((ev) => ev.reason === 'Killing' && /failed (?:liveness|startup) probe/i.test(ev.message));
+  const probeFailures = e.events.filter((ev) => ev.reason === 'Unhealthy' && /^(?:Liveness|Startup) probe failed/i.test(ev.message));
+  const kills = probeKills.reduce((s, ev) => s + ev.count, 0);
+  out.push(o('oom.probe_kills', kills, kills > 0 ? `the kubelet restarted the container ${kills}× for failing its probe: ${probeKills.at(-1)?.message ?? ''}${probeFailures.length > 0 ? ` (${probeFailures.at(-1)?.message ?? ''})` : ''}` : 'no probe-failure kills in the events', { sampleSize: e.events.length }));
   const unschedulable = e.events.filter((ev) => ev.reason === 'FailedScheduling' && /Insufficient nvidia\.com\/gpu/.test(ev.message));
   if (unschedulable.length > 0) {
     out.push(o('oom.gpu_unschedulable', unschedulable.reduce((s, ev) => s + ev.count, 0), `FailedScheduling ×${unschedulable.reduce((s, ev) => s + ev.count, 0)}: ${unschedulable.at(-1)?.message ?? ''}`));

@@ -152,6 +152,52 @@ describe('oom <namespace>/<pod>', () => {
     expect(data.logSignatures).toContainEqual(expect.objectContaining({ container: 'worker', id: 'cuda-device-side-assert', severity: 'critical', count: 1 }));
   });
 
+  it('finds an init container killed at its limit (the pod never starts), and leaves out init containers that completed', async () => {
+    const base = llmServerScenario().pods[0]!;
+    const pod = structuredClone(base.pod) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    pod.spec.initContainers = [
+      { name: 'wait-for-store', image: 'busybox:1.36' },
+      { name: 'fetch-model', image: 'registry.example.com/ml/model-fetcher:1.3.0', resources: { limits: { memory: '512Mi' } } },
+    ];
+    pod.status.initContainerStatuses = [
+      { name: 'wait-for-store', image: 'busybox:1.36', imageID: '', ready: true, restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed' } } },
+      {
+        name: 'fetch-model', image: 'registry.example.com/ml/model-fetcher:1.3.0', imageID: '', ready: false, restartCount: 5,
+        lastState: { terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: '2026-11-22T14:15:40Z', finishedAt: '2026-11-22T14:16:02Z' } },
+        state: { waiting: { reason: 'CrashLoopBackOff' } },
+      },
+    ];
+    for (const c of pod.status.containerStatuses) Object.assign(c, { ready: false, restartCount: 0, lastState: {}, state: { waiting: { reason: 'PodInitializing' } } });
+    const kube = await kubeFor({ ...llmServerScenario(), pods: [{ ...base, pod, previousLogs: {}, logs: {} }], nodeEvents: {} });
+    const result = await oom({ namespace: 'ml', pod: POD }, kube);
+    const data = result.data as OomData;
+    expect(data.containers.map((c) => c.name)).toEqual(['server', 'metrics-exporter', 'fetch-model']);
+    expect(data.containers.at(-1)).toMatchObject({ init: true, restartCount: 5, memoryLimitBytes: 512 * 2 ** 20, lastTermination: { reason: 'OOMKilled' } });
+    expect(result.hypotheses[0]).toMatchObject({ cause: 'container-memory-limit-too-low', likelihood: 'high' });
+    expect(result.severity).toBe('critical');
+  });
+
+  it('tells a liveness-probe kill (exit 137, reason Error, kubelet Killing events) from an OOM kill', async () => {
+    const base = llmServerScenario().pods[0]!;
+    const pod = structuredClone(base.pod) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const s = pod.status.containerStatuses.find((c: { name: string }) => c.name === 'server');
+    s.lastState.terminated = { ...s.lastState.terminated, reason: 'Error', exitCode: 137 };
+    const metrics = structuredClone(base.metrics) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    metrics.containers.find((c: { name: string }) => c.name === 'server').usage.memory = '13421772Ki'; // 40 % of the 32Gi limit
+    const events = structuredClone(base.events) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const { series: _series, ...template } = events.items[0];
+    // The kubelet's messages (pkg/kubelet/prober and kuberuntime).
+    events.items = [
+      { ...template, reason: 'Unhealthy', type: 'Warning', count: 9, message: 'Liveness probe failed: Get "http://10.42.3.17:8000/health": context deadline exceeded (Client.Timeout exceeded while awaiting headers)' },
+      { ...template, reason: 'Killing', type: 'Normal', count: 3, message: 'Container server failed liveness probe, will be restarted' },
+    ];
+    const kube = await kubeFor({ ...llmServerScenario(), pods: [{ ...base, pod, metrics, events, previousLogs: {}, logs: {} }], nodeEvents: {} });
+    const result = await oom({ namespace: 'ml', pod: POD }, kube);
+    expect(result.observations.find((o) => o.name === 'oom.probe_kills')?.value).toBe(3);
+    expect(result.hypotheses[0]).toMatchObject({ cause: 'liveness-probe-kill', likelihood: 'high' });
+    expect(result.hypotheses.filter((h) => h.cause === 'container-memory-limit-too-low' && h.likelihood !== 'unlikely')).toEqual([]);
+  });
+
   it('turns a 403 on the logs into a finding naming the RBAC verb and resource, and still reports the rest', async () => {
     const kube = await kubeFor({ ...llmServerScenario(), forbid: ['pods/log'] });
     const result = await oom({ namespace: 'ml', pod: POD }, kube);
