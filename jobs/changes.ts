@@ -18,7 +18,9 @@ import {
   containerRestarts,
   eventTime,
   hpaRescales,
+  digestSplits,
   hpasFor,
+  imageDigest,
   replicaSetScalings,
   revisionsOf,
   rolloutStart,
@@ -57,6 +59,7 @@ const CHANGES_VOCABULARY = {
   'change.config_changed': { unit: 'boolean', description: 'the current revision changed env, ConfigMap/Secret references, resources, args, command, volumes or probes against the previous one' },
   'change.restart_only': { unit: 'boolean', description: 'the current revision differs from the previous one only by `kubectl rollout restart` (the restartedAt annotation): usually run to pick up changed ConfigMaps or Secrets, whose contents the pod template does not show' },
   'change.template_change': { unit: 'label', description: 'one difference between the previous and the current pod template; value = kind (image | env | config-ref | resources | args | command | volumes | probes | containers | restart | other), subject = the field' },
+  'change.image_digest_split': { unit: 'boolean', description: 'pods of the workload run one image reference (tag) with different contents (status imageID digests): the tag was re-pushed, so pods started at different times run different images without a new revision; false when every pod runs the same digest' },
   'change.recent_restarts': { unit: 'count', description: 'container restarts of the workload\'s pods whose last run ended within the last hour (sample = pods)' },
   'change.new_revision_restarts': { unit: 'count', description: 'restarts of the containers of the current revision\'s pods (all happened since the rollout)' },
   'change.crash_looping': { unit: 'count', description: 'containers waiting in CrashLoopBackOff' },
@@ -306,6 +309,17 @@ async function run(payload: ChangesPayload, deps: DiagnosticDeps): Promise<Diagn
       { windowSeconds: RECENT_S, sampleSize: podCount },
     ),
   );
+  const splits = digestSplits(containers);
+  const short = (d: string) => d.slice(0, 19);
+  const withDigest = containers.filter((c) => imageDigest(c.imageID) !== null);
+  if (splits.length > 0) {
+    const text = splits
+      .map((x) => `${x.container} ${x.image} runs ${x.digests.length} different images: ${x.digests.map((d) => `${short(d.digest)}… in ${d.pods.length === 1 ? d.pods[0] : `${d.pods.length} pods`}`).join(', ')}`)
+      .join('; ');
+    obs.push(observe('change.image_digest_split', true, `${text} (the tag was re-pushed)`, { sampleSize: podCount }));
+  } else if (withDigest.length > 0) {
+    obs.push(observe('change.image_digest_split', false, `every pod runs the same image digest per container (${plural(new Set(withDigest.map((c) => c.pod)).size, 'pod')})`, { sampleSize: podCount }));
+  }
   if (current) {
     const fresh = containers.filter((c) => c.replicaSet === current.replicaSet);
     const n = fresh.reduce((s, c) => s + c.restartCount, 0);

@@ -252,6 +252,46 @@ export interface ContainerRestarts {
   lastExitCode: number | null;
   lastFinishedAt: string | null;
   podCreatedAt: string | null;
+  /** The image as the pod spec names it (a tag), and the image the node actually pulled (…@sha256:…); null when not reported. */
+  image?: string | null;
+  imageID?: string | null;
+}
+
+/** The content digest of a status imageID (`docker-pullable://repo@sha256:…`, `repo@sha256:…`), or null. */
+export function imageDigest(imageID: string | null | undefined): string | null {
+  const m = /@(sha256:[0-9a-f]{16,})/i.exec(imageID ?? '');
+  return m ? m[1]!.toLowerCase() : null;
+}
+
+export interface DigestSplit {
+  container: string;
+  image: string;
+  /** Digest → pods running it, most pods first. */
+  digests: Array<{ digest: string; pods: string[] }>;
+}
+
+/**
+ * Containers of the same name and image reference (tag) running different image contents in the
+ * workload's pods: the tag was re-pushed (a mutable tag such as `latest`, or a rebuilt version), so
+ * pods started at different times pulled different images though no revision changed the image.
+ */
+export function digestSplits(containers: readonly ContainerRestarts[]): DigestSplit[] {
+  const groups = new Map<string, Map<string, string[]>>();
+  for (const c of containers) {
+    const digest = imageDigest(c.imageID);
+    if (!c.image || !digest) continue;
+    const key = `${c.container}\u0000${c.image}`;
+    const g = groups.get(key) ?? new Map<string, string[]>();
+    g.set(digest, [...(g.get(digest) ?? []), c.pod]);
+    groups.set(key, g);
+  }
+  const out: DigestSplit[] = [];
+  for (const [key, g] of groups) {
+    if (g.size < 2) continue;
+    const [container, image] = key.split('\u0000') as [string, string];
+    out.push({ container, image, digests: [...g].map(([digest, pods]) => ({ digest, pods })).sort((a, b) => b.pods.length - a.pods.length || a.digest.localeCompare(b.digest)) });
+  }
+  return out;
 }
 
 export function containerRestarts(pods: readonly V1Pod[]): ContainerRestarts[] {
@@ -268,6 +308,8 @@ export function containerRestarts(pods: readonly V1Pod[]): ContainerRestarts[] {
       lastExitCode: s.lastState?.terminated?.exitCode ?? null,
       lastFinishedAt: time(s.lastState?.terminated?.finishedAt),
       podCreatedAt: time(pod.metadata?.creationTimestamp),
+      image: s.image ?? null,
+      imageID: s.imageID || null,
     })),
   );
 }

@@ -2,7 +2,7 @@
 // the HPA's real event texts, and a rollback recognised from the deployment controller's events.
 import type { CoreV1Event } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { hpaRescales, revisionsOf, rolloutStart, templateChanges } from '../../src/k8s/rollout-history.ts';
+import { containerRestarts, digestSplits, hpaRescales, imageDigest, revisionsOf, rolloutStart, templateChanges } from '../../src/k8s/rollout-history.ts';
 import { fixtureJson } from '../support/kube-api-stand-in.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -78,5 +78,23 @@ describe('hpaRescales', () => {
       [6, 2, 'down'],
       [2, 1, 'down'],
     ]);
+  });
+});
+
+describe('digestSplits', () => {
+  type Pods = Parameters<typeof containerRestarts>[0];
+  const recorded = () => structuredClone((fixtureJson('pods-ml-ranker.json') as { items: Pods }).items) as unknown as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  it('reads the digest from both imageID spellings', () => {
+    expect(imageDigest('docker-pullable://registry.example.com/ml/ranker@sha256:5B0F1C9E7D3A2B4C6E8F0A1B3C5D7E9F1A2B4C6D8E0F2A4B6C8D0E2F4A6B8C0D')).toBe('sha256:5b0f1c9e7d3a2b4c6e8f0a1b3c5d7e9f1a2b4c6d8e0f2a4b6c8d0e2f4a6b8c0d');
+    expect(imageDigest('registry.example.com/ml/ranker:3.2.0')).toBeNull();
+  });
+  it('finds one tag running two images across the recorded pods, and nothing when they agree', () => {
+    const pods = recorded();
+    expect(digestSplits(containerRestarts(pods as unknown as Pods))).toEqual([]);
+    pods[2]!.status.containerStatuses[0].imageID = 'registry.example.com/ml/ranker@sha256:9e4d2a7c1b8f3e6d0a5c9b2f7e1d4a8c3b6f0e9d2a5c8b1f4e7d0a3c6b9f2e5d';
+    const [split] = digestSplits(containerRestarts(pods as unknown as Pods));
+    expect(split).toMatchObject({ container: pods[2]!.status.containerStatuses[0].name, image: 'registry.example.com/ml/ranker:3.2.0' });
+    expect(split!.digests.map((d) => d.pods.length)).toEqual([2, 1]);
+    expect(split!.digests[1]!.pods).toEqual([pods[2]!.metadata.name]);
   });
 });
