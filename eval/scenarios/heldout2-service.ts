@@ -328,30 +328,35 @@ export const scenarios: Scenario[] = [
     name: 'h2-health-ok-probe-all-500',
     injected: '/health answers 200 {"status":"ok"} while 92 % of requests fail with 500 (a shallow health check). Expect errors-in-service',
     expect: 'errors-in-service',
+    deterministic: true,
     run: () => onSynthetic({ rps: 200, uptimeSeconds: 86_400 * 2, series: [{ labels: 'route="/v1/predict"', share: 1, cumulative: TIGHT, meanSeconds: 0.004, statuses: { '200': 0.08, '500': 0.92 } }] }),
   },
   {
     name: 'h2-health-413-large-bodies',
     injected: '12 % of requests are refused 413 (bodies over the size limit, a client started sending longer inputs), the rest fast. Expect bad-client-requests',
     expect: 'bad-client-requests',
+    deterministic: true,
     run: () => onSynthetic({ rps: 300, uptimeSeconds: 86_400 * 2, series: [{ labels: 'route="/v1/predict"', share: 1, cumulative: TIGHT, meanSeconds: 0.006, statuses: { '200': 0.88, '413': 0.12 } }] }),
   },
   {
     name: 'h2-health-restarts-every-scrape',
     injected: 'every scrape is answered by a process started 0.4 s earlier (crash loop faster than the scrapes; counters reset each time). Expect recent-restart',
     expect: 'recent-restart',
+    deterministic: true,
     run: () => onSynthetic({ rps: 100, uptimeSeconds: 0, restartEveryScrape: true, series: [{ labels: 'route="/v1/predict"', share: 1, cumulative: TIGHT, meanSeconds: 0.005, statuses: { '200': 1 } }] }),
   },
   {
     name: 'h2-health-go-gc-pauses',
     injected: 'a Go service (client_golang go_gc_duration_seconds summary) spends 9 % of wall time in GC pauses; 4 % of requests stall 100–250 ms. Expect gc-pauses',
     expect: 'gc-pauses',
+    deterministic: true,
     run: () => onSynthetic({ rps: 300, uptimeSeconds: 86_400, extra: goGc(0.09, 0.12), series: [{ labels: 'route="/v1/predict"', share: 1, cumulative: STALLS, meanSeconds: 0.012, statuses: { '200': 1 } }] }),
   },
   {
     name: 'h2-health-one-model-slow',
-    injected: 'two models share the service: "ranker" answers in ~5 ms, "reranker-xl" (20 % of requests) in 250–500 ms, against a 100 ms p99 objective. Expect a cause naming the slow model label — none in the catalogue: latency-one-label',
+    injected: 'two models share the service: "ranker" answers in ~5 ms, "reranker-xl" (20 % of requests) in 250–500 ms, against a 100 ms p99 objective. Expect a cause naming the slow model label — none in the catalogue before this round: latency-one-label',
     expect: 'latency-one-label',
+    deterministic: true,
     run: () =>
       onSynthetic(
         {
@@ -459,18 +464,21 @@ export const scenarios: Scenario[] = [
     name: 'h2-healthy-idle-server',
     injected: 'nothing: a healthy, warm server nobody calls during the run (no requests in the window)',
     expect: null,
+    deterministic: true,
     run: () => healthOnServer({}),
   },
   {
     name: 'h2-healthy-scanner-404s',
     injected: 'nothing: 0.4 % of requests are 404s from a scanner, latency tight, up 9 days',
     expect: null,
+    deterministic: true,
     run: () => onSynthetic({ rps: 250, uptimeSeconds: 86_400 * 9, series: [{ labels: 'route="/v1/predict"', share: 1, cumulative: TIGHT, meanSeconds: 0.005, statuses: { '200': 0.996, '404': 0.004 } }] }),
   },
   {
     name: 'h2-healthy-go-service',
     injected: 'nothing: a Go service spending 0.2 % of wall time in sub-millisecond GC pauses, tight latency, up 20 days',
     expect: null,
+    deterministic: true,
     run: () => onSynthetic({ rps: 400, uptimeSeconds: 86_400 * 20, extra: goGc(0.002, 0.0004), series: [{ labels: 'route="/v1/predict"', share: 1, cumulative: TIGHT, meanSeconds: 0.004, statuses: { '200': 1 } }] }),
   },
   {

@@ -11,6 +11,7 @@ import { MIN_BASELINE_REQUESTS } from './baseline.ts';
 import { noteHealthEndpoint, noteTcpConnect, uptimeFromBody } from './endpoint-note.ts';
 import { fmtMs, fmtPct, round } from './format.ts';
 import type { Baseline, Fetched, HealthInput, HealthTarget } from './input.ts';
+import { noteLabelLatency } from './label-latency-note.ts';
 import { noteLatency, TAIL_FLOOR_MS, TAIL_RATIO_LIMIT, type LatencyNote } from './latency-note.ts';
 import { noteMemory } from './memory-note.ts';
 import { Notes, type ScrapeWindow } from './notes.ts';
@@ -59,6 +60,7 @@ export function assessHealth(input: HealthInput): HealthAssessment {
     const expos = usable.map((s) => s.exposition);
     latency = noteLatency(notes, target, expos, window, input.baseline, input.nowMs);
     rates = noteRates(notes, expos, latency, window);
+    noteLabelLatency(notes, target, expos, latency, window);
     const counterTotals = rates.requestCounter ? expos.map((e) => requestCounts(e, latency?.metric ?? '')?.total ?? 0) : null;
     const cumulative = cumulativeRequests(expos, rates.requestCounter, latency.metric);
     noteMemory(notes, expos, usable.map((s) => (s.at - t0) / 1000), cumulative, window);

@@ -51,7 +51,15 @@ export function noteRuntime(
     uptimeSeconds = bodyUptimeSeconds;
     source = 'the health body';
   }
-  const startChanged = starts.every((s) => s !== undefined) && starts.some((s, i) => i > 0 && Math.abs((s as number) - (starts[i - 1] as number)) > 1);
+  // A start time that moves by more than a second between two scrapes, or between the first and the last (a process restarting
+  // faster than it is scraped moves it a little every time), or that lies after the first scrape was taken: a new process.
+  const firstStart = starts[0];
+  const firstWall = scrapes[0]?.wallMs;
+  const startChanged =
+    starts.every((s) => s !== undefined) &&
+    (starts.some((s, i) => i > 0 && Math.abs((s as number) - (starts[i - 1] as number)) > 1) ||
+      Math.abs((lastStart as number) - (firstStart as number)) > 1 ||
+      (firstWall !== undefined && (lastStart as number) > firstWall / 1000 + 1));
   const restarted = hasWindow && (startChanged || (counterTotals !== null && dropped(counterTotals)));
   if (uptimeSeconds !== null) {
     const text = `process up ${uptimeText(uptimeSeconds)} (from ${source})${uptimeSeconds < RECENT_START_S ? `: restarted ${uptimeText(uptimeSeconds)} ago` : ''}`;

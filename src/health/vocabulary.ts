@@ -35,6 +35,8 @@ export const HEALTH_VOCABULARY = {
   'latency.tail_ratio': { unit: 'ratio', description: 'p99 / p50' },
   'latency.tail_excess': { unit: 'ms', description: 'p99 − p50: how much slower the slowest requests are' },
   'latency.tail_spikes': { unit: 'boolean', description: 'p99/p50 above 3 and p99 at least 50 ms above p50 (a tail worth chasing)' },
+  'latency.slowest_label_vs_others': { unit: 'ratio', description: 'p50 of the slowest value of a latency-histogram label (model, route…; subject = label=value) / p50 of the other values' },
+  'latency.tail_owned_by_label': { unit: 'boolean', description: 'the latency problem (a tail worth chasing or a p99 over the objective) is one label value\'s: without it, the rest is fine (subject = label=value)' },
   'latency.bimodal': { unit: 'boolean', description: 'a separate cluster of slow requests, with empty buckets between it and the bulk (discrete events, not a smooth queueing tail)' },
   'latency.slo_p99': { unit: 'ms', description: 'the p99 objective given with --slo-p99' },
   'latency.p99_vs_slo': { unit: 'ratio', description: 'p99 / the p99 objective' },

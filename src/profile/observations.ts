@@ -48,6 +48,7 @@ export const PROFILE_VOCABULARY = {
   'endpoint.error_rate_low_load': { unit: 'ratio', description: 'failed requests at the lowest concurrency' },
   'endpoint.error_rate_high_load': { unit: 'ratio', description: 'failed requests at the highest concurrency' },
   'endpoint.status_share': { unit: 'ratio', description: 'share of all requests answered with this failing status or transport error (subject)' },
+  'endpoint.client_error_share': { unit: 'ratio', description: 'share of requests answered 4xx other than 429/408: the server rejects the request itself (malformed, too large, unauthorised)' },
   'endpoint.shed_share': { unit: 'ratio', description: 'share of requests refused as overload (429 or 503)' },
   'endpoint.server_timing': { unit: 'boolean', description: 'whether the responses carried a Server-Timing breakdown' },
   'stage.share': { unit: 'ratio', description: 'a server stage (subject) as a share of the median request: its median ÷ the median total, at the lowest concurrency' },
@@ -80,6 +81,7 @@ export const PROFILE_VOCABULARY = {
   'model.top_op': { unit: 'label', description: 'the operator type with the most kernel time (value and subject)' },
   'model.top_op_share': { unit: 'ratio', description: "the top operator's share of kernel time (subject = operator)" },
   'model.control_flow_calls': { unit: 'count', description: 'If/Loop/Scan invocations per run' },
+  'model.tiny_kernel_calls': { unit: 'count', description: 'kernel calls per run whose operator type takes under 20 µs a call (median): many of them means dispatch cost, not arithmetic' },
   'model.overhead_share': { unit: 'ratio', description: 'share of a run outside leaf kernels (scheduling, allocation, control-flow bookkeeping)' },
   'model.batch_scaling': { unit: 'ratio', description: 'samples/s at the best batch size ÷ at the smallest' },
   'model.batch_best': { unit: 'count', description: 'batch size with the most samples/s' },
@@ -134,6 +136,9 @@ export function endpointObservations(p: EndpointProfile): Observation[] {
     if (code === '429' || code === '503') shed += n;
     out.push(observe('endpoint.status_share', n / requests, `${n} of ${requests} requests got ${/^\d+$/.test(code) ? `HTTP ${code}` : code}`, { subject: code, sampleSize: requests }));
   }
+  const client = Object.entries(statuses).filter(([code]) => /^4\d\d$/.test(code) && code !== '429' && code !== '408');
+  const clientN = client.reduce((sum, [, n]) => sum + n, 0);
+  out.push(observe('endpoint.client_error_share', requests > 0 ? clientN / requests : 0, clientN > 0 ? `${clientN} of ${requests} requests refused as bad requests (${client.map(([c, n]) => `${n}× HTTP ${c}`).join(', ')}): the server rejects the request itself` : `no request refused as a bad request (4xx) in ${requests}`, { sampleSize: requests }));
   out.push(observe('endpoint.shed_share', shed / requests, shed > 0 ? `${shed} of ${requests} requests refused as overload (429/503)` : `no request refused as overload (429/503) in ${requests}`, { sampleSize: requests }));
 
   const st = ref.stages;
@@ -199,6 +204,9 @@ export function endpointObservations(p: EndpointProfile): Observation[] {
   return out;
 }
 
+/** A kernel call shorter than this (ms) does too little work to be worth its launch. */
+const TINY_KERNEL_MS = 0.02;
+
 /** Observations of a model profile. */
 export function modelObservations(p: ModelProfile): Observation[] {
   const out: Observation[] = [observe('target.model', p.label, `model ${p.label}`)];
@@ -236,6 +244,21 @@ export function modelObservations(p: ModelProfile): Observation[] {
       out.push(observe('model.top_op', top.op, `${top.op} (${opClass(top.op)}) is the top operator: ${pct(top.share)} of kernel time`, { ...traced, subject: top.op }));
       out.push(observe('model.top_op_share', top.share, `${top.op} (${opClass(top.op)}) takes ${pct(top.share)} of kernel time`, { ...traced, subject: top.op }));
     }
+  }
+  // Kernels too short to be worth a launch: many calls per run, each a few microseconds, are dispatch cost, not arithmetic.
+  const tiny = t.operators.filter((o) => o.calls > 0 && o.medianCallUs < TINY_KERNEL_MS * 1000);
+  const tinyCalls = tiny.reduce((n, o) => n + o.calls, 0);
+  if (t.operators.length > 0) {
+    out.push(
+      observe(
+        'model.tiny_kernel_calls',
+        tinyCalls,
+        tinyCalls > 0
+          ? `${tinyCalls.toFixed(0)} kernel calls per run take under ${TINY_KERNEL_MS * 1000} µs each (median per call; ${tiny.slice(0, 4).map((o) => `${o.op} ×${o.calls.toFixed(0)}`).join(', ')}), ${pct(tiny.reduce((x, o) => x + o.share, 0))} of kernel time`
+          : `no kernel call under ${TINY_KERNEL_MS * 1000} µs`,
+        traced,
+      ),
+    );
   }
   out.push(observe('model.control_flow_calls', t.controlFlowCalls, t.controlFlowCalls > 0 ? `${t.controlFlowCalls.toFixed(1)} ${[...CONTROL_FLOW_OPS].join('/')} invocations per run` : 'no If/Loop/Scan in a run', traced));
   if (t.modelRunMs > 0) {

@@ -12,6 +12,8 @@ export interface OperatorTime {
   share: number;
   /** Kernel invocations per run. */
   calls: number;
+  /** Median duration of one invocation, µs (robust to the odd preempted call, unlike ms / calls). */
+  medianCallUs: number;
 }
 
 export interface TraceSummary {
@@ -58,7 +60,7 @@ export function summarizeOrtTrace(trace: unknown, skipRuns = 0): TraceSummary {
   const inSkippedRun = (ts: number): boolean => skipped.some((r) => ts >= r.ts && ts <= r.ts + r.dur);
   const runs = allRuns.length - skipped.length;
   const runUs = allRuns.slice(skipped.length).reduce((s, r) => s + r.dur, 0);
-  const byKey = new Map<string, { op: string; provider: string; us: number; calls: number }>();
+  const byKey = new Map<string, { op: string; provider: string; us: number; calls: number; durs: number[] }>();
   let controlFlow = 0;
   for (const raw of events) {
     if (inSkippedRun(raw.ts)) continue;
@@ -70,16 +72,24 @@ export function summarizeOrtTrace(trace: unknown, skipRuns = 0): TraceSummary {
     }
     const provider = typeof raw.args?.provider === 'string' ? raw.args.provider : 'unknown';
     const key = `${op}\u0000${provider}`;
-    const entry = byKey.get(key) ?? { op, provider, us: 0, calls: 0 };
+    const entry = byKey.get(key) ?? { op, provider, us: 0, calls: 0, durs: [] };
     entry.us += raw.dur;
     entry.calls++;
+    entry.durs.push(raw.dur);
     byKey.set(key, entry);
   }
   if (runs <= 0) throw new Error(`ONNX Runtime profile holds ${allRuns.length} model_run event(s), none after the ${skipRuns} skipped`);
   let totalUs = 0;
   for (const e of byKey.values()) totalUs += e.us;
   const operators = [...byKey.values()]
-    .map((e) => ({ op: e.op, provider: e.provider, ms: e.us / 1000 / runs, share: totalUs > 0 ? e.us / totalUs : 0, calls: e.calls / runs }))
+    .map((e) => ({ op: e.op, provider: e.provider, ms: e.us / 1000 / runs, share: totalUs > 0 ? e.us / totalUs : 0, calls: e.calls / runs, medianCallUs: median(e.durs) }))
     .sort((a, b) => b.ms - a.ms);
   return { runs, modelRunMs: runUs / 1000 / runs, kernelMs: totalUs / 1000 / runs, operators, controlFlowCalls: controlFlow / runs };
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }

@@ -291,3 +291,49 @@ describe('assessHealth', () => {
     expect(within.ranked.hypotheses.filter((h) => h.likelihood === 'high' || h.likelihood === 'medium')).toEqual([]);
   });
 });
+
+describe('assessHealth: latency by label, restarts faster than the scrapes', () => {
+  /** A histogram labelled by model: `perModel[model]` = latencies (s) so far. */
+  function labelled(perModel: Record<string, number[]>, extra: string[] = []): string {
+    const lines = ['# TYPE http_request_duration_seconds histogram'];
+    for (const [model, latencies] of Object.entries(perModel)) {
+      lines.push(
+        ...BOUNDS.map((le) => `http_request_duration_seconds_bucket{model="${model}",le="${le}"} ${latencies.filter((x) => x <= le).length}`),
+        `http_request_duration_seconds_bucket{model="${model}",le="+Inf"} ${latencies.length}`,
+        `http_request_duration_seconds_sum{model="${model}"} ${latencies.reduce((a, b) => a + b, 0)}`,
+        `http_request_duration_seconds_count{model="${model}"} ${latencies.length}`,
+      );
+    }
+    return [...lines, ...extra, ''].join('\n');
+  }
+  const raw = (i: number, text: string): Scrape => ({ url: 'http://model/metrics', fetched: { kind: 'response', status: 200, ms: 2, body: text, truncated: false }, exposition: parseExposition(text), problem: null, at: i * 600, wallMs: 1_700_000_000_000 + i * 600 });
+
+  it('names the one model whose requests break the objective, and says so against a slow path every request may take', () => {
+    // "ranker" answers in 4 ms; "reranker-xl" (a fifth of the requests) in 400 ms; objective 100 ms.
+    const scrapes = Array.from({ length: 6 }, (_, i) => raw(i, labelled({ ranker: repeat(80 * (i + 1), 0.004), 'reranker-xl': repeat(20 * (i + 1), 0.4) })));
+    const { result, ranked } = assess(scrapes, { target: { ...target, sloP99Ms: 100 } });
+    const owned = obs(result, 'latency.tail_owned_by_label')[0];
+    expect(owned?.value).toBe(true);
+    expect(owned?.subject).toBe('model=reranker-xl');
+    expect(ranked.hypotheses[0]?.cause).toBe('latency-one-label');
+    expect(ranked.hypotheses[0]?.title).toContain('model=reranker-xl');
+    expect(ranked.hypotheses.find((h) => h.cause === 'intermittent-slow-path')?.against.join(' ')).toMatch(/one label value/);
+  });
+
+  it('keeps two models of different speeds quiet when neither breaks anything', () => {
+    // 4 ms and 40 ms models, no objective, no tail worth chasing in either: different, not broken.
+    const scrapes = Array.from({ length: 6 }, (_, i) => raw(i, labelled({ small: repeat(50 * (i + 1), 0.004), large: repeat(50 * (i + 1), 0.04) })));
+    const { result, ranked } = assess(scrapes);
+    expect(value(result, 'latency.slowest_label_vs_others')).toBeGreaterThan(5);
+    expect(value(result, 'latency.tail_owned_by_label')).toBe(false);
+    expect(strong(ranked)).not.toContain('latency-one-label');
+  });
+
+  it('tells a process that restarts between every two scrapes from its start time creeping forward', () => {
+    // Each scrape is answered by a process 0.4 s old: the start time moves 0.6 s a scrape (under the 1 s jitter allowance), the counters stay small.
+    const scrapes = Array.from({ length: 6 }, (_, i) => raw(i, labelled({ m: repeat(40, 0.004) }, ['# TYPE process_start_time_seconds gauge', `process_start_time_seconds ${(1_700_000_000_000 + i * 600) / 1000 - 0.4}`])));
+    const { result, ranked } = assess(scrapes);
+    expect(value(result, 'process.restarted_in_window')).toBe(true);
+    expect(ranked.hypotheses[0]?.cause).toBe('recent-restart');
+  });
+});

