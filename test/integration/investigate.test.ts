@@ -10,6 +10,18 @@ import { RANKER_NOW, rankerScenario, startKubeApiStandIn, type KubeApiStandIn } 
 import { seededRandom } from '../support/seeded-random.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
+/** Every ISO-8601 time in a recorded object moved by `deltaMs`. */
+function shiftTimes<T>(value: T, deltaMs: number): T {
+  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string' && iso.test(v)) return new Date(Date.parse(v) + deltaMs).toISOString().replace(/\.000Z$/, 'Z');
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}
+
 const AUDIO = JSON.stringify({ audio: Array.from({ length: 512 }, (_, i) => 0.3 * Math.sin(i / 7)) });
 
 let stack: Stack | undefined;
@@ -25,13 +37,9 @@ afterEach(async () => {
 it('runs the plan in one flow and posts one ranking over every diagnostic, with the plan and what could not run', { timeout: 60_000 }, async () => {
   server = await startModelServer({ faults: { errorRate: 0.08 }, random: seededRandom(3) });
   for (let i = 0; i < 400; i++) await (await fetch(`${server.url}/predict`, { method: 'POST', body: AUDIO })).arrayBuffer();
-  kubeApi = await startKubeApiStandIn(rankerScenario('new-image'));
-  const started = Date.now();
-  stack = await startStack({
-    diagnostics,
-    // The recording's clock, moving: the rollout is 15 minutes old as the report sees it.
-    deps: { kube: createKubeAccess({ namespaces: [], kubeConfig: kubeApi.kubeConfig() }), now: () => RANKER_NOW + (Date.now() - started) },
-  });
+  // The recording moved to now: its rollout began 15 minutes ago for every diagnostic's clock.
+  kubeApi = await startKubeApiStandIn(shiftTimes(rankerScenario('new-image'), Date.now() - RANKER_NOW));
+  stack = await startStack({ diagnostics, deps: { kube: createKubeAccess({ namespaces: [], kubeConfig: kubeApi.kubeConfig() }) } });
   let sending = true;
   const load = (async () => {
     while (sending) await (await fetch(`${server!.url}/predict`, { method: 'POST', body: AUDIO })).arrayBuffer().catch(() => undefined);
