@@ -70,6 +70,7 @@ export async function startRequest(deps: RequestDeps, command: Extract<DebugComm
     return;
   }
 
+  const planned = requestPlan(command);
   try {
     const enqueued = deps.enqueuer.enqueue({
       requestId: id,
@@ -77,12 +78,12 @@ export async function startRequest(deps: RequestDeps, command: Extract<DebugComm
       command: origin.text,
       incidentKey: id,
       thread: { channel: origin.channel, threadTs, requestedBy: origin.user },
-      ...requestPlan(command),
+      ...planned,
     });
     // Redis may drop between the probe and the write: never leave the user waiting on it.
     await Promise.race([enqueued, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`Redis did not answer within ${ENQUEUE_DEADLINE_MS / 1000} s`)), ENQUEUE_DEADLINE_MS).unref())]);
     deps.count('enqueued');
-    deps.logger.info('request enqueued', { requestId: id, diagnostics: requestPlan(command).plan.map((p) => p.diagnostic.name), channel: origin.channel });
+    deps.logger.info('request enqueued', { requestId: id, diagnostics: planned.plan.map((p) => p.diagnostic.name), channel: origin.channel });
   } catch (err) {
     deps.count('enqueue_failed');
     deps.logger.error('enqueue failed', { requestId: id, error: oneLine(err) });
