@@ -7,7 +7,7 @@ import { webApi } from '@slack/bolt';
 import { oomDiagnosticWithRouting } from '../jobs/oom.ts';
 import { diagnostics, findDiagnostic } from '../jobs/registry.ts';
 import { createApp } from './app.ts';
-import { cliConfigSchema, loadConfig, serveConfigSchema, workerConfigSchema } from './config.ts';
+import { cliConfigSchema, loadConfig, serveConfigSchema, workerConfigSchema, type CliConfig } from './config.ts';
 import { productionDeps, routingKube } from './deps.ts';
 import { ConfigError, InfdbgError, UsageError, oneLine } from './errors.ts';
 import { createLogger } from './logger.ts';
@@ -65,8 +65,7 @@ async function runDiagnosticCommand(name: string, tokens: string[], io: Io, isTt
   const payload = parsePayload(diagnostic, diagnostic.parseArgs(rest));
   const config = loadConfig(cliConfigSchema);
   const result = await runDiagnostic(diagnostic, payload, {
-    ...productionDeps(config),
-    baselines: new FileBaselineStore(join(resolve(chartsDir), 'baselines.json')),
+    ...terminalDeps(config, chartsDir),
     progress: (percent, message) => {
       if (isTty) io.stderr(`\r[${name}] ${String(Math.round(percent)).padStart(3)}% ${message ?? ''}`.padEnd(80) + (percent >= 100 ? '\n' : ''));
     },
@@ -81,7 +80,7 @@ async function runInvestigationCommand(tokens: string[], io: Io, isTty: boolean)
   const { format, chartsDir, rest } = splitCliFlags(tokens);
   const investigation = planInvestigation(rest, diagnostics);
   const config = loadConfig(cliConfigSchema);
-  const base = { ...productionDeps(config), baselines: new FileBaselineStore(join(resolve(chartsDir), 'baselines.json')) };
+  const base = terminalDeps(config, chartsDir);
   const percents = new Map<string, number>();
   const settled = await Promise.allSettled(
     investigation.steps.map((step) =>
@@ -109,6 +108,11 @@ async function runInvestigationCommand(tokens: string[], io: Io, isTty: boolean)
   await writeCharts(results, chartsDir, io);
   io.stdout(format === 'json' ? JSON.stringify(renderReportJson(report), null, 2) + '\n' : renderMarkdown(report));
   return 0;
+}
+
+/** A terminal's deps: production I/O, with baselines remembered in a file beside the charts. */
+function terminalDeps(config: CliConfig, chartsDir: string) {
+  return { ...productionDeps(config), baselines: new FileBaselineStore(join(resolve(chartsDir), 'baselines.json')) };
 }
 
 async function writeCharts(results: DiagnosticResult[], chartsDir: string, io: Io): Promise<void> {

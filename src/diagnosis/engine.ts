@@ -8,10 +8,10 @@ import { LAYERS, type Cause, type Clue, type Condition } from './causes.ts';
 import type { Observation } from './observation.ts';
 
 /** Net score (for − against) at or above which a cause is `high`; `medium` from MEDIUM_SCORE. At or below 0 it is `unlikely`. */
-export const HIGH_SCORE = 4;
-export const MEDIUM_SCORE = 2;
+const HIGH_SCORE = 4;
+const MEDIUM_SCORE = 2;
 /** The weight of a clue that points at a cause (the catalogue's scale: 1 = a shared symptom, 2 = points at it, 4 = specific). */
-export const POINTS_AT = 2;
+const POINTS_AT = 2;
 /** Observations of what was reported (symptom words), not measured. */
 const REPORTED = 'symptom.';
 /** Observations quoted per clue; the rest are counted. */
@@ -25,7 +25,7 @@ export function likelihoodOf(score: number): Likelihood {
 }
 
 /** Does one observation satisfy a condition? */
-export function holds(clue: Condition, o: Observation): boolean {
+function holds(clue: Condition, o: Observation): boolean {
   if (o.name !== clue.obs) return false;
   if (clue.subject !== undefined && o.subject !== clue.subject) return false;
   if (clue.minSample !== undefined && (o.sampleSize === undefined || o.sampleSize < clue.minSample)) return false;

@@ -59,6 +59,12 @@ const causes: Cause[] = buildCauses([
   ],
 ]);
 
+/** One cause as the catalogue would hold it, validated; the fields a test is not about get filler. */
+function oneCause(fields: { id: string; title: string; supports: unknown[]; contradicts?: unknown[]; category?: string; layer?: string }): Cause {
+  const [cause] = buildCauses([[`${fields.id}.yaml`, [{ category: 'latency', layer: 'infrastructure', severity: 'warning', confirm: ['c'], fixes: ['f'], verification: ['v'], prevention: ['p'], ...fields }]]]);
+  return cause!;
+}
+
 describe('rankCauses', () => {
   it('a shared symptom alone lists no cause, except to rule out a suspect the evidence contradicts, with why', () => {
     const ranked = rankCauses(
@@ -115,62 +121,28 @@ describe('sameSubject', () => {
     'gpu.foreign_process_memory': { unit: 'bytes', description: 'memory of other processes' },
     'gpu.memory_used_share': { unit: 'ratio', description: 'used share' },
   });
-  const [cause] = buildCauses([
-    [
-      'gpu.yaml',
-      [
-        {
-          id: 'gpu-foreign-process',
-          title: 'Another process holds GPU {subject}',
-          category: 'memory',
-          layer: 'infrastructure',
-          severity: 'warning',
-          supports: [{ obs: 'gpu.foreign_process_memory', above: 1e9, weight: 4 }],
-          contradicts: [{ obs: 'gpu.memory_used_share', below: 0.3, weight: 3, sameSubject: true }],
-          confirm: ['c'],
-          fixes: ['f'],
-          verification: ['v'],
-          prevention: ['p'],
-        },
-      ],
-    ],
-  ]);
+  const cause = oneCause({
+    id: 'gpu-foreign-process',
+    title: 'Another process holds GPU {subject}',
+    category: 'memory',
+    supports: [{ obs: 'gpu.foreign_process_memory', above: 1e9, weight: 4 }],
+    contradicts: [{ obs: 'gpu.memory_used_share', below: 0.3, weight: 3, sameSubject: true }],
+  });
 
   it('a fact about another GPU does not count against the cause', () => {
-    const ranked = rankCauses([gpu('gpu.foreign_process_memory', 6e10, '60 GB held by pid 4242', { subject: '0' }), gpu('gpu.memory_used_share', 0.1, 'GPU 1 10 % used', { subject: '1' })], [cause!]);
+    const ranked = rankCauses([gpu('gpu.foreign_process_memory', 6e10, '60 GB held by pid 4242', { subject: '0' }), gpu('gpu.memory_used_share', 0.1, 'GPU 1 10 % used', { subject: '1' })], [cause]);
     expect(ranked[0]).toMatchObject({ likelihood: 'high', against: [], title: 'Another process holds GPU 0' });
   });
   it('the same GPU does', () => {
-    const ranked = rankCauses([gpu('gpu.foreign_process_memory', 6e10, '60 GB held by pid 4242', { subject: '0' }), gpu('gpu.memory_used_share', 0.1, 'GPU 0 10 % used', { subject: '0' })], [cause!]);
+    const ranked = rankCauses([gpu('gpu.foreign_process_memory', 6e10, '60 GB held by pid 4242', { subject: '0' }), gpu('gpu.memory_used_share', 0.1, 'GPU 0 10 % used', { subject: '0' })], [cause]);
     expect(ranked[0]).toMatchObject({ likelihood: 'low', against: ['GPU 0 10 % used [gpu]'] });
   });
 });
 
 describe('reported symptoms', () => {
   const said = observer('investigate', { 'symptom.reported': { unit: 'label', description: 'word' }, 'latency.tail_ratio': { unit: 'ratio', description: 'p99/p50' } });
-  const [cause] = buildCauses([
-    [
-      'x.yaml',
-      [
-        {
-          id: 'queueing',
-          title: 'Requests queue',
-          category: 'latency-variance',
-          layer: 'infrastructure',
-          severity: 'warning',
-          supports: [
-            { obs: 'latency.tail_ratio', above: 3, weight: 1 },
-            { obs: 'symptom.reported', in: ['p99'], weight: 1 },
-          ],
-          confirm: ['c'],
-          fixes: ['f'],
-          verification: ['v'],
-          prevention: ['p'],
-        },
-      ],
-    ],
-  ]);
-  const weighted = (w: number) => buildCauses([['y.yaml', [{ ...cause!, supports: [{ obs: 'latency.tail_ratio', above: 3, weight: w }, { obs: 'symptom.reported', in: ['p99'], weight: 1 }] }]]])[0]!;
+  const weighted = (w: number) =>
+    oneCause({ id: 'queueing', title: 'Requests queue', supports: [{ obs: 'latency.tail_ratio', above: 3, weight: w }, { obs: 'symptom.reported', in: ['p99'], weight: 1 }] });
   const obs = [said('symptom.reported', 'p99', 'reported: "p99"'), said('latency.tail_ratio', 9, 'p99/p50 = 9')];
   it('list nothing on their own, and do not lift weak evidence to medium', () => {
     expect(rankCauses([said('symptom.reported', 'p99', 'reported: "p99"')], [weighted(2)])).toEqual([]);
@@ -183,12 +155,10 @@ describe('reported symptoms', () => {
 
 describe('subject', () => {
   const profile = observer('profile', { 'stage.share': { unit: 'ratio', description: 'share of the request per stage' } });
-  const [cause] = buildCauses([
-    ['s.yaml', [{ id: 'slow-inference', title: 'Inference is slow', category: 'latency', layer: 'model', severity: 'warning', supports: [{ obs: 'stage.share', subject: 'inference', atLeast: 0.8, weight: 4 }], confirm: ['c'], fixes: ['f'], verification: ['v'], prevention: ['p'] }]],
-  ]);
+  const cause = oneCause({ id: 'slow-inference', title: 'Inference is slow', layer: 'model', supports: [{ obs: 'stage.share', subject: 'inference', atLeast: 0.8, weight: 4 }] });
   it('a clue may name the subject it is about', () => {
-    expect(rankCauses([profile('stage.share', 0.94, 'preprocess 94 %', { subject: 'preprocess' })], [cause!])).toEqual([]);
-    expect(rankCauses([profile('stage.share', 0.94, 'inference 94 %', { subject: 'inference' })], [cause!])[0]?.likelihood).toBe('high');
+    expect(rankCauses([profile('stage.share', 0.94, 'preprocess 94 %', { subject: 'preprocess' })], [cause])).toEqual([]);
+    expect(rankCauses([profile('stage.share', 0.94, 'inference 94 %', { subject: 'inference' })], [cause])[0]?.likelihood).toBe('high');
   });
 });
 
@@ -197,32 +167,19 @@ describe('and', () => {
     'errors.rate': { unit: 'ratio', description: 'errors' },
     'change.rollout_age': { unit: 's', description: 'since the rollout' },
   });
-  const [cause] = buildCauses([
-    [
-      'c.yaml',
-      [
-        {
-          id: 'bad-deploy',
-          title: 'The deploy',
-          category: 'errors',
-          layer: 'infrastructure',
-          severity: 'warning',
-          supports: [
-            { obs: 'errors.rate', above: 0.02, weight: 1 },
-            { obs: 'change.rollout_age', atMost: 3600, and: [{ obs: 'errors.rate', above: 0.02 }], weight: 2, says: 'errors while the rollout is recent: {text}' },
-          ],
-          confirm: ['c'],
-          fixes: ['f'],
-          verification: ['v'],
-          prevention: ['p'],
-        },
-      ],
+  const cause = oneCause({
+    id: 'bad-deploy',
+    title: 'The deploy',
+    category: 'errors',
+    supports: [
+      { obs: 'errors.rate', above: 0.02, weight: 1 },
+      { obs: 'change.rollout_age', atMost: 3600, and: [{ obs: 'errors.rate', above: 0.02 }], weight: 2, says: 'errors while the rollout is recent: {text}' },
     ],
-  ]);
+  });
   it('evidence only the combination gives: neither a recent rollout nor errors alone points at the deploy', () => {
-    expect(rankCauses([o('errors.rate', 0.08, '8 % errors')], [cause!])).toEqual([]);
-    expect(rankCauses([o('change.rollout_age', 900, 'rollout 15 min ago')], [cause!])).toEqual([]);
-    const both = rankCauses([o('errors.rate', 0.08, '8 % errors'), o('change.rollout_age', 900, 'rollout 15 min ago')], [cause!]);
+    expect(rankCauses([o('errors.rate', 0.08, '8 % errors')], [cause])).toEqual([]);
+    expect(rankCauses([o('change.rollout_age', 900, 'rollout 15 min ago')], [cause])).toEqual([]);
+    const both = rankCauses([o('errors.rate', 0.08, '8 % errors'), o('change.rollout_age', 900, 'rollout 15 min ago')], [cause]);
     expect(both[0]).toMatchObject({ score: 3, likelihood: 'medium' });
     expect(both[0]!.evidence[1]).toBe('errors while the rollout is recent: rollout 15 min ago, with 8 % errors [x]');
   });
