@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
-import { durationMs, numberList } from '../src/args.ts';
+import { durationMs, numberList } from '../src/command/args.ts';
 import { latencySummary, measureInWindows } from '../src/profile/latency.ts';
 import { createLoadClient } from '../src/profile/load-generator.ts';
 

@@ -3,11 +3,11 @@
 // diagnostics run on it exactly as a worker would, and the cause the report must rank first.
 // Scenarios live in eval/scenarios/<area>.ts; `npm run eval` runs them all, and the ones marked
 // `deterministic` also run as ordinary tests (test/eval/deterministic.test.ts).
-import type { Diagnostic } from '../src/diagnostic.ts';
+import type { Diagnostic } from '../src/core/diagnostic.ts';
 import { findDiagnostic } from '../jobs/registry.ts';
-import { parsePayload, runDiagnostic, type BaseDeps } from '../src/run-diagnostic.ts';
+import { parsePayload, runDiagnostic, type BaseDeps } from '../src/core/run-diagnostic.ts';
 import type { DiagnosticResult } from '../src/report/model.ts';
-import { tokenize } from '../src/args.ts';
+import { tokenize } from '../src/command/args.ts';
 
 export interface Scenario {
   /** Short kebab-case name, unique across the suite. */

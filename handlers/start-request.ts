@@ -2,10 +2,10 @@
 // refuse a duplicate, open the thread with its status message, enqueue the flow. Every failure
 // ends as a message the user sees, never a silent drop.
 import type { webApi } from '@slack/bolt';
-import type { DebugCommand } from '../src/command.ts';
-import type { Diagnostic } from '../src/diagnostic.ts';
-import { UsageError, oneLine } from '../src/errors.ts';
-import type { Logger } from '../src/logger.ts';
+import type { DebugCommand } from '../src/command/debug-command.ts';
+import type { Diagnostic } from '../src/core/diagnostic.ts';
+import { UsageError, oneLine } from '../src/core/errors.ts';
+import type { Logger } from '../src/core/logger.ts';
 import type { EnqueueRequest, FlowEnqueuer } from '../src/queue/flow.ts';
 import { investigationNote } from '../src/triage/investigation.ts';
 import type { JobStore } from '../src/queue/job-store.ts';

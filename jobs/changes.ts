@@ -7,11 +7,11 @@
 import { findingFor, settle, type KubeFinding } from '../src/k8s/kube-findings.ts';
 import type { CoreV1Event, V1Deployment, V1Pod, V1PodTemplateSpec, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { z } from 'zod';
-import { parseTokens } from '../src/args.ts';
-import { defineDiagnostic, type DiagnosticDeps } from '../src/diagnostic.ts';
+import { parseTokens } from '../src/command/args.ts';
+import { defineDiagnostic, type DiagnosticDeps } from '../src/core/diagnostic.ts';
 import { observer, type Observation } from '../src/diagnosis/observation.ts';
 import { TARGET_VOCABULARY } from '../src/diagnosis/vocabulary.ts';
-import { InputError, UsageError } from '../src/errors.ts';
+import { InputError, UsageError } from '../src/core/errors.ts';
 import type { KubeAccess } from '../src/k8s/kube-access.ts';
 import { KubeNotFoundError } from '../src/k8s/kube-errors.ts';
 import {

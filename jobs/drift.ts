@@ -6,11 +6,11 @@
 // whether the dataset as a whole drifted. The causes catalogue (src/diagnosis/causes/data.yaml)
 // turns those observations into ranked causes.
 import { z } from 'zod';
-import { parseTokens } from '../src/args.ts';
+import { parseTokens } from '../src/command/args.ts';
 import { DEFAULT_MAX_BYTES, parseByteSize, readDataset } from '../src/data/source.ts';
-import { defineDiagnostic } from '../src/diagnostic.ts';
-import { UsageError } from '../src/errors.ts';
-import { checkLocalPath } from '../src/local-files.ts';
+import { defineDiagnostic } from '../src/core/diagnostic.ts';
+import { UsageError } from '../src/core/errors.ts';
+import { checkLocalPath } from '../src/policy/local-files.ts';
 import { compareDatasets, CORRECTIONS, DEFAULT_DRIFT_SHARE } from '../src/drift/compare-datasets.ts';
 import { driftChart } from '../src/drift/drift-charts.ts';
 import { CHARTED_FEATURES, driftReport } from '../src/drift/drift-report.ts';

@@ -7,9 +7,9 @@
 // observations mean is ranked by the causes catalogue (src/diagnosis/causes/gpu.yaml).
 import { readFile as fsReadFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { parseTokens } from '../src/args.ts';
-import { defineDiagnostic, type DiagnosticDeps } from '../src/diagnostic.ts';
-import { InputError, oneLine, UsageError } from '../src/errors.ts';
+import { parseTokens } from '../src/command/args.ts';
+import { defineDiagnostic, type DiagnosticDeps } from '../src/core/diagnostic.ts';
+import { InputError, oneLine, UsageError } from '../src/core/errors.ts';
 import { displayName } from '../src/data/source.ts';
 import { containerOf } from '../src/gpu/cgroup.ts';
 import { parseDcgmMetrics, type DcgmGpu } from '../src/gpu/dcgm.ts';
@@ -19,7 +19,7 @@ import { runCommand } from '../src/gpu/run-command.ts';
 import type { Observation } from '../src/diagnosis/observation.ts';
 import { renderChart } from '../src/report/chart.ts';
 import { emptyResult, worstSeverity, SEVERITIES, type DiagnosticResult, type Severity } from '../src/report/model.ts';
-import { readBoundedText } from '../src/http-body.ts';
+import { readBoundedText } from '../src/net/http-body.ts';
 
 const USAGE = 'gpu [<node>] [--pod <namespace>/<pod>] [--dcgm-url URL]';
 /** Largest DCGM exporter answer read, bytes (a node's exporter sends tens of KiB). */

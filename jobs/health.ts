@@ -8,17 +8,17 @@
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { durationMs, parseTokens } from '../src/args.ts';
-import { defineDiagnostic, type DiagnosticDeps } from '../src/diagnostic.ts';
-import { UsageError } from '../src/errors.ts';
+import { durationMs, parseTokens } from '../src/command/args.ts';
+import { defineDiagnostic, type DiagnosticDeps } from '../src/core/diagnostic.ts';
+import { UsageError } from '../src/core/errors.ts';
 import { assessHealth } from '../src/health/assess.ts';
 import { readBaseline, writeBaseline } from '../src/health/baseline.ts';
 import type { Fetched, ProbeRequest, Scrape, TcpConnect } from '../src/health/input.ts';
 import { HEALTH_VOCABULARY } from '../src/health/vocabulary.ts';
-import { readBoundedText } from '../src/http-body.ts';
+import { readBoundedText } from '../src/net/http-body.ts';
 import { parseServerTiming } from '../src/profile/server-timing.ts';
 import { parseExposition } from '../src/prometheus/exposition.ts';
-import { redactUrl, withoutCredentials } from '../src/url-credentials.ts';
+import { redactUrl, withoutCredentials } from '../src/net/url-credentials.ts';
 
 const USAGE =
   'health <url> [--health-path /health] [--metrics-path /metrics] [--latency-metric NAME] [--interval 3s] [--slo-p99 MS] [--probe-body JSON] [--probe-path /predict]';

@@ -8,11 +8,11 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
-import { parseTokens } from '../src/args.ts';
+import { parseTokens } from '../src/command/args.ts';
 import { observer, type Observation } from '../src/diagnosis/observation.ts';
 import { TARGET_VOCABULARY } from '../src/diagnosis/vocabulary.ts';
-import { defineDiagnostic, type DiagnosticDeps } from '../src/diagnostic.ts';
-import { InputError, oneLine, UsageError } from '../src/errors.ts';
+import { defineDiagnostic, type DiagnosticDeps } from '../src/core/diagnostic.ts';
+import { InputError, oneLine, UsageError } from '../src/core/errors.ts';
 import { KubeNotFoundError } from '../src/k8s/kube-errors.ts';
 import { classifyByteStream, LogClassifier, type LogClassification, type SignatureHit } from '../src/logs/classifier.ts';
 import { emptyResult, worstSeverity, type DiagnosticResult } from '../src/report/model.ts';

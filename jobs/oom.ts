@@ -7,11 +7,11 @@
 import { findingFor, settle, type KubeFinding } from '../src/k8s/kube-findings.ts';
 import type { V1Pod } from '@kubernetes/client-node';
 import { z } from 'zod';
-import { parseTokens } from '../src/args.ts';
-import { defineDiagnostic, type DiagnosticDeps } from '../src/diagnostic.ts';
+import { parseTokens } from '../src/command/args.ts';
+import { defineDiagnostic, type DiagnosticDeps } from '../src/core/diagnostic.ts';
 import { observer, type Observation } from '../src/diagnosis/observation.ts';
 import { TARGET_VOCABULARY } from '../src/diagnosis/vocabulary.ts';
-import { UnreachableError, UsageError } from '../src/errors.ts';
+import { UnreachableError, UsageError } from '../src/core/errors.ts';
 import { batchSetting, CUDA_OOM_VOCABULARY, observeCudaOom, parseCudaOom, type CudaOomInContainer } from '../src/gpu/cuda-oom.ts';
 import type { KubeAccess, PodMetrics } from '../src/k8s/kube-access.ts';
 import { KubeForbiddenError } from '../src/k8s/kube-errors.ts';

@@ -7,16 +7,16 @@
 // file, or the GPU, lives); otherwise it runs on the shared queue.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { durationMs, numberList, parseTokens } from '../src/args.ts';
-import { defineDiagnostic } from '../src/diagnostic.ts';
-import { InputError, UsageError } from '../src/errors.ts';
-import { checkLocalPath } from '../src/local-files.ts';
+import { durationMs, numberList, parseTokens } from '../src/command/args.ts';
+import { defineDiagnostic } from '../src/core/diagnostic.ts';
+import { InputError, UsageError } from '../src/core/errors.ts';
+import { checkLocalPath } from '../src/policy/local-files.ts';
 import { checkRequestBodyArg, ENDPOINT_DEFAULTS, loadRequestBody, profileEndpoint } from '../src/profile/endpoint.ts';
 import { parseSweeps, profileModel, SWEEP_KINDS } from '../src/profile/model-profile.ts';
 import { isUrl, openModelSource } from '../src/profile/model-source.ts';
 import { PROFILE_VOCABULARY } from '../src/profile/observations.ts';
 import { endpointProfileResult, modelProfileResult } from '../src/profile/profile-report.ts';
-import { redactUrl } from '../src/url-credentials.ts';
+import { redactUrl } from '../src/net/url-credentials.ts';
 
 const USAGE =
   'profile <model.onnx|model-url|endpoint-url> | --model <file.onnx|url> | --url <endpoint> [--body <json|@file>] ' +

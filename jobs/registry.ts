@@ -1,6 +1,6 @@
 // The one table of diagnostics: name → payload schema, argument parser, routing, run.
 // `/debug help`, the CLI and the workers all read it, so adding a diagnostic here is enough.
-import type { Diagnostic } from '../src/diagnostic.ts';
+import type { Diagnostic } from '../src/core/diagnostic.ts';
 import { changesDiagnostic } from './changes.ts';
 import { driftDiagnostic } from './drift.ts';
 import { gpuDiagnostic } from './gpu.ts';

@@ -59,7 +59,7 @@ async function findRedis(): Promise<string> {
 }
 
 function startProcess(name: string, args: string[], env: Record<string, string>, readyText: string): Promise<void> {
-  const child = spawn(process.execPath, ['src/cli.ts', ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['src/main/cli.ts', ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   children.push(child);
   let log = '';
   return new Promise((resolve, reject) => {

@@ -7,7 +7,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startModelServer, type FaultsPatch, type ModelServer } from '../../examples/model-server/server.ts';
-import type { BaselineStore } from '../../src/diagnostic.ts';
+import type { BaselineStore } from '../../src/core/diagnostic.ts';
 import type { DiagnosticResult } from '../../src/report/model.ts';
 import { seededRandom } from '../../test/support/seeded-random.ts';
 import { runCommandLine, type Scenario } from '../scenario.ts';

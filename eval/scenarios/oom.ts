@@ -5,7 +5,7 @@
 // container killed after hours and restarted again and again, a working set that grows between
 // two runs, an eviction under node pressure. The control is the same pod running quietly.
 import { createKubeAccess } from '../../src/k8s/kube-access.ts';
-import type { BaselineStore } from '../../src/diagnostic.ts';
+import type { BaselineStore } from '../../src/core/diagnostic.ts';
 import { diffusionWorkerPod, fixtureJson, fixtureText, llmServerScenario, startKubeApiStandIn, type KubeApiStandInOptions, type StandInPod } from '../../test/support/kube-api-stand-in.ts';
 import { runCommandLine, type Scenario } from '../scenario.ts';
 import type { DiagnosticResult } from '../../src/report/model.ts';

@@ -1,8 +1,8 @@
 // The report's "Re-run" button: the same `/debug` text, as a new request in a new thread. Its
 // value is the original command text; it is parsed and validated again like a typed command.
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { parseCommand } from '../../src/command.ts';
-import { UsageError, oneLine } from '../../src/errors.ts';
+import { parseCommand } from '../../src/command/debug-command.ts';
+import { UsageError, oneLine } from '../../src/core/errors.ts';
 import { startRequest, type RequestDeps } from '../start-request.ts';
 
 export function rerunAction(deps: RequestDeps) {

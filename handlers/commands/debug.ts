@@ -1,8 +1,8 @@
 // `/debug …`: ack at once (Slack wants < 3 s), then either answer ephemerally (help, status,
 // usage errors) or start the request (thread + flow). Slow work happens in jobs, never here.
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { helpText, parseCommand } from '../../src/command.ts';
-import { UsageError } from '../../src/errors.ts';
+import { helpText, parseCommand } from '../../src/command/debug-command.ts';
+import { UsageError } from '../../src/core/errors.ts';
 import type { RequestStatus } from '../../src/queue/job-store.ts';
 import { REDIS_DOWN, startRequest, type RequestDeps } from '../start-request.ts';
 

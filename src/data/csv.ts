@@ -4,7 +4,7 @@
 // handled; blank lines are skipped; rows with the wrong number of fields are skipped and counted.
 import type { ColumnBuilder } from './column.ts';
 import { finishColumns, MalformedRows, selectedBuilders, type Dataset, type ReaderOptions } from './dataset.ts';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 
 export interface CsvReadOptions extends ReaderOptions {
   /** Field separator. Default ','. */

@@ -2,7 +2,7 @@
 // Float64Array, categorical as counts) plus what the reader had to skip, so a report can say so.
 import type { Column } from './column.ts';
 import { ColumnBuilder } from './column.ts';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 
 export type DataFormat = 'csv' | 'tsv' | 'jsonl' | 'parquet';
 

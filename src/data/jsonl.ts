@@ -2,7 +2,7 @@
 // token ("", "NaN", …) counts as missing. Lines that are not a JSON object are skipped and counted.
 import { ColumnBuilder } from './column.ts';
 import { finishColumns, MalformedRows, type Dataset, type ReaderOptions } from './dataset.ts';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 
 const LF = 10;
 

@@ -5,7 +5,7 @@ import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer } fr
 import { ColumnBuilder } from './column.ts';
 import { addValue } from './jsonl.ts';
 import { finishColumns, selectedBuilders, type Dataset, type ReaderOptions } from './dataset.ts';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 
 /** Reads a Parquet file (local AsyncBuffer or downloaded bytes) into columns. */
 export async function readParquet(file: AsyncBuffer, options: ReaderOptions): Promise<Dataset> {

@@ -12,7 +12,7 @@ import { readCsv } from './csv.ts';
 import type { DataFormat, Dataset } from './dataset.ts';
 import { readJsonLines } from './jsonl.ts';
 import { readParquet } from './parquet.ts';
-import { InputError, UnreachableError } from '../errors.ts';
+import { InputError, UnreachableError } from '../core/errors.ts';
 
 /** Largest file read by default: 2 GB (columns take about as much memory as the file). */
 export const DEFAULT_MAX_BYTES = 2e9;

@@ -6,7 +6,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { RedisOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { BaselineStore } from '../diagnostic.ts';
+import type { BaselineStore } from '../core/diagnostic.ts';
 
 /** Baselines are kept this long after they were last written. */
 export const BASELINE_TTL_SECONDS = 30 * 24 * 3600;

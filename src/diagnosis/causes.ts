@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import type { ObservationVocabulary } from './observation.ts';
 
 /** The kinds of problem an investigation can be about (the symptom a person or an alert reports). */

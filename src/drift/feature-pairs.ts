@@ -4,7 +4,7 @@
 // side, or with no values). Overrides from --categorical / --numeric win over inference.
 import { numberCounts, type Column } from '../data/column.ts';
 import type { Dataset } from '../data/dataset.ts';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { MAX_CATEGORICAL_NUMERIC_VALUES } from './test-choice.ts';
 
 export type FeatureSample =

@@ -2,7 +2,7 @@
 // into typed records, and every way nvidia-smi fails (not installed, no devices, driver/library
 // mismatch, a GPU fallen off the bus, a hang) turned into a GpuFailure the report can show.
 // No shell is involved: the arguments are constants, never user input.
-import type { DiagnosticDeps } from '../diagnostic.ts';
+import type { DiagnosticDeps } from '../core/diagnostic.ts';
 
 /** Fields asked of `--query-gpu`, in order. `clocks_throttle_reasons.active` is the pre-535 name;
  * newer drivers accept it and answer under `clocks_event_reasons.active`. */

@@ -3,7 +3,7 @@
 // run is stored, so a regression that lasts stays a regression on every re-run instead of
 // becoming the new normal after one (the same verdict on a rerun).
 import { z } from 'zod';
-import type { BaselineStore } from '../diagnostic.ts';
+import type { BaselineStore } from '../core/diagnostic.ts';
 import type { Baseline } from './input.ts';
 
 const baselineSchema = z.object({ atMs: z.number(), p50Ms: z.number().nonnegative(), p95Ms: z.number().nonnegative(), p99Ms: z.number().nonnegative(), requests: z.number().int().nonnegative() });

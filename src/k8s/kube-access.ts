@@ -3,7 +3,7 @@
 // every request, and turns API failures into errors a user can act on (src/k8s/kube-errors.ts).
 import { ApiException, AppsV1Api, AutoscalingV2Api, CoreV1Api, CustomObjectsApi, KubeConfig, Observable } from '@kubernetes/client-node';
 import type { ConfigurationOptions, CoreV1Event, ObservableMiddleware, RequestContext, ResponseContext, V1Deployment, V1Node, V1Pod, V1ReplicaSet, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
-import { UnreachableError, UsageError } from '../errors.ts';
+import { UnreachableError, UsageError } from '../core/errors.ts';
 import { forbiddenFromStatus, KubeNotFoundError, KubeRequestError, parseStatus } from './kube-errors.ts';
 
 /** Default and ceiling of `tailLines` for pod logs. */

@@ -1,7 +1,7 @@
 // What a Kubernetes API failure means to the person who asked: a 403 names the RBAC rule to add,
 // a 404 names the missing object, an unreachable API server names its URL. Built from the Status
 // object the API server returns, never from the client's exception text (it carries headers).
-import { InfdbgError, UsageError } from '../errors.ts';
+import { InfdbgError, UsageError } from '../core/errors.ts';
 
 /** The API server's error body (`kind: Status`). */
 export interface KubeStatus {

@@ -1,7 +1,7 @@
 // A secondary Kubernetes read that fails (forbidden, unreachable, anything else) becomes a finding
 // in the report instead of sinking the diagnostic; cancellation and programming errors still
 // throw. Shared by the diagnostics that read several objects (oom, changes).
-import { UnreachableError, oneLine } from '../errors.ts';
+import { UnreachableError, oneLine } from '../core/errors.ts';
 import type { Severity } from '../report/model.ts';
 import { KubeForbiddenError } from './kube-errors.ts';
 

@@ -1,6 +1,6 @@
 // Kubernetes resource quantities ("512Mi", "2Gi", "1G", "500m", "1.5e3") as plain numbers, so
 // memory limits, requests and metrics.k8s.io usage can be compared in bytes.
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 
 const SUFFIX: Record<string, number> = {
   '': 1,

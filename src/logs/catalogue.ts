@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 
 const SEVERITY = z.enum(['info', 'warning', 'critical']);
 

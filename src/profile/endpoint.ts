@@ -3,14 +3,14 @@
 // and reports latency and TTFB percentiles, throughput, errors by status, and where the time went
 // on the server (Server-Timing headers, or Triton's metrics endpoint). Always stops by itself.
 import { readFile, stat } from 'node:fs/promises';
-import { InputError, UnreachableError, UsageError } from '../errors.ts';
+import { InputError, UnreachableError, UsageError } from '../core/errors.ts';
 import { latencySummary, measureInWindows, type LatencySummary, type StopReason } from './latency.ts';
 import { createLoadClient, type LoadClient, type RequestOutcome } from './load-generator.ts';
 import { parseServerTiming } from './server-timing.ts';
 import { stageDistributions, type StageDistributions } from './stage-stats.ts';
 import { parseTritonCounters, tritonStageTimes, type TritonCounters, type TritonModelTimes } from './triton-metrics.ts';
-import { redactUrl, withoutCredentials } from '../url-credentials.ts';
-import { readBoundedText } from '../http-body.ts';
+import { redactUrl, withoutCredentials } from '../net/url-credentials.ts';
+import { readBoundedText } from '../net/http-body.ts';
 
 export interface EndpointProfileOptions {
   /** The endpoint, e.g. `http://model:8080/predict`. http or https. */

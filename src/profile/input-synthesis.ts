@@ -7,7 +7,7 @@
 // dimension named like batch/N, else the first symbolic dimension) from the batch size.
 import ort from 'onnxruntime-node';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 
 /** Largest tensor synthesized, in elements (1 GiB of float32). */
 export const MAX_INPUT_ELEMENTS = 2 ** 28;

@@ -4,7 +4,7 @@
 // Phases run one after another so no measurement disturbs another.
 import { availableParallelism } from 'node:os';
 import type { Tensor } from 'onnxruntime-node';
-import { UsageError } from '../errors.ts';
+import { UsageError } from '../core/errors.ts';
 import { latencySummary, type LatencySummary, type StopReason } from './latency.ts';
 import { detectBatchDim, feedsFromJson, resolveInputShapes, synthesizeFeeds, type ResolvedInput } from './input-synthesis.ts';
 import { checkRun, cudaStatus, measureSession, openSession, type CudaStatus, type RunLimits } from './ort-session.ts';

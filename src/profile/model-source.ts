@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { InputError, UnreachableError } from '../errors.ts';
-import { withoutCredentials } from '../url-credentials.ts';
+import { InputError, UnreachableError } from '../core/errors.ts';
+import { withoutCredentials } from '../net/url-credentials.ts';
 
 /** Largest model downloaded, bytes (2 GiB: the protobuf limit of a single-file ONNX model). */
 export const MAX_MODEL_BYTES = 2 * 1024 ** 3;

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import ort from 'onnxruntime-node';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { measureInWindows, type MeasureResult } from './latency.ts';
 
 /** Session settings the sweeps vary. Unset fields keep onnxruntime's defaults. */

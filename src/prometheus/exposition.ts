@@ -2,7 +2,7 @@
 // serves: `# HELP` / `# TYPE` lines, other comments, and samples
 // `name{label="value",…} value [timestamp]` with escaped label values, +Inf/-Inf/NaN and exponents.
 // A malformed line rejects the whole scrape, as Prometheus itself does.
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 
 const METRIC_TYPES = ['counter', 'gauge', 'histogram', 'summary', 'untyped'] as const;
 export type MetricType = (typeof METRIC_TYPES)[number];

@@ -3,7 +3,7 @@
 // failed for good, merges their results into one Report and posts it.
 import { FlowProducer, type ConnectionOptions } from 'bullmq';
 import type { Observation } from '../diagnosis/observation.ts';
-import type { Diagnostic } from '../diagnostic.ts';
+import type { Diagnostic } from '../core/diagnostic.ts';
 import type { InvestigationNote } from '../report/model.ts';
 import { REPORT_QUEUE, SHARED_QUEUE, childJobId, nodeQueue } from './names.ts';
 

@@ -5,13 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { parseTokens, tokenize } from '../args.ts';
+import { parseTokens, tokenize } from '../command/args.ts';
 import { CATEGORIES, type Category } from '../diagnosis/causes.ts';
 import type { Observation } from '../diagnosis/observation.ts';
-import type { Diagnostic } from '../diagnostic.ts';
-import { InputError, UsageError } from '../errors.ts';
+import type { Diagnostic } from '../core/diagnostic.ts';
+import { InputError, UsageError } from '../core/errors.ts';
 import type { InvestigationNote } from '../report/model.ts';
-import { parsePayload } from '../run-diagnostic.ts';
+import { parsePayload } from '../core/run-diagnostic.ts';
 
 export const INVESTIGATE_USAGE =
   'investigate <url | ns/pod | ns/deployment/name | node | model.onnx> [symptom words…] [--url U] [--pod ns/pod] [--node N] [--model M] [--reference R --current C]';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseDecimal, readCsv } from '../../src/data/csv.ts';
 import type { Column } from '../../src/data/column.ts';
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../src/core/errors.ts';
 
 async function* chunksOf(text: string | Buffer, size = 1 << 20): AsyncIterable<Uint8Array> {
   const bytes = typeof text === 'string' ? Buffer.from(text) : text;

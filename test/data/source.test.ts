@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { displayName, parseByteSize, readDataset } from '../../src/data/source.ts';
-import { InputError, UnreachableError } from '../../src/errors.ts';
+import { InputError, UnreachableError } from '../../src/core/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'infdbg-source-'));
 const options = () => ({ signal: new AbortController().signal, fetch: globalThis.fetch });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pairFeatures } from '../../src/drift/feature-pairs.ts';
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../src/core/errors.ts';
 import { dataset, normal } from './support.ts';
 
 describe('pairFeatures', () => {

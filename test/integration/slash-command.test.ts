@@ -2,9 +2,9 @@
 // real Redis, real BullMQ workers, the report thread captured by the Slack API stand-in.
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseTokens } from '../../src/args.ts';
-import { defineDiagnostic } from '../../src/diagnostic.ts';
-import { InputError, UnreachableError } from '../../src/errors.ts';
+import { parseTokens } from '../../src/command/args.ts';
+import { defineDiagnostic } from '../../src/core/diagnostic.ts';
+import { InputError, UnreachableError } from '../../src/core/errors.ts';
 import { emptyResult } from '../../src/report/model.ts';
 import { renderChart } from '../../src/report/chart.ts';
 import { startStack, type Stack } from '../support/stack.ts';

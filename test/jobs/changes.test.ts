@@ -5,10 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { changesDiagnostic, type ChangesData } from '../../jobs/changes.ts';
 import { pooledHypotheses, plausible } from '../../src/diagnosis/diagnose.ts';
 import { observer } from '../../src/diagnosis/observation.ts';
-import { InputError, UsageError } from '../../src/errors.ts';
+import { InputError, UsageError } from '../../src/core/errors.ts';
 import { createKubeAccess, type KubeAccess } from '../../src/k8s/kube-access.ts';
 import type { DiagnosticResult } from '../../src/report/model.ts';
-import { runDiagnostic } from '../../src/run-diagnostic.ts';
+import { runDiagnostic } from '../../src/core/run-diagnostic.ts';
 import { llmServerScenario, RANKER_NOW, rankerScenario, startKubeApiStandIn, type KubeApiStandIn, type KubeApiStandInOptions } from '../support/kube-api-stand-in.ts';
 
 let standIn: KubeApiStandIn | undefined;

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { driftDiagnostic } from '../../jobs/drift.ts';
-import { InputError, oneLine, UsageError } from '../../src/errors.ts';
-import { parsePayload, runDiagnostic } from '../../src/run-diagnostic.ts';
+import { InputError, oneLine, UsageError } from '../../src/core/errors.ts';
+import { parsePayload, runDiagnostic } from '../../src/core/run-diagnostic.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
 const REF = 'test/fixtures/drift/reference.csv';

@@ -7,13 +7,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { gpuDiagnostic } from '../../jobs/gpu.ts';
-import type { DiagnosticDeps } from '../../src/diagnostic.ts';
-import { UsageError } from '../../src/errors.ts';
+import type { DiagnosticDeps } from '../../src/core/diagnostic.ts';
+import { UsageError } from '../../src/core/errors.ts';
 import { nodeQueue, SHARED_QUEUE } from '../../src/queue/names.ts';
 import type { RunCommand } from '../../src/gpu/nvidia-smi.ts';
 import { createKubeAccess } from '../../src/k8s/kube-access.ts';
 import type { DiagnosticResult } from '../../src/report/model.ts';
-import { runDiagnostic } from '../../src/run-diagnostic.ts';
+import { runDiagnostic } from '../../src/core/run-diagnostic.ts';
 import { llmServerScenario, startKubeApiStandIn, type KubeApiStandIn } from '../support/kube-api-stand-in.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 

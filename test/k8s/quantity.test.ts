@@ -1,7 +1,7 @@
 // Kubernetes quantity parsing: the suffixes the API server accepts, as in
 // k8s.io/apimachinery/pkg/api/resource (binary-SI, decimal-SI, decimal exponent).
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../src/core/errors.ts';
 import { formatBytes, parseQuantity, quantityOrNull } from '../../src/k8s/quantity.ts';
 
 describe('parseQuantity', () => {

@@ -2,7 +2,7 @@
 // with its public source), passes the keyword prefilter on them, and no other signature claims
 // them; the serving frameworks people run are covered; bad entries are rejected.
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../src/core/errors.ts';
 import { alternationOf, buildCatalogue, defaultSignatures } from '../../src/logs/catalogue.ts';
 
 const ISSUE_5_SIGNATURES = [

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startModelServer, type ModelServer } from '../../examples/model-server/server.ts';
-import { InputError, UnreachableError, UsageError } from '../../src/errors.ts';
+import { InputError, UnreachableError, UsageError } from '../../src/core/errors.ts';
 import { loadRequestBody, profileEndpoint, type EndpointProfileOptions } from '../../src/profile/endpoint.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 

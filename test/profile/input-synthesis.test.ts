@@ -3,7 +3,7 @@
 import ort from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../src/core/errors.ts';
 import { detectBatchDim, feedsFromJson, resolveInputShapes, synthesizeFeeds } from '../../src/profile/input-synthesis.ts';
 import { buildModel, ELEM } from '../support/onnx-builder.ts';
 

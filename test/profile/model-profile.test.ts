@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../src/core/errors.ts';
 import { profileModel, type ModelProfileOptions } from '../../src/profile/model-profile.ts';
 import { threadCounts } from '../../src/profile/model-sweeps.ts';
 import { denseModel } from '../support/onnx-builder.ts';

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError, UnreachableError } from '../../src/errors.ts';
+import { InputError, UnreachableError } from '../../src/core/errors.ts';
 import { openModelSource } from '../../src/profile/model-source.ts';
 
 let server: Server;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startModelServer, type ModelServer } from '../../examples/model-server/server.ts';
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../src/core/errors.ts';
 import { parseExposition } from '../../src/prometheus/exposition.ts';
 
 const fixture = readFileSync(new URL('./fixtures/inference-service.prom', import.meta.url), 'utf8');

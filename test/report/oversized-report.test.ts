@@ -4,8 +4,8 @@
 import type { types } from '@slack/bolt';
 import { afterEach, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseTokens } from '../../src/args.ts';
-import { defineDiagnostic } from '../../src/diagnostic.ts';
+import { parseTokens } from '../../src/command/args.ts';
+import { defineDiagnostic } from '../../src/core/diagnostic.ts';
 import { renderChart } from '../../src/report/chart.ts';
 import { emptyResult } from '../../src/report/model.ts';
 import { startStack, type Stack } from '../support/stack.ts';

@@ -1,9 +1,9 @@
 // `investigate`: the target and the symptom words pick the plan; the plan is data (plans.yaml).
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineDiagnostic } from '../../src/diagnostic.ts';
+import { defineDiagnostic } from '../../src/core/diagnostic.ts';
 import { emptyResult } from '../../src/report/model.ts';
-import { UsageError } from '../../src/errors.ts';
+import { UsageError } from '../../src/core/errors.ts';
 import { buildPlans, classifyTarget, defaultPlans, planInvestigation } from '../../src/triage/investigation.ts';
 
 /** Stand-ins with the real names: each takes one positional target, as the real ones do. */

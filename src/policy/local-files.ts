@@ -3,7 +3,7 @@
 // paths only under INFDBG_DATA_DIRS; the CLI, run by the person whose files they are, reads any.
 import { realpath } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
-import { InputError } from './errors.ts';
+import { InputError } from '../core/errors.ts';
 
 /**
  * Resolves `path` (symlinks included) and checks it lies under one of `roots`. `roots`

@@ -1,7 +1,7 @@
 // Argument parsing shared by `/debug …` in Slack and `infdbg …` in a terminal: the same tokens,
 // the same flags, the same usage errors.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from './errors.ts';
+import { UsageError } from '../core/errors.ts';
 
 /** Longest `/debug` text accepted (Slack allows 4000 characters in a command). */
 export const MAX_COMMAND_TEXT = 2000;

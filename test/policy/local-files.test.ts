@@ -2,8 +2,8 @@ import { mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../src/errors.ts';
-import { checkLocalPath } from '../src/local-files.ts';
+import { InputError } from '../../src/core/errors.ts';
+import { checkLocalPath } from '../../src/policy/local-files.ts';
 
 describe('local files a queued job may read', () => {
   it('reads anything from the CLI (no roots)', async () => {

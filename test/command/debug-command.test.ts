@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseTokens, tokenize } from '../src/args.ts';
-import { helpText, parseCommand } from '../src/command.ts';
-import { defineDiagnostic } from '../src/diagnostic.ts';
-import { UsageError } from '../src/errors.ts';
-import { emptyResult } from '../src/report/model.ts';
+import { parseTokens, tokenize } from '../../src/command/args.ts';
+import { helpText, parseCommand } from '../../src/command/debug-command.ts';
+import { defineDiagnostic } from '../../src/core/diagnostic.ts';
+import { UsageError } from '../../src/core/errors.ts';
+import { emptyResult } from '../../src/report/model.ts';
 
 const fetchDiag = defineDiagnostic({
   name: 'fetchit',

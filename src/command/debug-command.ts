@@ -2,10 +2,10 @@
 // registry, so `help` is always true. Pure: text in, a typed command (or a UsageError) out.
 import { z } from 'zod';
 import { tokenize } from './args.ts';
-import type { Diagnostic } from './diagnostic.ts';
-import { UsageError } from './errors.ts';
-import { parsePayload } from './run-diagnostic.ts';
-import { INVESTIGATE_USAGE, planInvestigation, type Investigation } from './triage/investigation.ts';
+import type { Diagnostic } from '../core/diagnostic.ts';
+import { UsageError } from '../core/errors.ts';
+import { parsePayload } from '../core/run-diagnostic.ts';
+import { INVESTIGATE_USAGE, planInvestigation, type Investigation } from '../triage/investigation.ts';
 
 export type DebugCommand =
   | { kind: 'help' }

@@ -4,8 +4,8 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli.ts';
-import { startModelServer } from '../examples/model-server/server.ts';
+import { main } from '../../src/main/cli.ts';
+import { startModelServer } from '../../examples/model-server/server.ts';
 
 async function run(argv: string[]) {
   let stdout = '';

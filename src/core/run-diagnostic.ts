@@ -2,10 +2,10 @@
 // in a terminal. The payload is validated first; a diagnostic that ignores its AbortSignal still
 // cannot outlive the deadline. Its observations then go through the diagnosis engine.
 import { z } from 'zod';
-import { withDiagnosis } from './diagnosis/diagnose.ts';
+import { withDiagnosis } from '../diagnosis/diagnose.ts';
 import type { Diagnostic, DiagnosticDeps } from './diagnostic.ts';
 import { InfdbgError, UsageError } from './errors.ts';
-import type { DiagnosticResult } from './report/model.ts';
+import type { DiagnosticResult } from '../report/model.ts';
 
 class DeadlineError extends InfdbgError {
   constructor(diagnostic: string, timeoutMs: number) {

@@ -4,9 +4,9 @@
 // does not choose hypotheses itself.
 // Each diagnostic lives in its own file under jobs/; jobs/registry.ts lists them.
 import type { z } from 'zod';
-import type { ObservationVocabulary } from './diagnosis/observation.ts';
-import type { KubeAccess } from './k8s/kube-access.ts';
-import type { DiagnosticResult } from './report/model.ts';
+import type { ObservationVocabulary } from '../diagnosis/observation.ts';
+import type { KubeAccess } from '../k8s/kube-access.ts';
+import type { DiagnosticResult } from '../report/model.ts';
 
 /** I/O a diagnostic may use; tests pass real ones or stand-ins. */
 export interface DiagnosticDeps {
@@ -23,7 +23,7 @@ export interface DiagnosticDeps {
   runCommand?(file: string, args: string[], options: { timeoutMs: number; signal: AbortSignal }): Promise<{ stdout: string; stderr: string; exitCode: number | null; notFound?: boolean; timedOut?: boolean }>;
   /** Reads a text file (`/proc/<pid>/cgroup`). Default: node:fs/promises readFile. */
   readFile?(path: string): Promise<string>;
-  /** Directories whose files a job may read (INFDBG_DATA_DIRS on workers); undefined = any (the CLI). See src/local-files.ts. */
+  /** Directories whose files a job may read (INFDBG_DATA_DIRS on workers); undefined = any (the CLI). See src/policy/local-files.ts. */
   localFileRoots?: readonly string[];
   /** Read-only Kubernetes API access (namespace allowlist, deadlines). Default: none — diagnostics that need it report that it is not configured. */
   kube?: KubeAccess;

@@ -1,11 +1,11 @@
 // The real I/O a diagnostic gets in production (worker or CLI): network, clock, node name,
 // processes without a shell (nvidia-smi), /proc files, and read-only Kubernetes access.
 import { readFile } from 'node:fs/promises';
-import type { CliConfig } from './config.ts';
-import { runCommand } from './gpu/run-command.ts';
+import type { CliConfig } from '../core/config.ts';
+import { runCommand } from '../gpu/run-command.ts';
 import { KubeConfig } from '@kubernetes/client-node';
-import { createKubeAccess, type KubeAccess } from './k8s/kube-access.ts';
-import type { BaseDeps } from './run-diagnostic.ts';
+import { createKubeAccess, type KubeAccess } from '../k8s/kube-access.ts';
+import type { BaseDeps } from '../core/run-diagnostic.ts';
 
 type DepsConfig = Pick<CliConfig, 'NODE_NAME' | 'INFDBG_NAMESPACES'>;
 

@@ -3,17 +3,17 @@
 // posts the thread. Progress is mirrored to the thread's status message. On close it stops
 // taking jobs and lets running ones finish within the grace period.
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job, type RedisOptions } from 'bullmq';
-import { RedisBaselineStore } from './diagnosis/baseline-store.ts';
-import type { Diagnostic } from './diagnostic.ts';
-import { InfdbgError, oneLine } from './errors.ts';
-import type { Logger } from './logger.ts';
-import type { DiagnosticJobData, ReportJobData } from './queue/flow.ts';
-import { JobStore } from './queue/job-store.ts';
-import { REPORT_QUEUE, SHARED_QUEUE, nodeQueue } from './queue/names.ts';
-import { buildReport } from './report/build.ts';
-import type { DiagnosticFailure, DiagnosticResult, Report } from './report/model.ts';
-import { parsePayload, runDiagnostic, type BaseDeps } from './run-diagnostic.ts';
-import { StatusThrottle, type SlackThread } from './slack/thread.ts';
+import { RedisBaselineStore } from '../diagnosis/baseline-store.ts';
+import type { Diagnostic } from '../core/diagnostic.ts';
+import { InfdbgError, oneLine } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import type { DiagnosticJobData, ReportJobData } from '../queue/flow.ts';
+import { JobStore } from '../queue/job-store.ts';
+import { REPORT_QUEUE, SHARED_QUEUE, nodeQueue } from '../queue/names.ts';
+import { buildReport } from '../report/build.ts';
+import type { DiagnosticFailure, DiagnosticResult, Report } from '../report/model.ts';
+import { parsePayload, runDiagnostic, type BaseDeps } from '../core/run-diagnostic.ts';
+import { StatusThrottle, type SlackThread } from '../slack/thread.ts';
 
 export interface WorkerRuntimeOptions {
   connection: ConnectionOptions;

@@ -2,10 +2,10 @@
 // app token is set), the /debug listener, /healthz and /metrics, one app.error. `serve` and the
 // tests both build it through createApp.
 import { App, LogLevel } from '@slack/bolt';
-import { oneLine } from './errors.ts';
-import { register as registerActions } from '../handlers/actions/index.ts';
-import { register as registerCommands } from '../handlers/commands/index.ts';
-import type { RequestDeps } from '../handlers/start-request.ts';
+import { oneLine } from '../core/errors.ts';
+import { register as registerActions } from '../../handlers/actions/index.ts';
+import { register as registerCommands } from '../../handlers/commands/index.ts';
+import type { RequestDeps } from '../../handlers/start-request.ts';
 
 /** What the listeners need (they count outcomes through the app's /metrics), plus Slack credentials. */
 export interface AppDeps extends Omit<RequestDeps, 'count'> {

@@ -5,14 +5,14 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineDiagnostic } from '../src/diagnostic.ts';
-import { silentLogger } from '../src/logger.ts';
-import { FlowEnqueuer } from '../src/queue/flow.ts';
-import { JobStore } from '../src/queue/job-store.ts';
-import { redisOptions } from '../src/queue/redis.ts';
-import { emptyResult } from '../src/report/model.ts';
-import { startWorkers } from '../src/worker.ts';
-import { REDIS_URL } from './support/stack.ts';
+import { defineDiagnostic } from '../../src/core/diagnostic.ts';
+import { silentLogger } from '../../src/core/logger.ts';
+import { FlowEnqueuer } from '../../src/queue/flow.ts';
+import { JobStore } from '../../src/queue/job-store.ts';
+import { redisOptions } from '../../src/queue/redis.ts';
+import { emptyResult } from '../../src/report/model.ts';
+import { startWorkers } from '../../src/main/worker.ts';
+import { REDIS_URL } from '../support/stack.ts';
 
 const slow = defineDiagnostic({
   name: 'slow',
@@ -93,7 +93,7 @@ describe('worker shutdown', () => {
   it('`infdbg worker` starts, and exits 0 on SIGTERM', async () => {
     const prefix = `infdbg-test-${randomBytes(4).toString('hex')}`;
     prefixes.push(prefix);
-    const child = spawn(process.execPath, ['src/cli.ts', 'worker'], {
+    const child = spawn(process.execPath, ['src/main/cli.ts', 'worker'], {
       env: { PATH: process.env.PATH, REDIS_URL, QUEUE_PREFIX: prefix, NODE_NAME: 'n1', SLACK_BOT_TOKEN: 'xoxb-test', SHUTDOWN_GRACE_SECONDS: '5' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -109,7 +109,7 @@ describe('worker shutdown', () => {
   });
 
   it('`infdbg worker` with a bad configuration exits 2 with one line listing the problems', async () => {
-    const child = spawn(process.execPath, ['src/cli.ts', 'worker'], { env: { PATH: process.env.PATH, WORKER_CONCURRENCY: 'many' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['src/main/cli.ts', 'worker'], { env: { PATH: process.env.PATH, WORKER_CONCURRENCY: 'many' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += String(d)));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readBoundedText } from '../src/http-body.ts';
+import { readBoundedText } from '../../src/net/http-body.ts';
 
 function streamed(parts: string[]): Response {
   let pulled = 0;

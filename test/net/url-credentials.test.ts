@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactUrl, withoutCredentials } from '../src/url-credentials.ts';
+import { redactUrl, withoutCredentials } from '../../src/net/url-credentials.ts';
 
 describe('URL credentials', () => {
   it('never shows credentials from the URL', () => {

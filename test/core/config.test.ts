@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cliConfigSchema, loadConfig, serveConfigSchema, workerConfigSchema } from '../src/config.ts';
-import { ConfigError } from '../src/errors.ts';
+import { cliConfigSchema, loadConfig, serveConfigSchema, workerConfigSchema } from '../../src/core/config.ts';
+import { ConfigError } from '../../src/core/errors.ts';
 
 describe('config', () => {
   it('applies the documented defaults', () => {
