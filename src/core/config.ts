@@ -36,10 +36,45 @@ const bot = {
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
 };
 
+/** Alert intake (handlers/webhooks/): a route whose secret is not set answers 404. Each also as …_FILE (a mounted secret). */
+const webhooks = {
+  /** PagerDuty v3 webhook signing secrets, comma-separated (several during rotation). */
+  PAGERDUTY_WEBHOOK_SECRETS: list.optional(),
+  PAGERDUTY_WEBHOOK_SECRETS_FILE: z.string().min(1).optional(),
+  /** Bearer token Alertmanager's http_config sends (authorization.credentials). */
+  ALERTMANAGER_WEBHOOK_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  ALERTMANAGER_WEBHOOK_TOKEN_FILE: z.string().min(1).optional(),
+  /** `user:password` for Alertmanager's basic_auth instead of a bearer token. */
+  ALERTMANAGER_WEBHOOK_BASIC: z.string().regex(/^[^:]+:.+$/, 'must be user:password').optional(),
+  ALERTMANAGER_WEBHOOK_BASIC_FILE: z.string().min(1).optional(),
+};
+
+/** Incidents (src/incidents/): where threads go, and the services they are reconciled against. */
+const incidents = {
+  /** Channel id for incident threads no runbook routes elsewhere. */
+  INCIDENT_CHANNEL: z.string().min(1).optional(),
+  /** Alertmanager's base URL (for /api/v2/alerts: truncated groups and reconciliation). */
+  ALERTMANAGER_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** PagerDuty REST API token: incident notes, Acknowledge/Resolve buttons, reconciliation. */
+  PAGERDUTY_API_TOKEN: z.string().min(1).optional(),
+  PAGERDUTY_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.pagerduty.com'),
+  /** `From` email for PagerDuty writes when the clicking user's email is unknown. */
+  PAGERDUTY_FROM_EMAIL: z.email().optional(),
+  /** Seconds after an incident's investigation starts during which new alerts of the group join it. */
+  INCIDENT_JOIN_WINDOW_SECONDS: z.coerce.number().int().min(0).max(86400).default(600),
+  /** Seconds between reconciliation passes over open incidents. */
+  RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86400).default(180),
+};
+
+/** Runbooks and triage rules (YAML), validated at start-up. */
+const runbooks = {
+  RUNBOOKS_DIR: z.string().min(1).default('runbooks'),
+};
+
 /** Workers post reports, so they need the bot token but not the signing secret. */
-export const workerConfigSchema = z.object({ ...base, ...slackWebApi });
-export const serveConfigSchema = z.object({ ...base, ...slackWebApi, ...bot });
-export const cliConfigSchema = z.object(base);
+export const workerConfigSchema = z.object({ ...base, ...slackWebApi, ...incidents, ...runbooks });
+export const serveConfigSchema = z.object({ ...base, ...slackWebApi, ...bot, ...webhooks, ...incidents, ...runbooks });
+export const cliConfigSchema = z.object({ ...base, ...runbooks });
 
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;
 export type ServeConfig = z.infer<typeof serveConfigSchema>;
