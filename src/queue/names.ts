@@ -4,6 +4,9 @@ import { createHash } from 'node:crypto';
 
 export const SHARED_QUEUE = 'shared';
 export const REPORT_QUEUE = 'report';
+/** Accepted alerts (handlers/webhooks/ add them; the incident processor in the worker takes them). Job name `alert`, data an AlertEvent. */
+export const ALERT_QUEUE = 'alerts';
+export const ALERT_JOB = 'alert';
 
 export function nodeQueue(nodeName: string): string {
   return `node-${nodeName}`;
