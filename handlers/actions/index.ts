@@ -2,7 +2,10 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import type { RequestDeps } from '../start-request.ts';
 import { RERUN_ACTION_ID } from '../../src/slack/thread.ts';
 import { rerunAction } from './rerun.ts';
+import { REINVESTIGATE_ACTION_ID } from '../../src/incidents/incident-message.ts';
+import { reinvestigateAction } from './reinvestigate.ts';
 
 export function register(app: App, deps: RequestDeps): void {
   app.action<BlockButtonAction>(RERUN_ACTION_ID, rerunAction(deps));
+  app.action<BlockButtonAction>(REINVESTIGATE_ACTION_ID, reinvestigateAction(deps));
 }

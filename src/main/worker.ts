@@ -14,6 +14,7 @@ import { buildReport } from '../report/build.ts';
 import type { DiagnosticFailure, DiagnosticResult, Report } from '../report/model.ts';
 import { parsePayload, runDiagnostic, type BaseDeps } from '../core/run-diagnostic.ts';
 import { StatusThrottle, type SlackThread } from '../slack/thread.ts';
+import { startIncidentWorkers, type IncidentWorkerOptions } from '../incidents/process-alert.ts';
 
 export interface WorkerRuntimeOptions {
   connection: ConnectionOptions;
@@ -28,6 +29,8 @@ export interface WorkerRuntimeOptions {
   logger: Logger;
   /** Minimum ms between two status-message updates of one request. Default 1000. */
   statusIntervalMs?: number;
+  /** Set to consume accepted alerts (ALERT_QUEUE) into incident threads. */
+  incidents?: IncidentWorkerOptions;
 }
 
 export interface WorkerRuntime {
@@ -96,9 +99,14 @@ export async function startWorkers(opts: WorkerRuntimeOptions): Promise<WorkerRu
       if (status) await opts.slack.updateStatus(job.data.thread, { ...status, reportState: 'completed' });
     }
     logger.info('report posted', { requestId: job.data.requestId, severity: report.severity, failures: failures.length });
+    // The report is posted: a failure to note it on the incident must not post it again on a retry.
+    await incidents?.processor.reportFinished(job.data, report).catch((err: unknown) => logger.warn('incident not updated with its report', { requestId: job.data.requestId, error: oneLine(err) }));
     return report;
   };
 
+  const incidents = opts.incidents
+    ? await startIncidentWorkers({ ...opts.incidents, connection, prefix, diagnostics: opts.diagnostics, jobs: store, now: opts.deps.now, logger })
+    : null;
   const common = { connection, prefix, concurrency: opts.concurrency };
   const diagnosticQueues = [SHARED_QUEUE, nodeQueue(opts.nodeName)];
   const workers: Worker[] = diagnosticQueues.map((q) => new Worker<DiagnosticJobData, DiagnosticResult>(q, processDiagnostic, common));
@@ -119,11 +127,11 @@ export async function startWorkers(opts: WorkerRuntimeOptions): Promise<WorkerRu
     w.on('error', (err) => logger.error('worker error', { queue: w.name, error: oneLine(err) }));
   }
   await Promise.all(workers.map((w) => w.waitUntilReady()));
-  logger.info('worker ready', { queues: [...diagnosticQueues, REPORT_QUEUE], concurrency: opts.concurrency });
+  logger.info('worker ready', { queues: [...diagnosticQueues, REPORT_QUEUE, ...(incidents ? incidents.workers.map((w) => w.name) : [])], concurrency: opts.concurrency });
 
   return {
     async close(graceMs: number) {
-      const graceful = Promise.all(workers.map((w) => w.close()));
+      const graceful = Promise.all([...workers.map((w) => w.close()), incidents?.close()]);
       let timer: NodeJS.Timeout | undefined;
       const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), graceMs)));
       if ((await Promise.race([graceful, expired])) === 'expired') {

@@ -10,8 +10,13 @@ import { REPORT_QUEUE, SHARED_QUEUE, childJobId, nodeQueue } from './names.ts';
 /** Where the report goes in Slack; null when nobody waits in a thread (CLI, tests). */
 export interface ThreadRef {
   channel: string;
-  /** The thread's root message (the status message). */
+  /** The thread's root message (the report is posted as a reply to it). */
   threadTs: string;
+  /**
+   * The message that shows the request's progress, when it is not the root: an incident's root is
+   * its parent message (rendered from the incident), so its runs show progress in a reply.
+   */
+  statusTs?: string;
   requestedBy?: string;
 }
 

@@ -26,13 +26,13 @@ export class SlackThread {
     this.client = client;
   }
 
-  /** Rewrites the thread's root message with each diagnostic's state and a progress bar. */
+  /** Rewrites the thread's status message (the root, or `statusTs` when set) with each diagnostic's state and a progress bar. */
   async updateStatus(thread: ThreadRef, status: RequestStatus): Promise<void> {
     const rendered = renderStatusBlocks({
       title: `${status.title} · \`${status.requestId}\``,
       items: status.items,
     });
-    await this.client.chat.update({ channel: thread.channel, ts: thread.threadTs, text: rendered.text, blocks: rendered.blocks });
+    await this.client.chat.update({ channel: thread.channel, ts: thread.statusTs ?? thread.threadTs, text: rendered.text, blocks: rendered.blocks });
   }
 
   /**

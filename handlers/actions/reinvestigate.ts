@@ -1,0 +1,29 @@
+// The incident parent's "Re-investigate" button: asks the worker for another run of the
+// incident's investigation. Its value is the incident id and the run it showed, so a double click
+// (or two people clicking) is one re-run; the worker posts in the thread, this only acks and says
+// it was queued.
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { oneLine } from '../../src/core/errors.ts';
+import { parseReinvestigateValue } from '../../src/incidents/incident-message.ts';
+import { INCIDENT_QUEUE, reinvestigateJobId, type ReinvestigateRequest } from '../../src/incidents/process-alert.ts';
+import { REDIS_DOWN, type RequestDeps } from '../start-request.ts';
+
+export function reinvestigateAction(deps: RequestDeps) {
+  return async ({ ack, body, action, respond }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs): Promise<void> => {
+    await ack();
+    const reply = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
+    const target = parseReinvestigateValue(action.value ?? '');
+    if (!target) return void (await reply(':x: This button does not name an incident (it may come from an older version of the bot).'));
+    if (!(await deps.redisReady())) return void (await reply(REDIS_DOWN));
+    const request: ReinvestigateRequest = { ...target, user: body.user.id };
+    try {
+      // Kept an hour after it ran, so a late double click still lands on the same job.
+      await deps.store.queue(INCIDENT_QUEUE).add('reinvestigate', request, { jobId: reinvestigateJobId(request), attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 7 * 24 * 3600 } });
+    } catch (err) {
+      deps.logger.error('re-investigation not queued', { incident: target.incidentId, error: oneLine(err) });
+      return void (await reply(`:x: Could not queue the re-investigation: ${oneLine(err)}`));
+    }
+    deps.count('reinvestigate');
+    await reply(`:repeat: Re-investigation queued (after run ${target.afterRun}); it reports in this thread.`);
+  };
+}

@@ -1,0 +1,405 @@
+// The incident processor: the worker's consumer of accepted alerts (ALERT_QUEUE) and of its own
+// follow-up jobs (INCIDENT_QUEUE: coalesced parent edits, outbox drains, re-investigations).
+// For each event it commits the incident's next state (src/incidents/incident.ts) and then
+// carries out what the state still asks for: the parent message, the replies, ONE investigation
+// per run (a BullMQ flow with a deterministic request id), the summary on resolve, and the
+// parent edit. Every Slack post is claimed and recorded (IncidentStore.claimPost), so a retried
+// job or a second worker replica finds the post instead of making it again.
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job, type RedisOptions } from 'bullmq';
+import type { AlertEvent } from '../alerts/alert-event.ts';
+import type { Diagnostic } from '../core/diagnostic.ts';
+import { UsageError, oneLine } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import { FlowEnqueuer, type EnqueueRequest, type ReportJobData } from '../queue/flow.ts';
+import type { JobStore } from '../queue/job-store.ts';
+import { ALERT_JOB, ALERT_QUEUE } from '../queue/names.ts';
+import type { Report } from '../report/model.ts';
+import { investigationNote, planInvestigation } from '../triage/investigation.ts';
+import type { TriageDecision } from '../triage/triage-decision.ts';
+import { addRun, applyEvent, currentRun, incidentId, type Incident, type IncidentEffect } from './incident.ts';
+import { renderParent, runStatusText, triageReply } from './incident-message.ts';
+import { IncidentStore, POST_LEASE_MS } from './incident-store.ts';
+import { isChannelError, type IncidentPost, type IncidentSlack } from './incident-slack.ts';
+import { renderIncidentSummary } from './incident-summary.ts';
+
+/** The processor's own follow-up jobs: `edit` (the parent), `drain` (the outbox), `reinvestigate` (the button). */
+export const INCIDENT_QUEUE = 'incidents';
+export type IncidentJob = { name: 'edit' | 'drain'; data: { incidentId: string } } | { name: 'reinvestigate'; data: ReinvestigateRequest };
+
+export interface ReinvestigateRequest {
+  incidentId: string;
+  /** The run the button showed: a re-run happens only if no other run started since (double clicks). */
+  afterRun: number;
+  /** Slack user id of who asked. */
+  user: string;
+}
+
+/** Job id of a re-investigation: one per incident and run, so a double click is one re-run. */
+export function reinvestigateJobId(r: Pick<ReinvestigateRequest, 'incidentId' | 'afterRun'>): string {
+  return `reinvestigate-${r.incidentId}-${r.afterRun + 1}`;
+}
+
+export type TriageFn = (event: AlertEvent) => TriageDecision | Promise<TriageDecision>;
+
+export interface IncidentProcessorOptions {
+  store: IncidentStore;
+  slack: IncidentSlack;
+  /** Triage (src/triage/triage-alert.ts in production): runbook, channel, the investigation's tokens. */
+  triage: TriageFn;
+  diagnostics: readonly Diagnostic[];
+  enqueuer: Pick<FlowEnqueuer, 'enqueue'>;
+  /** The report job of a run, to read its Report (the job's return value) for the summary. */
+  jobs: Pick<JobStore, 'reportJob'>;
+  /** INCIDENT_QUEUE, for delayed edits and drains. */
+  followUps: Pick<Queue, 'add'>;
+  /** Channel for an incident whose triage names none, or whose channel refuses the bot. */
+  defaultChannel?: string | undefined;
+  /** Ms after a run starts in which new alerts join it. From INCIDENT_JOIN_WINDOW_SECONDS. */
+  joinWindowMs: number;
+  /** Min ms between two edits of one parent, across replicas. Default 2000. */
+  editIntervalMs?: number;
+  /**
+   * chat.update calls per window for all incidents together, across replicas (Slack's Tier 3 is
+   * about 50 a minute). Default 45 per 60,000 ms.
+   */
+  editBudget?: { calls: number; windowMs: number };
+  /** Ms a resolve waits for a running investigation's report before the summary goes without it. Default 300,000. */
+  summaryWaitMs?: number;
+  now(): number;
+  logger: Logger;
+}
+
+const FOLLOW_UP_OPTS = { attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } };
+const POLL_MS = 150;
+
+export class IncidentProcessor {
+  private readonly o: IncidentProcessorOptions;
+  private readonly editIntervalMs: number;
+  private readonly budget: { calls: number; windowMs: number };
+  private readonly summaryWaitMs: number;
+
+  constructor(options: IncidentProcessorOptions) {
+    this.o = options;
+    this.editIntervalMs = options.editIntervalMs ?? 2000;
+    this.budget = options.editBudget ?? { calls: 45, windowMs: 60_000 };
+    this.summaryWaitMs = options.summaryWaitMs ?? 300_000;
+  }
+
+  /** One accepted alert: the incident's next state, then what it asks for. */
+  async handleEvent(event: AlertEvent): Promise<void> {
+    if (typeof event?.incidentKey !== 'string' || typeof event.eventId !== 'string' || !Array.isArray(event.members)) {
+      throw new UnrecoverableError('alert job without incidentKey, eventId or members: not an AlertEvent');
+    }
+    const id = incidentId(event.incidentKey);
+    const existing = await this.o.store.get(id);
+    const decision = existing ? existing.triage : await this.decide(event);
+    const committed = await this.o.store.update(id, (cur) => applyEvent(cur, event, cur?.triage ?? decision, this.o.now(), { joinWindowMs: this.o.joinWindowMs }), event.eventId);
+    if (committed?.applied) this.o.logger.info('incident event', { incident: id, transition: event.transition, members: event.members.length, version: committed.incident.version });
+    await this.settleOrLater(id);
+  }
+
+  private async decide(event: AlertEvent): Promise<TriageDecision> {
+    const decision = await this.o.triage(event);
+    const channel = decision.channel || this.o.defaultChannel;
+    if (!channel) throw new UnrecoverableError(`no channel for incident ${event.incidentKey}: triage named none and INCIDENT_CHANNEL is not set`);
+    return { ...decision, channel };
+  }
+
+  /** A re-investigation asked from the thread. */
+  async reinvestigate(r: ReinvestigateRequest): Promise<'started' | 'already' | 'missing'> {
+    let outcome: 'started' | 'already' | 'missing' = 'missing';
+    await this.o.store.update(r.incidentId, (cur) => {
+      if (!cur) return null;
+      if (cur.runs.length > r.afterRun) {
+        outcome = 'already';
+        return null;
+      }
+      const next = structuredClone(cur);
+      const run = addRun(next, this.o.now(), `re-investigation asked by <@${r.user}>`);
+      next.timeline.push({ at: this.o.now(), kind: 'note', text: `re-investigation asked by <@${r.user}>` });
+      next.outbox.push({ id: `rerun:${run.run}`, kind: 'reply', text: `:repeat: <@${r.user}> asked to investigate again (run ${run.run}).` });
+      outcome = 'started';
+      return next;
+    });
+    if (outcome !== 'missing') await this.settleOrLater(r.incidentId);
+    return outcome;
+  }
+
+  /** The report job of one of an incident's runs finished: note it, finish a waiting summary, edit the parent. */
+  async reportFinished(data: ReportJobData, report: Report): Promise<void> {
+    const id = incidentId(data.incidentKey);
+    const top = report.hypotheses.find((h) => h.likelihood !== 'unlikely');
+    const committed = await this.o.store.update(id, (cur) => {
+      const idx = cur?.runs.findIndex((r) => r.requestId === data.requestId) ?? -1;
+      if (!cur || idx < 0 || cur.runs[idx]!.finishedAt !== undefined) return null;
+      const next = structuredClone(cur);
+      const run = next.runs[idx]!;
+      run.finishedAt = this.o.now();
+      if (top) run.topCause = top.title;
+      return next;
+    });
+    if (committed?.applied) await this.settleOrLater(id);
+  }
+
+  /** Sets the runbook checklist's progress shown in the parent ("steps 3/7") and edits the parent. */
+  async setRunbookSteps(incidentKey: string, done: number, total: number): Promise<void> {
+    const id = incidentId(incidentKey);
+    const committed = await this.o.store.update(id, (cur) => (cur && (cur.runbookSteps.done !== done || cur.runbookSteps.total !== total) ? { ...cur, runbookSteps: { done, total } } : null));
+    if (committed?.applied) await this.requestEdit(id);
+  }
+
+  /** Carries out the incident's pending effects and edits its parent; on failure a drain job tries again later. */
+  private async settleOrLater(id: string): Promise<void> {
+    try {
+      await this.settle(id);
+    } catch (err) {
+      const incident = await this.o.store.get(id).catch(() => null);
+      await this.o.followUps.add('drain', { incidentId: id }, { ...FOLLOW_UP_OPTS, jobId: `drain-${id}-${incident?.version ?? 0}`, delay: 5000 }).catch(() => {});
+      throw err;
+    }
+  }
+
+  async settle(id: string): Promise<void> {
+    let incident = await this.o.store.get(id);
+    if (!incident) return;
+    incident = await this.ensureParent(id, incident);
+    for (const effect of incident.outbox) {
+      const done = await this.perform(id, incident, effect);
+      if (done) {
+        const after = await this.o.store.update(id, (cur) => (cur && cur.outbox.some((e) => e.id === effect.id) ? { ...cur, outbox: cur.outbox.filter((e) => e.id !== effect.id) } : null));
+        if (after) incident = after.incident;
+      }
+    }
+    await this.requestEdit(id);
+  }
+
+  /** Makes the post `purpose` once across retries and replicas; returns its ts. */
+  private async postOnce(id: string, purpose: string, message: IncidentPost): Promise<string> {
+    for (const deadline = Date.now() + POST_LEASE_MS + 5000; ; ) {
+      const claim = await this.o.store.claimPost(id, purpose);
+      if (claim.state === 'done') return claim.ts;
+      if (claim.state === 'busy') {
+        if (Date.now() > deadline) throw new Error(`post ${purpose} of ${id} still claimed by another replica`);
+        await new Promise((r) => setTimeout(r, POLL_MS));
+        continue;
+      }
+      let ts: string;
+      try {
+        ts = await this.o.slack.post(message);
+      } catch (err) {
+        await this.o.store.releasePost(id, purpose, claim.token);
+        throw err;
+      }
+      // The window left: a crash here (after Slack's answer, before this write) makes the retry post again.
+      const recorded = await this.o.store.recordPost(id, purpose, claim.token, ts);
+      if (recorded !== ts) {
+        // Another replica took an expired claim over and posted first: ours is the duplicate.
+        await this.o.slack.delete(message.channel, ts).catch((err: unknown) => this.o.logger.warn('could not delete a duplicate post', { incident: id, purpose, error: oneLine(err) }));
+      }
+      return recorded;
+    }
+  }
+
+  private async ensureParent(id: string, incident: Incident): Promise<Incident> {
+    if (incident.thread.parentTs) return incident;
+    let channel = incident.thread.channel;
+    const message = (i: Incident, note?: string): IncidentPost => {
+      const r = renderParent(i, id, this.o.now());
+      const blocks = note ? [...r.blocks, { type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: note }] }] : r.blocks;
+      return { channel, text: r.text, blocks, metadata: { event_type: 'infdbg_incident', event_payload: { incident_id: id } } };
+    };
+    let ts: string;
+    try {
+      ts = await this.postOnce(id, 'parent', message(incident));
+    } catch (err) {
+      const fallback = this.o.defaultChannel;
+      if (!isChannelError(err) || !fallback || fallback === channel) throw err;
+      this.o.logger.warn('incident channel refused the bot; using the default channel', { incident: id, channel, error: oneLine(err) });
+      const refused = channel;
+      channel = fallback;
+      ts = await this.postOnce(id, 'parent', message(incident, `Could not post in <#${refused}> (${oneLine(err)}): invite the bot there.`));
+    }
+    const renderedVersion = incident.version;
+    const after = await this.o.store.update(id, (cur) => (cur && !cur.thread.parentTs ? { ...cur, thread: { channel, parentTs: ts } } : null));
+    await this.o.store.markRendered(id, renderedVersion);
+    return after?.incident ?? (await this.o.store.get(id)) ?? incident;
+  }
+
+  /** Performs one effect; false when it must wait (a summary waiting for its report). */
+  private async perform(id: string, incident: Incident, effect: IncidentEffect): Promise<boolean> {
+    const { channel, parentTs } = incident.thread;
+    if (!parentTs) return false;
+    switch (effect.kind) {
+      case 'reply':
+        await this.postOnce(id, effect.id, { channel, threadTs: parentTs, text: effect.text });
+        return true;
+      case 'triage':
+        await this.postOnce(id, effect.id, { channel, threadTs: parentTs, text: triageReply(incident) });
+        return true;
+      case 'investigate':
+        await this.startRun(id, incident, effect.run);
+        return true;
+      case 'summary':
+        return this.summarise(id, incident, effect);
+    }
+  }
+
+  private async startRun(id: string, incident: Incident, runNo: number): Promise<void> {
+    const run = incident.runs[runNo - 1];
+    if (!run || run.startedAt !== undefined || run.error) return;
+    const { channel, parentTs } = incident.thread;
+    let enqueue: EnqueueRequest;
+    try {
+      const inv = planInvestigation(incident.triage.investigate, this.o.diagnostics);
+      const statusTs = await this.postOnce(id, `status:${runNo}`, { channel, threadTs: parentTs!, text: runStatusText(run) });
+      enqueue = {
+        requestId: run.requestId,
+        title: `${incident.title} — investigation ${runNo}`,
+        incidentKey: incident.incidentKey,
+        thread: { channel, threadTs: parentTs!, statusTs },
+        plan: inv.steps.map((s) => ({ diagnostic: s.diagnostic, payload: s.payload })),
+        investigation: investigationNote(inv),
+        observations: inv.observations,
+      };
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      const reason = oneLine(err);
+      await this.postOnce(id, `status:${runNo}`, { channel, threadTs: parentTs!, text: `:warning: Investigation ${runNo} could not start: ${reason}` });
+      await this.o.store.update(id, (cur) => {
+        if (!cur?.runs[runNo - 1] || cur.runs[runNo - 1]!.error) return null;
+        const next = structuredClone(cur);
+        next.runs[runNo - 1]!.error = reason;
+        return next;
+      });
+      return;
+    }
+    // Deterministic job ids: a second enqueue of the same run (a retry, another replica) adds nothing.
+    await this.o.enqueuer.enqueue(enqueue);
+    await this.o.store.update(id, (cur) => {
+      const r = cur?.runs[runNo - 1];
+      if (!cur || !r || r.startedAt !== undefined) return null;
+      const next = structuredClone(cur);
+      Object.assign(next.runs[runNo - 1]!, { startedAt: this.o.now(), statusTs: enqueue.thread!.statusTs });
+      return next;
+    });
+    this.o.logger.info('incident investigation started', { incident: id, run: runNo, requestId: run.requestId, diagnostics: enqueue.plan.map((p) => p.diagnostic.name) });
+  }
+
+  private async summarise(id: string, incident: Incident, effect: Extract<IncidentEffect, { kind: 'summary' }>): Promise<boolean> {
+    const run = currentRun(incident);
+    let report: Report | null = null;
+    if (run?.startedAt !== undefined) {
+      const job = await this.o.jobs.reportJob(run.requestId);
+      report = (job?.returnvalue as Report | undefined) ?? null;
+      const waited = this.o.now() - (incident.resolvedAt ?? 0);
+      if (!report && job && !job.finishedOn && waited < this.summaryWaitMs) {
+        // The report is still coming: reportFinished() drains again; this drain is the fallback.
+        await this.o.followUps.add('drain', { incidentId: id }, { ...FOLLOW_UP_OPTS, jobId: `drain-${id}-summary-${effect.resolution}-${Math.floor(waited / 30_000)}`, delay: 30_000 });
+        return false;
+      }
+    }
+    const summary = renderIncidentSummary(incident, report, id);
+    const { channel, parentTs } = incident.thread;
+    await this.postOnce(id, `${effect.id}:text`, { channel, threadTs: parentTs!, text: summary.slackText });
+    const claim = await this.o.store.claimPost(id, `${effect.id}:file`);
+    if (claim.state === 'mine') {
+      try {
+        await this.o.slack.upload({ channel, threadTs: parentTs!, filename: summary.filename, title: `Incident summary: ${incident.title}`, content: summary.markdown });
+      } catch (err) {
+        await this.o.store.releasePost(id, `${effect.id}:file`, claim.token);
+        throw err;
+      }
+      await this.o.store.recordPost(id, `${effect.id}:file`, claim.token, summary.filename);
+    }
+    return true;
+  }
+
+  /**
+   * Edits the parent from the stored incident, coalesced: at most one edit per incident per
+   * `editIntervalMs` (leading edge now, trailing edge as a delayed job), and at most
+   * `editBudget.calls` edits per window for all incidents together.
+   */
+  async requestEdit(id: string): Promise<void> {
+    const incident = await this.o.store.get(id);
+    if (!incident?.thread.parentTs) return;
+    if ((await this.o.store.renderedVersion(id)) >= incident.version) return;
+    const gate = await this.o.store.passEditGate(id, this.editIntervalMs);
+    if (!gate.open) {
+      await this.o.followUps.add('edit', { incidentId: id }, { ...FOLLOW_UP_OPTS, jobId: `edit-${id}-${gate.token}`, delay: gate.waitMs + 20 });
+      return;
+    }
+    const wait = await this.o.store.takeBudget('chat.update', this.budget.calls, this.budget.windowMs);
+    if (wait > 0) {
+      const window = Math.floor(this.o.now() / this.budget.windowMs) + 1;
+      // Spread the next window's edits over its first seconds instead of all at its start.
+      await this.o.followUps.add('edit', { incidentId: id }, { ...FOLLOW_UP_OPTS, jobId: `edit-${id}-w${window}`, delay: wait + Math.floor(Math.random() * Math.min(5000, this.budget.windowMs / 4)) });
+      return;
+    }
+    const latest = (await this.o.store.get(id)) ?? incident;
+    const r = renderParent(latest, id, this.o.now());
+    await this.o.slack.update({ channel: latest.thread.channel, ts: latest.thread.parentTs!, text: r.text, blocks: r.blocks });
+    await this.o.store.markRendered(id, latest.version);
+  }
+
+  /** Dispatches a job of ALERT_QUEUE or INCIDENT_QUEUE. */
+  async process(job: Job): Promise<void> {
+    if (job.queueName === ALERT_QUEUE) {
+      if (job.name !== ALERT_JOB) throw new UnrecoverableError(`unknown alert job "${job.name}"`);
+      return this.handleEvent(job.data as AlertEvent);
+    }
+    const data = job.data as { incidentId?: unknown };
+    if (typeof data?.incidentId !== 'string') throw new UnrecoverableError(`incident job "${job.name}" without incidentId`);
+    if (job.name === 'edit') return this.requestEdit(data.incidentId);
+    if (job.name === 'drain') return this.settle(data.incidentId);
+    if (job.name === 'reinvestigate') {
+      const outcome = await this.reinvestigate(job.data as ReinvestigateRequest);
+      this.o.logger.info('re-investigation', { incident: data.incidentId, outcome });
+      return;
+    }
+    throw new UnrecoverableError(`unknown incident job "${job.name}"`);
+  }
+}
+
+export interface IncidentWorkerOptions {
+  slack: IncidentSlack;
+  triage: TriageFn;
+  defaultChannel?: string | undefined;
+  joinWindowMs: number;
+  editIntervalMs?: number;
+  editBudget?: { calls: number; windowMs: number };
+  summaryWaitMs?: number;
+  /** Alert jobs handled at once by this worker. Default 8 (they wait on Redis and Slack). */
+  concurrency?: number;
+}
+
+export interface IncidentWorkers {
+  processor: IncidentProcessor;
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+/** The processor and its two BullMQ workers (ALERT_QUEUE, INCIDENT_QUEUE), for `infdbg worker`. */
+export async function startIncidentWorkers(
+  options: IncidentWorkerOptions & { connection: ConnectionOptions; prefix: string; diagnostics: readonly Diagnostic[]; jobs: Pick<JobStore, 'reportJob'>; now(): number; logger: Logger },
+): Promise<IncidentWorkers> {
+  const { connection, prefix, logger } = options;
+  const store = new IncidentStore(connection as RedisOptions, prefix);
+  const enqueuer = new FlowEnqueuer(connection, prefix);
+  const followUps = new Queue(INCIDENT_QUEUE, { connection, prefix });
+  const processor = new IncidentProcessor({ ...options, store, enqueuer, followUps });
+  const concurrency = options.concurrency ?? 8;
+  const workers = [ALERT_QUEUE, INCIDENT_QUEUE].map((q) => new Worker(q, (job) => processor.process(job), { connection, prefix, concurrency }));
+  for (const w of workers) {
+    w.on('failed', (job, err) => logger.warn('incident job failed', { queue: w.name, job: job?.id, attempt: job?.attemptsMade, error: oneLine(err) }));
+    w.on('error', (err) => logger.error('incident worker error', { queue: w.name, error: oneLine(err) }));
+  }
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  return {
+    processor,
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([enqueuer.close(), followUps.close(), store.close()]);
+    },
+  };
+}
