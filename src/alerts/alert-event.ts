@@ -33,6 +33,13 @@ export interface PagerDutyFacts {
   urgency?: 'high' | 'low';
   priority?: string;
   htmlUrl?: string;
+  /**
+   * PagerDuty's own event type (`incident.priority_updated`, `incident.reassigned`, …): several map
+   * to one transition (an update with no status change is `annotated`), this says which it was.
+   */
+  eventType?: string;
+  /** The text an event carries: a note's content, a responder request's message, a status update. */
+  note?: string;
 }
 
 export interface AlertEvent {

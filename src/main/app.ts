@@ -1,10 +1,12 @@
 // Assembles the bot: the Bolt app (HTTP receiver at POST /slack/events, or Socket Mode when an
-// app token is set), the /debug listener, /healthz and /metrics, one app.error. `serve` and the
-// tests both build it through createApp.
+// app token is set), the /debug listener, the alert webhooks (POST /webhooks/pagerduty and
+// /webhooks/alertmanager), /healthz and /metrics, one app.error. `serve` and the tests both build
+// it through createApp.
 import { App, LogLevel } from '@slack/bolt';
 import { oneLine } from '../core/errors.ts';
 import { register as registerActions } from '../../handlers/actions/index.ts';
 import { register as registerCommands } from '../../handlers/commands/index.ts';
+import { webhookRoutes, type WebhookDeps } from '../../handlers/webhooks/index.ts';
 import type { RequestDeps } from '../../handlers/start-request.ts';
 
 /** What the listeners need (they count outcomes through the app's /metrics), plus Slack credentials. */
@@ -13,17 +15,36 @@ export interface AppDeps extends Omit<RequestDeps, 'count'> {
   botToken: string;
   appToken?: string | undefined;
   slackApiUrl?: string | undefined;
+  /** Alert intake: its secrets and where accepted alerts go; absent = both webhook routes answer 404. */
+  webhooks?: Pick<WebhookDeps, 'secrets' | 'alerts' | 'maxBodyBytes'> | undefined;
 }
 
 export function createApp(deps: AppDeps): App {
   const counts = new Map<string, number>();
   const count = (outcome: string) => counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+  const webhookCounts = new Map<string, number>();
+  const countWebhook: WebhookDeps['count'] = (source, outcome) => {
+    const key = `source="${source}",outcome="${outcome}"`;
+    webhookCounts.set(key, (webhookCounts.get(key) ?? 0) + 1);
+  };
   const metrics = () =>
     [
       '# HELP infdbg_commands_total /debug commands by outcome.',
       '# TYPE infdbg_commands_total counter',
       ...[...counts].map(([o, n]) => `infdbg_commands_total{outcome="${o}"} ${n}`),
+      '# HELP infdbg_webhooks_total Alert webhook deliveries by sender and outcome.',
+      '# TYPE infdbg_webhooks_total counter',
+      ...[...webhookCounts].map(([labels, n]) => `infdbg_webhooks_total{${labels}} ${n}`),
     ].join('\n') + '\n';
+  const webhooks = webhookRoutes({
+    secrets: deps.webhooks?.secrets ?? {},
+    alerts: deps.webhooks?.alerts ?? { accept: () => Promise.reject(new Error('alert intake is not configured')) },
+    maxBodyBytes: deps.webhooks?.maxBodyBytes,
+    redisReady: deps.redisReady,
+    now: deps.now,
+    logger: deps.logger,
+    count: countWebhook,
+  });
 
   const app = new App({
     signingSecret: deps.signingSecret,
@@ -49,6 +70,7 @@ export function createApp(deps: AppDeps): App {
           res.end(metrics());
         },
       },
+      ...webhooks,
     ],
   });
 

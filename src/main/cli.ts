@@ -11,6 +11,8 @@ import { cliConfigSchema, loadConfig, serveConfigSchema, workerConfigSchema, typ
 import { productionDeps, routingKube } from './deps.ts';
 import { ConfigError, InfdbgError, UsageError, oneLine } from '../core/errors.ts';
 import { createLogger } from '../core/logger.ts';
+import { AlertQueue } from '../queue/alert-queue.ts';
+import { resolveWebhookSecrets } from '../alerts/webhook-secrets.ts';
 import { FlowEnqueuer } from '../queue/flow.ts';
 import { JobStore } from '../queue/job-store.ts';
 import { RedisProbe, redisOptions } from '../queue/redis.ts';
@@ -142,11 +144,13 @@ function onSignals(handler: (signal: string) => Promise<void>): void {
 
 async function serve(): Promise<void> {
   const config = loadConfig(serveConfigSchema);
+  const webhookSecrets = resolveWebhookSecrets(config);
   const logger = createLogger(config.LOG_LEVEL);
   const connection = redisOptions(config.REDIS_URL);
   const probe = new RedisProbe(config.REDIS_URL);
   const enqueuer = new FlowEnqueuer(connection, config.QUEUE_PREFIX);
   const store = new JobStore(connection, config.QUEUE_PREFIX);
+  const alerts = new AlertQueue(connection, config.QUEUE_PREFIX);
   // `oom` must run on the node that runs the pod: the bot looks the node up when it enqueues.
   const kube = routingKube(config);
   const routed = kube ? diagnostics.map((d) => (d.name === 'oom' ? oomDiagnosticWithRouting(kube) : d)) : diagnostics;
@@ -161,13 +165,15 @@ async function serve(): Promise<void> {
     redisReady: () => probe.ready(),
     now: () => Date.now(),
     logger,
+    webhooks: { secrets: webhookSecrets, alerts },
   });
   await app.start(config.PORT);
   logger.info('bot listening', { port: config.PORT, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http', path: '/slack/events' });
+  logger.info('alert webhooks', { pagerduty: webhookSecrets.pagerduty ? 'on' : 'off (no PAGERDUTY_WEBHOOK_SECRETS)', alertmanager: webhookSecrets.alertmanager ? 'on' : 'off (no ALERTMANAGER_WEBHOOK_TOKEN or _BASIC)' });
   onSignals(async (signal) => {
     logger.info('stopping', { signal });
     await app.stop();
-    await Promise.all([enqueuer.close(), store.close(), probe.close()]);
+    await Promise.all([enqueuer.close(), store.close(), probe.close(), alerts.close()]);
   });
 }
 

@@ -8,6 +8,14 @@ export const REPORT_QUEUE = 'report';
 export const ALERT_QUEUE = 'alerts';
 export const ALERT_JOB = 'alert';
 
+/**
+ * The alert job's id: a digest of the sender and its idempotency key (AlertEvent.eventId), so a
+ * retried webhook or an HA duplicate lands on the same job. No `:` (BullMQ refuses it in ids).
+ */
+export function alertJobId(source: string, eventId: string): string {
+  return `alert-${source}-` + createHash('sha256').update(`${source}\n${eventId}`).digest('hex').slice(0, 32);
+}
+
 export function nodeQueue(nodeName: string): string {
   return `node-${nodeName}`;
 }
