@@ -8,11 +8,14 @@ import { UsageError, oneLine } from '../src/core/errors.ts';
 import type { Logger } from '../src/core/logger.ts';
 import type { EnqueueRequest, FlowEnqueuer } from '../src/queue/flow.ts';
 import { investigationNote } from '../src/triage/investigation.ts';
+import type { LoadedRunbook } from '../src/runbooks/runbook-schema.ts';
 import type { JobStore } from '../src/queue/job-store.ts';
 import { requestId } from '../src/queue/names.ts';
 
 export interface RequestDeps {
   diagnostics: readonly Diagnostic[];
+  /** Validated runbooks (RUNBOOKS_DIR), for `/debug runbooks` and `/debug runbook <name>`; absent: none. */
+  runbooks?: readonly LoadedRunbook[];
   enqueuer: FlowEnqueuer;
   store: JobStore;
   redisReady(): Promise<boolean>;

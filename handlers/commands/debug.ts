@@ -3,6 +3,8 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { helpText, parseCommand } from '../../src/command/debug-command.ts';
 import { UsageError } from '../../src/core/errors.ts';
+import { prepareRunbook } from '../../src/runbooks/prepare-runbook.ts';
+import { runbookListText, runbookPreviewText } from '../../src/runbooks/render-runbook.ts';
 import type { RequestStatus } from '../../src/queue/job-store.ts';
 import { REDIS_DOWN, startRequest, type RequestDeps } from '../start-request.ts';
 
@@ -15,7 +17,7 @@ export function debugCommand(deps: RequestDeps) {
   return async ({ command, ack, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     let parsed;
     try {
-      parsed = parseCommand(command.text, deps.diagnostics);
+      parsed = parseCommand(command.text, deps.diagnostics, deps.runbooks);
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
       deps.count('usage_error');
@@ -25,6 +27,19 @@ export function debugCommand(deps: RequestDeps) {
     if (parsed.kind === 'help') {
       deps.count('help');
       await ack({ response_type: 'ephemeral', text: helpText(deps.diagnostics) });
+      return;
+    }
+    if (parsed.kind === 'runbooks') {
+      deps.count('runbooks');
+      await ack({ response_type: 'ephemeral', text: runbookListText(deps.runbooks ?? []) });
+      return;
+    }
+    if (parsed.kind === 'runbook') {
+      // Running a runbook as a checklist in its own thread comes with the interactive checklist; until then, its steps.
+      deps.count('runbook');
+      const preview = runbookPreviewText(prepareRunbook(parsed.runbook, { given: parsed.variables }));
+      await ack({ response_type: 'ephemeral', text: `${preview}
+_From a terminal, \`infdbg runbook ${parsed.runbook.name} …\` runs its diagnostic steps._` });
       return;
     }
     await ack();

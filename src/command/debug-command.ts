@@ -1,22 +1,30 @@
-// The `/debug` grammar: `help`, `status <request-id>`, and one subcommand per diagnostic in the
-// registry, so `help` is always true. Pure: text in, a typed command (or a UsageError) out.
+// The `/debug` grammar: `help`, `status <request-id>`, `runbooks`, `runbook <name> [var=value …]`,
+// and one subcommand per diagnostic in the registry, so `help` is always true. Pure: text in, a typed command (or a UsageError) out.
 import { z } from 'zod';
 import { tokenize } from './args.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { UsageError } from '../core/errors.ts';
 import { parsePayload } from '../core/run-diagnostic.ts';
 import { INVESTIGATE_USAGE, planInvestigation, type Investigation } from '../triage/investigation.ts';
+import type { LoadedRunbook } from '../runbooks/runbook-schema.ts';
+import { givenVariables } from '../runbooks/template.ts';
 
 export type DebugCommand =
   | { kind: 'help' }
   | { kind: 'status'; requestId: string }
   | { kind: 'diagnostic'; diagnostic: Diagnostic; payload: unknown; title: string }
-  | { kind: 'investigation'; investigation: Investigation; title: string };
+  | { kind: 'investigation'; investigation: Investigation; title: string }
+  | { kind: 'runbooks' }
+  | { kind: 'runbook'; runbook: LoadedRunbook; variables: Record<string, string> };
+
+const RUNBOOK_USAGE = 'runbook <name> [var=value …]';
 
 const BUILTIN = [
   { name: 'investigate', usage: INVESTIGATE_USAGE, description: 'symptom words pick the kind of problem; the diagnostics it calls for run in parallel and one ranked list of causes covers them all' },
   { name: 'help', usage: 'help', description: 'this list' },
   { name: 'status', usage: 'status <request-id>', description: 'progress and state of a request' },
+  { name: 'runbooks', usage: 'runbooks', description: 'the runbooks and the alerts each one matches' },
+  { name: 'runbook', usage: RUNBOOK_USAGE, description: "a runbook's steps, filled with your values" },
 ] as const;
 
 const requestIdSchema = z.string().regex(/^r[0-9a-f]{16}$/, 'a request id looks like r0123456789abcdef');
@@ -30,7 +38,7 @@ function usageLine(diagnostics: readonly Diagnostic[]): string {
   return `/debug ${[...diagnostics.map((d) => d.name), ...BUILTIN.map((b) => b.name)].join('|')} …`;
 }
 
-export function parseCommand(text: string, diagnostics: readonly Diagnostic[]): DebugCommand {
+export function parseCommand(text: string, diagnostics: readonly Diagnostic[], runbooks: readonly LoadedRunbook[] = []): DebugCommand {
   const tokens = tokenize(text);
   const names = [...BUILTIN.map((b) => b.name), ...diagnostics.map((d) => d.name)];
   const sub = z.enum(names as [string, ...string[]]).safeParse((tokens[0] ?? 'help').toLowerCase());
@@ -40,6 +48,17 @@ export function parseCommand(text: string, diagnostics: readonly Diagnostic[]): 
   if (sub.data === 'investigate') {
     const investigation = planInvestigation(rest, diagnostics);
     return { kind: 'investigation', investigation, title: `investigate ${rest.join(' ')}`.trim() };
+  }
+  if (sub.data === 'runbooks') {
+    if (rest.length) throw new UsageError('runbooks takes no arguments (for one runbook: `runbook <name>`)', 'runbooks');
+    return { kind: 'runbooks' };
+  }
+  if (sub.data === 'runbook') {
+    const [name, ...vars] = rest;
+    if (!name) throw new UsageError('missing the runbook name (`/debug runbooks` lists them)', RUNBOOK_USAGE);
+    const runbook = runbooks.find((r) => r.name === name.toLowerCase());
+    if (!runbook) throw new UsageError(`no runbook "${name.slice(0, 80)}"${runbooks.length ? ` (runbooks: ${runbooks.map((r) => r.name).join(', ')})` : ''}`, RUNBOOK_USAGE);
+    return { kind: 'runbook', runbook, variables: givenVariables(runbook, vars) };
   }
   if (sub.data === 'status') {
     const id = requestIdSchema.safeParse(rest[0]);

@@ -10,7 +10,13 @@ export interface TriageDecision {
   runbook: string | null;
   /** The file it came from (runbooks/<file>.yaml), for the thread's "matched by" line. */
   runbookFile?: string;
-  /** Slack channel id for the incident thread. */
+  /** What matched, for the thread's "matched by" line: `alertname KubePodCrashLooping, namespace=ml`. */
+  matchedBy?: string;
+  /** The kinds of problem (src/diagnosis/causes.ts CATEGORIES): the runbook's, else read from the alert's words. */
+  categories?: string[];
+  /** The runbook's variables as resolved from the alert (for its checklist); absent when no runbook matched. */
+  variables?: Record<string, string>;
+  /** Slack channel id for the incident thread; '' when none is configured (said in `notes`). */
   channel: string;
   severity: IncidentSeverity;
   /** Tokens after `investigate`: the target, symptom words and flags, templated from the alert. */
