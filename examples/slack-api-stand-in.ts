@@ -42,6 +42,8 @@ export interface SlackApiStandIn {
   transcript(channel: string, threadTs: string): string;
   /** Channels for which chat.postMessage answers `not_in_channel`. */
   notInChannel: Set<string>;
+  /** Workspace members users.info knows, by user id (the email only where the app could read it: users:read.email). */
+  users: Map<string, { name: string; email?: string }>;
   close(): Promise<void>;
 }
 
@@ -110,6 +112,7 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
   const messages: StoredMessage[] = [];
   const pendingUploads = new Map<string, { filename: string }>();
   const notInChannel = new Set<string>();
+  const users = new Map<string, { name: string; email?: string }>();
   let seq = 0;
   let base = '';
 
@@ -128,6 +131,13 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
         if (args.thread_ts) msg.threadTs = String(args.thread_ts);
         messages.push(msg);
         return { ok: true, channel, ts: msg.ts, message: { text: msg.text, ts: msg.ts } };
+      }
+      case 'users.info': {
+        // Shaped like the users.info example on docs.slack.dev (user.profile.email needs users:read.email).
+        const user = users.get(String(args.user));
+        if (!user) return { ok: false, error: 'user_not_found' };
+        const profile = { real_name: user.name, display_name: user.name, ...(user.email ? { email: user.email } : {}) };
+        return { ok: true, user: { id: String(args.user), team_id: 'T0STANDIN', name: user.name, real_name: user.name, is_bot: false, profile } };
       }
       case 'chat.update': {
         const msg = messages.find((m) => m.channel === args.channel && m.ts === args.ts);
@@ -205,6 +215,7 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
     uploads,
     ephemeral,
     notInChannel,
+    users,
     callsTo: (method) => calls.filter((c) => c.method === method),
     async waitFor(predicate, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;

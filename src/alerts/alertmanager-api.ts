@@ -123,7 +123,8 @@ export class AlertmanagerApi {
       res = await this.fetchFn(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.timeoutMs), redirect: 'error' });
     } catch (err) {
       const e = err instanceof Error ? err : undefined;
-      const why = e?.name === 'TimeoutError' || e?.name === 'AbortError' ? `no answer within ${this.timeoutMs / 1000} s` : ((e?.cause as { code?: string } | undefined)?.code ?? oneLine(err));
+      const inner = e?.cause as { code?: string; message?: string } | undefined;
+      const why = e?.name === 'TimeoutError' || e?.name === 'AbortError' ? `no answer within ${this.timeoutMs / 1000} s` : (inner?.code ?? inner?.message ?? oneLine(err));
       throw new UnreachableError(`${where} unreachable on GET /api/v2/alerts: ${why}`);
     }
     const { text, truncated } = await readBoundedText(res, this.maxResponseBytes);

@@ -8,6 +8,7 @@ import { register as registerActions } from '../../handlers/actions/index.ts';
 import { register as registerCommands } from '../../handlers/commands/index.ts';
 import { webhookRoutes, type WebhookDeps } from '../../handlers/webhooks/index.ts';
 import type { RequestDeps } from '../../handlers/start-request.ts';
+import type { PagerDutyActionDeps } from '../../handlers/actions/incident-pagerduty.ts';
 
 /** What the listeners need (they count outcomes through the app's /metrics), plus Slack credentials. */
 export interface AppDeps extends Omit<RequestDeps, 'count'> {
@@ -17,6 +18,8 @@ export interface AppDeps extends Omit<RequestDeps, 'count'> {
   slackApiUrl?: string | undefined;
   /** Alert intake: its secrets and where accepted alerts go; absent = both webhook routes answer 404. */
   webhooks?: Pick<WebhookDeps, 'secrets' | 'alerts' | 'maxBodyBytes'> | undefined;
+  /** PagerDuty's REST API for the incident Acknowledge/Resolve buttons; absent = write-back off. */
+  pagerduty?: PagerDutyActionDeps['pagerduty'];
 }
 
 export function createApp(deps: AppDeps): App {
@@ -40,7 +43,6 @@ export function createApp(deps: AppDeps): App {
     secrets: deps.webhooks?.secrets ?? {},
     alerts: deps.webhooks?.alerts ?? { accept: () => Promise.reject(new Error('alert intake is not configured')) },
     maxBodyBytes: deps.webhooks?.maxBodyBytes,
-    redisReady: deps.redisReady,
     now: deps.now,
     logger: deps.logger,
     count: countWebhook,

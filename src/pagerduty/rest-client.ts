@@ -258,11 +258,11 @@ export class PagerDutyRestClient {
 
   private unreachable(what: string, err: unknown): UnreachableError {
     const cause = err instanceof Error ? err : undefined;
-    const code = (cause?.cause as { code?: string } | undefined)?.code;
+    const inner = cause?.cause as { code?: string; message?: string } | undefined;
     const why =
       cause?.name === 'TimeoutError' || cause?.name === 'AbortError'
         ? `no answer within ${this.timeoutMs / 1000} s`
-        : code ?? (cause ? oneLine(cause) : String(err));
+        : (inner?.code ?? inner?.message ?? (cause ? oneLine(cause) : String(err)));
     return new UnreachableError(`PagerDuty API unreachable (${new URL(this.baseUrl).host}) on ${what}: ${this.scrub(why)}`);
   }
 
