@@ -25,6 +25,11 @@ import { INVESTIGATE_USAGE, investigationNote, planInvestigation } from '../tria
 import { parsePayload, runDiagnostic } from '../core/run-diagnostic.ts';
 import { SlackThread } from '../slack/thread.ts';
 import { startWorkers } from './worker.ts';
+import { loadRunbooks, readRunbookSources, validateRunbookSources } from '../runbooks/load-runbooks.ts';
+import { prepareRunbook } from '../runbooks/prepare-runbook.ts';
+import { describeMatch, renderRunbookMarkdown } from '../runbooks/render-runbook.ts';
+import { runRunbookSteps } from '../runbooks/run-runbook.ts';
+import { givenVariables } from '../runbooks/template.ts';
 
 const USAGE = `usage: infdbg <command> [args]
 
@@ -33,6 +38,10 @@ const USAGE = `usage: infdbg <command> [args]
 ${diagnostics.map((d) => `  ${d.usage}\n      ${d.description}`).join("\n")}
   ${INVESTIGATE_USAGE}
       symptom words pick the diagnostics; they run in parallel and one ranked list of causes covers them all
+  runbooks [validate [DIR]]
+      list the runbooks ($RUNBOOKS_DIR, default ./runbooks) and what they match, or validate a folder of them
+  runbook <name> [var=value …] [--no-run]
+      print a runbook's steps filled with your values; its diagnostic steps run in-process (not with --no-run)
 
 Diagnostics take --format md|json (default md) and --charts-dir DIR (default ./infdbg-out).`;
 
@@ -142,8 +151,54 @@ function onSignals(handler: (signal: string) => Promise<void>): void {
   }
 }
 
+/** `infdbg runbooks` lists them; `infdbg runbooks validate [dir]` checks a folder: exit 0, or 2 with one line per problem. */
+function runbooksCommand(tokens: string[], io: Io): number {
+  const [sub, dir, ...extra] = tokens;
+  if (sub !== undefined && sub !== 'validate') throw new UsageError(`unknown runbooks subcommand "${sub}"`, 'runbooks [validate [DIR]]');
+  if (extra.length) throw new UsageError('runbooks validate takes one directory', 'runbooks [validate [DIR]]');
+  const folder = dir ?? loadConfig(cliConfigSchema).RUNBOOKS_DIR;
+  const { runbooks, problems } = validateRunbookSources(readRunbookSources(folder), diagnostics);
+  if (sub === 'validate') {
+    if (problems.length) {
+      for (const p of problems) io.stderr(`infdbg: ${p}\n`);
+      return 2;
+    }
+    io.stdout(`${folder}: ${runbooks.length} runbook${runbooks.length === 1 ? '' : 's'} valid (${runbooks.map((r) => r.name).join(', ')})\n`);
+    return 0;
+  }
+  if (problems.length) throw new ConfigError(`invalid runbooks — ${problems.join('; ')}`);
+  for (const r of runbooks) io.stdout(`${r.name}  ${r.title} (${r.category})\n    matches: ${describeMatch(r)}\n`);
+  return 0;
+}
+
+/** `infdbg runbook <name> [var=value …]`: the steps filled in; the diagnostic steps that apply run in-process. */
+async function runbookCommand(tokens: string[], io: Io): Promise<number> {
+  const usage = 'runbook <name> [var=value …] [--no-run] [--format md|json]';
+  const noRun = tokens.includes('--no-run');
+  const { format, chartsDir, rest } = splitCliFlags(tokens.filter((t) => t !== '--no-run'));
+  const [name, ...vars] = rest;
+  if (!name) throw new UsageError('missing the runbook name (infdbg runbooks lists them)', usage);
+  const flag = vars.find((v) => v.startsWith('-'));
+  if (flag) throw new UsageError(`unknown option ${flag}`, usage);
+  const config = loadConfig(cliConfigSchema);
+  const runbooks = loadRunbooks(config.RUNBOOKS_DIR, diagnostics);
+  const runbook = runbooks.find((r) => r.name === name);
+  if (!runbook) throw new UsageError(`no runbook "${name}" (runbooks: ${runbooks.map((r) => r.name).join(', ')})`, usage);
+  const prepared = prepareRunbook(runbook, { given: givenVariables(runbook, vars) });
+  const base = terminalDeps(config, chartsDir);
+  const run = noRun
+    ? undefined
+    : await runRunbookSteps(runbook, prepared, diagnostics, (diagnostic, payload) => runDiagnostic(diagnostic, payload, { ...base, progress: () => undefined }), new Date());
+  if (run) await writeCharts(run.results, chartsDir, io);
+  if (format === 'json') io.stdout(JSON.stringify({ runbook: prepared, outcomes: Object.fromEntries(run?.outcomes ?? []), topCause: run?.topCause ?? null }, null, 2) + '\n');
+  else io.stdout(renderRunbookMarkdown(prepared, describeMatch(runbook), run?.outcomes, run?.topCause));
+  return 0;
+}
+
 async function serve(): Promise<void> {
   const config = loadConfig(serveConfigSchema);
+  // A bad runbook stops start-up here, naming the file, the step and the field.
+  const runbooks = loadRunbooks(config.RUNBOOKS_DIR, diagnostics);
   const webhookSecrets = resolveWebhookSecrets(config);
   const logger = createLogger(config.LOG_LEVEL);
   const connection = redisOptions(config.REDIS_URL);
@@ -160,6 +215,7 @@ async function serve(): Promise<void> {
     appToken: config.SLACK_APP_TOKEN,
     slackApiUrl: config.SLACK_API_URL,
     diagnostics: routed,
+    runbooks,
     enqueuer,
     store,
     redisReady: () => probe.ready(),
@@ -169,6 +225,7 @@ async function serve(): Promise<void> {
   });
   await app.start(config.PORT);
   logger.info('bot listening', { port: config.PORT, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http', path: '/slack/events' });
+  logger.info('runbooks loaded', { dir: config.RUNBOOKS_DIR, count: runbooks.length });
   logger.info('alert webhooks', { pagerduty: webhookSecrets.pagerduty ? 'on' : 'off (no PAGERDUTY_WEBHOOK_SECRETS)', alertmanager: webhookSecrets.alertmanager ? 'on' : 'off (no ALERTMANAGER_WEBHOOK_TOKEN or _BASIC)' });
   onSignals(async (signal) => {
     logger.info('stopping', { signal });
@@ -180,6 +237,8 @@ async function serve(): Promise<void> {
 async function worker(): Promise<void> {
   const config = loadConfig(workerConfigSchema);
   const logger = createLogger(config.LOG_LEVEL);
+  const runbooks = loadRunbooks(config.RUNBOOKS_DIR, diagnostics);
+  logger.info('runbooks loaded', { dir: config.RUNBOOKS_DIR, count: runbooks.length });
   const client = new webApi.WebClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {});
   const runtime = await startWorkers({
     connection: redisOptions(config.REDIS_URL),
@@ -209,6 +268,8 @@ export async function main(argv: string[], io: Io = { stdout: (s) => process.std
     if (command === 'worker') return await worker().then(() => -1);
     if (findDiagnostic(command)) return await runDiagnosticCommand(command, rest, io, Boolean(process.stderr.isTTY));
     if (command === 'investigate') return await runInvestigationCommand(rest, io, Boolean(process.stderr.isTTY));
+    if (command === 'runbooks') return runbooksCommand(rest, io);
+    if (command === 'runbook') return await runbookCommand(rest, io);
     throw new UsageError(`unknown command "${command}" (try: infdbg help)`);
   } catch (err) {
     if (err instanceof UsageError) {

@@ -179,19 +179,23 @@ export function validateRunbookSources(sources: ReadonlyArray<readonly [string, 
   return { runbooks, problems };
 }
 
+/** The `*.yaml` / `*.yml` files of `dir` by name, as [display path, text]; ConfigError when `dir` is not a directory. */
+export function readRunbookSources(dir: string, displayDir: string = dir): Array<readonly [string, string]> {
+  const path = resolveRunbooksDir(dir);
+  if (!existsSync(path) || !statSync(path).isDirectory()) throw new ConfigError(`RUNBOOKS_DIR: ${displayDir} is not a directory`);
+  return readdirSync(path)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => [join(displayDir, f), readFileSync(join(path, f), 'utf8')] as const);
+}
+
 /**
  * Loads every `*.yaml` / `*.yml` in `dir` (RUNBOOKS_DIR), validated. Throws ConfigError listing
  * every problem (`runbooks/x.yaml: step 2 "logs", field command: …`). `displayDir` is how files
  * are named in messages (default: `dir` as given).
  */
 export function loadRunbooks(dir: string, diagnostics: readonly Diagnostic[], displayDir: string = dir): LoadedRunbook[] {
-  const path = resolveRunbooksDir(dir);
-  if (!existsSync(path) || !statSync(path).isDirectory()) throw new ConfigError(`RUNBOOKS_DIR: ${displayDir} is not a directory`);
-  const files = readdirSync(path)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort();
-  const sources = files.map((f) => [join(displayDir, f), readFileSync(join(path, f), 'utf8')] as const);
-  const { runbooks, problems } = validateRunbookSources(sources, diagnostics);
+  const { runbooks, problems } = validateRunbookSources(readRunbookSources(dir, displayDir), diagnostics);
   if (problems.length) throw new ConfigError(`invalid runbook${problems.length > 1 ? 's' : ''} — ${problems.join('; ')}`);
   return runbooks;
 }
