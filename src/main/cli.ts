@@ -13,6 +13,7 @@ import { ConfigError, InfdbgError, UsageError, oneLine } from '../core/errors.ts
 import { createLogger } from '../core/logger.ts';
 import { AlertQueue } from '../queue/alert-queue.ts';
 import { resolveWebhookSecrets } from '../alerts/webhook-secrets.ts';
+import { pagerDutyClientFromConfig } from '../pagerduty/rest-client.ts';
 import { FlowEnqueuer } from '../queue/flow.ts';
 import { JobStore } from '../queue/job-store.ts';
 import { RedisProbe, redisOptions } from '../queue/redis.ts';
@@ -222,6 +223,7 @@ async function serve(): Promise<void> {
     now: () => Date.now(),
     logger,
     webhooks: { secrets: webhookSecrets, alerts },
+    pagerduty: pagerDutyClientFromConfig(config, { fetch: globalThis.fetch, logger }),
   });
   await app.start(config.PORT);
   logger.info('bot listening', { port: config.PORT, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http', path: '/slack/events' });
