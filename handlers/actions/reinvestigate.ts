@@ -14,14 +14,15 @@ export function reinvestigateAction(deps: RequestDeps) {
     const reply = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
     const target = parseReinvestigateValue(action.value ?? '');
     if (!target) return void (await reply(':x: This button does not name an incident (it may come from an older version of the bot).'));
-    if (!(await deps.redisReady())) return void (await reply(REDIS_DOWN));
     const request: ReinvestigateRequest = { ...target, user: body.user.id };
     try {
       // Kept an hour after it ran, so a late double click still lands on the same job.
-      await deps.store.queue(INCIDENT_QUEUE).add('reinvestigate', request, { jobId: reinvestigateJobId(request), attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 7 * 24 * 3600 } });
+      const added = deps.store.queue(INCIDENT_QUEUE).add('reinvestigate', request, { jobId: reinvestigateJobId(request), attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 7 * 24 * 3600 } });
+      // Redis may be down: never leave the person waiting on it.
+      await Promise.race([added, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('Redis did not answer within 5 s')), 5000).unref())]);
     } catch (err) {
       deps.logger.error('re-investigation not queued', { incident: target.incidentId, error: oneLine(err) });
-      return void (await reply(`:x: Could not queue the re-investigation: ${oneLine(err)}`));
+      return void (await reply(`${REDIS_DOWN} (${oneLine(err)})`));
     }
     deps.count('reinvestigate');
     await reply(`:repeat: Re-investigation queued (after run ${target.afterRun}); it reports in this thread.`);

@@ -42,13 +42,15 @@ function runLine(run: InvestigationRun | undefined): string {
 }
 
 /** The lines of the parent, as plain mrkdwn (shared by the blocks and the notification text). */
-export function parentLines(i: Incident, now: number): string[] {
+export function parentLines(i: Incident): string[] {
   const s = STATUS[i.status];
   const total = memberCount(i);
   const firing = firingCount(i);
   const counts = `${plural(total, 'alert')}${total > 0 ? ` (${firing} firing${total - firing > 0 ? `, ${total - firing} resolved` : ''})` : ''}`;
   const lines = [`${s.emoji} *${s.word}* · *${escapeMrkdwn(i.title)}*`];
-  const facts = [`severity ${i.severity}`, counts, `open ${formatDuration((i.resolvedAt ?? now) - i.openedAt)}`];
+  // The start as a Slack date (each reader's own time zone), so the parent changes only when the incident does.
+  const since = `since <!date^${Math.floor(i.openedAt / 1000)}^{date_short_pretty} {time}|${new Date(i.openedAt).toISOString().replace(/\.\d{3}Z$/, 'Z')}>`;
+  const facts = [`severity ${i.severity}`, counts, since];
   lines.push(facts.join(' · '));
   if (i.truncatedAlerts > 0) lines.push(`:warning: Alertmanager left ${plural(i.truncatedAlerts, 'more alert')} out of its last notification (truncatedAlerts): the count above is what it sent`);
   const runbook = i.triage.runbook ? `runbook \`${escapeMrkdwn(i.triage.runbook)}\`` : 'no runbook matched';
@@ -63,8 +65,8 @@ export function parentLines(i: Incident, now: number): string[] {
 }
 
 /** The parent message: text (notifications) and blocks (the lines, then the Re-investigate button). */
-export function renderParent(i: Incident, incidentId: string, now: number): { text: string; blocks: KnownBlock[] } {
-  const lines = parentLines(i, now);
+export function renderParent(i: Incident, incidentId: string): { text: string; blocks: KnownBlock[] } {
+  const lines = parentLines(i);
   const [head, ...rest] = lines;
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: head!.slice(0, 3000) } },

@@ -49,13 +49,6 @@ local cur = redis.call('HGET', KEYS[1], ARGV[1])
 if cur and string.sub(cur, 1, 9 + #ARGV[2]) == 'pending:' .. ARGV[2] .. ':' then redis.call('HDEL', KEYS[1], ARGV[1]) end
 return 1`;
 
-/** Raises the field to ARGV[2] when it is lower; returns 1 when it was raised. */
-const RAISE = `
-local cur = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1')
-if cur >= tonumber(ARGV[2]) then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-return 1`;
-
 export type PostClaim = { state: 'mine'; token: string } | { state: 'done'; ts: string } | { state: 'busy' };
 
 export interface CommitResult {
@@ -174,13 +167,13 @@ export class IncidentStore {
     return { open: false, token: holder ?? token, waitMs: Math.max(1, ttl) };
   }
 
-  /** Marks `version` as shown in the parent; false when an equal or newer one was shown already. */
-  async markRendered(id: string, version: number): Promise<boolean> {
-    return (await this.redis.eval(RAISE, 1, this.keys(id).posts, 'rendered', String(version))) === 1;
+  /** The digest of what the parent shows now (set after each post or edit). */
+  async renderedDigest(id: string): Promise<string | undefined> {
+    return (await this.redis.hget(this.keys(id).posts, 'rendered')) ?? undefined;
   }
 
-  async renderedVersion(id: string): Promise<number> {
-    return Number((await this.redis.hget(this.keys(id).posts, 'rendered')) ?? -1);
+  async markRendered(id: string, digest: string): Promise<void> {
+    await this.redis.hset(this.keys(id).posts, 'rendered', digest);
   }
 
   /**

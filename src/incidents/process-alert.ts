@@ -5,6 +5,7 @@
 // per run (a BullMQ flow with a deterministic request id), the summary on resolve, and the
 // parent edit. Every Slack post is claimed and recorded (IncidentStore.claimPost), so a retried
 // job or a second worker replica finds the post instead of making it again.
+import { createHash } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job, type RedisOptions } from 'bullmq';
 import type { AlertEvent } from '../alerts/alert-event.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
@@ -67,6 +68,11 @@ export interface IncidentProcessorOptions {
   summaryWaitMs?: number;
   now(): number;
   logger: Logger;
+}
+
+/** What the parent shows, to skip an edit that would change nothing. */
+function parentDigest(r: { text: string; blocks: unknown }): string {
+  return createHash('sha256').update(JSON.stringify([r.text, r.blocks])).digest('base64url');
 }
 
 const FOLLOW_UP_OPTS = { attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } };
@@ -204,13 +210,15 @@ export class IncidentProcessor {
     if (incident.thread.parentTs) return incident;
     let channel = incident.thread.channel;
     const message = (i: Incident, note?: string): IncidentPost => {
-      const r = renderParent(i, id, this.o.now());
+      const r = renderParent(i, id);
       const blocks = note ? [...r.blocks, { type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: note }] }] : r.blocks;
       return { channel, text: r.text, blocks, metadata: { event_type: 'infdbg_incident', event_payload: { incident_id: id } } };
     };
     let ts: string;
     try {
-      ts = await this.postOnce(id, 'parent', message(incident));
+      const first = message(incident);
+      ts = await this.postOnce(id, 'parent', first);
+      await this.o.store.markRendered(id, parentDigest({ text: first.text, blocks: first.blocks }));
     } catch (err) {
       const fallback = this.o.defaultChannel;
       if (!isChannelError(err) || !fallback || fallback === channel) throw err;
@@ -219,9 +227,7 @@ export class IncidentProcessor {
       channel = fallback;
       ts = await this.postOnce(id, 'parent', message(incident, `Could not post in <#${refused}> (${oneLine(err)}): invite the bot there.`));
     }
-    const renderedVersion = incident.version;
     const after = await this.o.store.update(id, (cur) => (cur && !cur.thread.parentTs ? { ...cur, thread: { channel, parentTs: ts } } : null));
-    await this.o.store.markRendered(id, renderedVersion);
     return after?.incident ?? (await this.o.store.get(id)) ?? incident;
   }
 
@@ -322,7 +328,7 @@ export class IncidentProcessor {
   async requestEdit(id: string): Promise<void> {
     const incident = await this.o.store.get(id);
     if (!incident?.thread.parentTs) return;
-    if ((await this.o.store.renderedVersion(id)) >= incident.version) return;
+    if ((await this.o.store.renderedDigest(id)) === parentDigest(renderParent(incident, id))) return;
     const gate = await this.o.store.passEditGate(id, this.editIntervalMs);
     if (!gate.open) {
       await this.o.followUps.add('edit', { incidentId: id }, { ...FOLLOW_UP_OPTS, jobId: `edit-${id}-${gate.token}`, delay: gate.waitMs + 20 });
@@ -336,9 +342,9 @@ export class IncidentProcessor {
       return;
     }
     const latest = (await this.o.store.get(id)) ?? incident;
-    const r = renderParent(latest, id, this.o.now());
+    const r = renderParent(latest, id);
     await this.o.slack.update({ channel: latest.thread.channel, ts: latest.thread.parentTs!, text: r.text, blocks: r.blocks });
-    await this.o.store.markRendered(id, latest.version);
+    await this.o.store.markRendered(id, parentDigest(r));
   }
 
   /** Dispatches a job of ALERT_QUEUE or INCIDENT_QUEUE. */

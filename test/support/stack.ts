@@ -18,6 +18,8 @@ import type { BaseDeps } from '../../src/core/run-diagnostic.ts';
 import { signSlackRequest } from '../../src/slack/signature.ts';
 import { SlackThread } from '../../src/slack/thread.ts';
 import { startWorkers, type WorkerRuntime } from '../../src/main/worker.ts';
+import { webClientSlack } from '../../src/incidents/incident-slack.ts';
+import type { IncidentWorkerOptions } from '../../src/incidents/process-alert.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
@@ -47,13 +49,23 @@ export interface Stack {
   clickButton(message: { channel: string; ts: string }, button: { action_id: string; value?: string }, user?: string): Promise<CommandResponse>;
   /** Waits until a report reply has been posted in the newest thread of `channel`; returns the thread. */
   waitForReport(channel?: string, timeoutMs?: number): Promise<{ threadTs: string; transcript: string }>;
+  connection: ReturnType<typeof redisOptions>;
   /** Job keys under this stack's prefix (to assert nothing was enqueued); workers' bookkeeping keys excluded. */
   redisKeys(): Promise<string[]>;
+  /** Starts a worker runtime (one more replica each call). */
   startWorkers(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startStack(options: { diagnostics: readonly Diagnostic[]; deps?: Partial<BaseDeps>; workers?: boolean; nodeName?: string; redisUrl?: string }): Promise<Stack> {
+export async function startStack(options: {
+  diagnostics: readonly Diagnostic[];
+  deps?: Partial<BaseDeps>;
+  workers?: boolean;
+  nodeName?: string;
+  redisUrl?: string;
+  /** Workers also consume accepted alerts into incident threads (Slack: the stand-in). */
+  incidents?: Omit<IncidentWorkerOptions, 'slack'>;
+}): Promise<Stack> {
   const prefix = `infdbg-test-${randomBytes(4).toString('hex')}`;
   const nodeName = options.nodeName ?? 'test-node';
   const redisUrl = options.redisUrl ?? REDIS_URL;
@@ -78,10 +90,10 @@ export async function startStack(options: { diagnostics: readonly Diagnostic[]; 
   // Like a production worker, jobs read local files only under allowed roots: here the repository and the temp dir.
   const deps: BaseDeps = { fetch: globalThis.fetch, now: () => Date.now(), nodeName, localFileRoots: [process.cwd(), tmpdir()], ...options.deps };
 
-  let runtime: WorkerRuntime | undefined;
+  const runtimes: WorkerRuntime[] = [];
   const start = async () => {
     const client = new webApi.WebClient('xoxb-test-token', { slackApiUrl: slack.apiUrl });
-    runtime = await startWorkers({
+    const runtime = await startWorkers({
       connection,
       prefix,
       nodeName,
@@ -91,7 +103,9 @@ export async function startStack(options: { diagnostics: readonly Diagnostic[]; 
       deps,
       logger: silentLogger,
       statusIntervalMs: 100,
+      ...(options.incidents ? { incidents: { ...options.incidents, slack: webClientSlack(client) } } : {}),
     });
+    runtimes.push(runtime);
   };
   if (options.workers !== false) await start();
 
@@ -101,6 +115,7 @@ export async function startStack(options: { diagnostics: readonly Diagnostic[]; 
     prefix,
     nodeName,
     store,
+    connection,
     startWorkers: start,
     async sendCommand(text, opts = {}) {
       const responseUrl = slack.responseUrl();
@@ -175,7 +190,7 @@ export async function startStack(options: { diagnostics: readonly Diagnostic[]; 
       }
     },
     async close() {
-      await runtime?.close(5000);
+      await Promise.all(runtimes.map((r) => r.close(5000)));
       await app.stop();
       // With an unreachable Redis, closing its clients would wait for a connection that never comes.
       const closing = Promise.all([enqueuer.close(), store.close(), probe.close()]);
