@@ -1,7 +1,8 @@
 // What both webhook routes share at the HTTP edge: reading a bounded raw body, answering with a
-// small JSON body, and persisting an accepted AlertEvent (Redis checked first, a deadline on the
-// write) so the status code tells the sender whether to retry: 202 stored, 200 already stored,
-// 503 not stored (retry). Nothing here reads the secrets.
+// small JSON body, and persisting an accepted AlertEvent under a deadline so the status code tells
+// the sender whether to retry: 202 stored, 200 already stored, 503 not stored (retry). The write
+// itself is the Redis check: a separate PING probe refused concurrent first requests while its
+// connection was still opening, and a down Redis fails the write within the deadline anyway.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AlertEvent, AlertSource } from '../../src/alerts/alert-event.ts';
 import type { WebhookSecrets } from '../../src/alerts/webhook-secrets.ts';
@@ -15,7 +16,6 @@ export type WebhookOutcome = 'accepted' | 'duplicate' | 'ignored' | 'unauthorize
 export interface WebhookDeps {
   secrets: WebhookSecrets;
   alerts: { accept(event: AlertEvent): Promise<AcceptedAlert> };
-  redisReady(): Promise<boolean>;
   now(): number;
   logger: Logger;
   count(source: AlertSource, outcome: WebhookOutcome): void;
@@ -72,7 +72,6 @@ export async function persistAndReply(deps: WebhookDeps, event: AlertEvent, res:
     deps.logger.warn('webhook not stored: Redis unavailable, the sender will retry', { source, incidentKey: event.incidentKey, error: why });
     reply(res, 503, { error: 'the alert queue (Redis) is unavailable; retry later' }, { 'retry-after': '30' });
   };
-  if (!(await deps.redisReady())) return redisDown('no answer to PING');
   let stored: AcceptedAlert;
   try {
     stored = await withDeadline(deps.alerts.accept(event), PERSIST_DEADLINE_MS);

@@ -43,7 +43,6 @@ export function createApp(deps: AppDeps): App {
     secrets: deps.webhooks?.secrets ?? {},
     alerts: deps.webhooks?.alerts ?? { accept: () => Promise.reject(new Error('alert intake is not configured')) },
     maxBodyBytes: deps.webhooks?.maxBodyBytes,
-    redisReady: deps.redisReady,
     now: deps.now,
     logger: deps.logger,
     count: countWebhook,
