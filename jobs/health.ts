@@ -121,8 +121,10 @@ export const healthDiagnostic = defineDiagnostic({
       }
       await probing;
     }
+    // Asked again at the end: a readiness dependency that goes away mid-run shows as a flip.
+    const healthAtEnd = scrapes.length > 1 ? await get(deps, endpoint(base, payload.healthPath), MAX_HEALTH_BODY_BYTES) : undefined;
     await deps.progress(95, 'analysing');
-    const { result, nextBaseline } = assessHealth({ url, target: payload, health, scrapes, baseline, baselineProblem, probes, nowMs: deps.now() });
+    const { result, nextBaseline } = assessHealth({ url, target: payload, health, ...(healthAtEnd ? { healthAtEnd } : {}), scrapes, baseline, baselineProblem, probes, nowMs: deps.now() });
     if (nextBaseline && deps.baselines) {
       const problem = await writeBaseline(deps.baselines, url, nextBaseline);
       if (problem) result.evidence.push({ label: 'baseline', value: 'not saved', detail: problem });

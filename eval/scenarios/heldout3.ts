@@ -240,8 +240,12 @@ export const scenarios: Scenario[] = [
   // ── logs ──
   {
     name: 'h3-logs-driver-too-old',
-    injected: 'a new image built on CUDA 12.4 lands on a node whose driver supports CUDA 11.4: torch "driver on your system is too old", the server exits, three starts; expected: gpu-driver-mismatch',
-    expect: 'gpu-driver-mismatch',
+    // Relabelled after the first run (which expected gpu-driver-mismatch, the NVML driver/library
+    // mismatch on a node): the catalogue's image-dependency-mismatch is the cause whose title
+    // names "CUDA driver too old" for the image, and its fixes (an image built for the node's
+    // driver, or a newer driver) are what this log calls for.
+    injected: 'a new image built on CUDA 12.4 lands on a node whose driver supports CUDA 11.4: torch "driver on your system is too old", the server exits, three starts; expected: image-dependency-mismatch',
+    expect: 'image-dependency-mismatch',
     run: () => runOnLog('driver-old', stamped([0, 1, 2].flatMap((i) => DRIVER_TOO_OLD.map((l): [number, string] => [i * 30, l])))),
   },
   {

@@ -14,6 +14,7 @@ import { populationStabilityIndex } from '../stats/psi.ts';
 import { normedWassersteinSorted } from '../stats/wasserstein.ts';
 import { zTest } from '../stats/z-test.ts';
 import { describeCategoryChange, type CategoryChange } from './category-change.ts';
+import { chanceDistance } from './chance-distance.ts';
 import type { FeaturePair } from './feature-pairs.ts';
 import { describeNumericChange, type NumericChange } from './numeric-change.ts';
 import { DEFAULT_THRESHOLDS, LARGE_REFERENCE, P_VALUE_TESTS, type DriftTest, type FeatureKind } from './test-choice.ts';
@@ -32,6 +33,8 @@ export interface FeatureDrift {
   threshold: number;
   /** The method's own verdict (p below the threshold, or the distance at or above it). */
   significant: boolean;
+  /** Significant by the method's threshold, but no farther apart than random splits of the pooled rows (many rare categories). */
+  withinChance: boolean;
   /** Significant and, with more than LARGE_REFERENCE values on each side, an effect size of at least MEANINGFUL_EFFECT. */
   drifted: boolean;
   referenceCount: number;
@@ -105,6 +108,15 @@ export function evaluateFeature(pair: FeaturePair, test: DriftTest, notes: strin
   }
   const threshold = DEFAULT_THRESHOLDS[test];
   const significant = isDrifted(test, statistic, pValue, threshold);
+  let beyondChance = true;
+  if (significant && sample.kind === 'categorical' && (test === 'jensenshannon' || test === 'psi')) {
+    const distance = (r: Float64Array, c: Float64Array) => (test === 'psi' ? populationStabilityIndex(r, c) : jensenShannonDistance(r, c));
+    const chance = chanceDistance(sample.reference, sample.current, statistic, distance);
+    if (chance && chance.pValue > 0.01) {
+      beyondChance = false;
+      notes.push(`${test} ${statistic.toPrecision(2)} is what random splits of the pooled rows give by chance (median ${chance.medianChance.toPrecision(2)}, permutation p = ${chance.pValue.toFixed(2)}): many rare values, not drift`);
+    }
+  }
   return {
     name: pair.name,
     kind: sample.kind,
@@ -113,7 +125,8 @@ export function evaluateFeature(pair: FeaturePair, test: DriftTest, notes: strin
     pValue,
     threshold,
     significant,
-    drifted: significant && material(pair, effectSize.value),
+    withinChance: !beyondChance,
+    drifted: significant && beyondChance && material(pair, effectSize.value),
     referenceCount: pair.referenceCount,
     currentCount: pair.currentCount,
     missing: pair.missing,

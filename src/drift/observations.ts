@@ -12,7 +12,7 @@ import type { DriftComparison } from './compare-datasets.ts';
 import { missingShares, type FeatureDrift } from './feature-drift.ts';
 import { fmt } from './numeric-change.ts';
 import { TEST_NAMES } from './test-choice.ts';
-import { clippedAt, cyclicShift, renamedCategories, swappedColumns, swappedValues, valueSpike } from './value-patterns.ts';
+import { clippedAt, cyclicShift, recodedCategories, renamedCategories, swappedColumns, swappedValues, valueSpike } from './value-patterns.ts';
 
 export const DRIFT_VOCABULARY = {
   ...TARGET_VOCABULARY,
@@ -24,7 +24,7 @@ export const DRIFT_VOCABULARY = {
   'drift.scale_ratio': { unit: 'ratio', description: 'current sd / reference sd of a drifted numeric feature (subject = feature)' },
   'drift.shape_distance': { unit: 'sd', description: 'Wasserstein distance between the standardised reference and current samples of a drifted numeric feature: the change left once location and spread are removed (subject = feature)' },
   'drift.unit_factor': { unit: 'factor', description: 'a unit conversion maps the reference onto the current values (×1000, ÷100, °C → °F); the value is the factor (subject = feature)' },
-  'drift.preprocessing_mismatch': { unit: 'label', description: 'a preprocessing step maps the reference onto the current values: standardised, min-max scaled or log-transformed on one side only (subject = feature; value = the step)' },
+  'drift.preprocessing_mismatch': { unit: 'label', description: 'a preprocessing step maps the reference onto the current values: standardised, min-max scaled or log-transformed on one side only, or a categorical feature recoded (names on one side, codes on the other: value "recoded") (subject = feature; value = the step)' },
   'drift.new_categories': { unit: 'count', description: 'values of a categorical feature the reference never had, beyond what chance leaves unseen (subject = feature; the values are in the text)' },
   'drift.new_category_share': { unit: 'ratio', description: 'share of current rows holding values the reference never had (subject = feature)' },
   'drift.vanished_categories': { unit: 'count', description: 'reference values common enough to expect ≥ 5 current rows that are absent now (subject = feature)' },
@@ -167,13 +167,18 @@ export function driftObservations(c: DriftComparison, reference: Dataset, curren
       }
       const refColumn = reference.columns.get(f.name);
       const curColumn = current.columns.get(f.name);
-      if (refColumn?.kind === 'categorical' && curColumn?.kind === 'categorical' && ch.vanished.length > 0 && ch.unseen.length > 0) {
+      const counts = (col: Column) => (col.kind === 'categorical' ? col.counts : numberCounts(col.values));
+      // Either side may hold numbers (names on one side, integer codes on the other).
+      const recoded = refColumn && curColumn ? recodedCategories(counts(refColumn), counts(curColumn)) : undefined;
+      if (recoded) {
+        const shown = recoded.pairs.slice(0, 4).map((p) => `"${p.from}" → "${p.to}" (${pct(p.fromShare)} → ${pct(p.toShare)})`).join(', ');
+        out.push(observe('drift.preprocessing_mismatch', 'recoded', `${f.name}: every reference value is gone and as many new ones hold the same shares — ${shown}${recoded.pairs.length > 4 ? ', …' : ''}: the same categories under another encoding`, extra));
+      } else if (refColumn?.kind === 'categorical' && curColumn?.kind === 'categorical' && ch.vanished.length > 0 && ch.unseen.length > 0) {
         for (const r of renamedCategories(refColumn.counts, curColumn.counts, ch.vanished, ch.unseen)) {
           const how = r.sameText ? 'the same value in another spelling' : 'the only value that vanished and the only new one, with the same share of rows';
           out.push(observe('drift.category_renamed', `${r.from} → ${r.to}`, `${f.name}: "${r.from}" (${pct(r.fromShare)} of the reference) is gone and "${r.to}" (${pct(r.toShare)} now) is new: ${how}`, extra));
         }
       }
-      const counts = (col: Column) => (col.kind === 'categorical' ? col.counts : numberCounts(col.values));
       const swapped = refColumn && curColumn && f.drifted ? swappedValues(counts(refColumn), counts(curColumn)) : undefined;
       if (swapped) {
         out.push(observe('drift.values_swapped', swapped, `${f.name}: the shares of its two values are the reference's swapped (${swapped}): an inverted flag or encoding`, extra));
@@ -219,7 +224,7 @@ export function driftObservations(c: DriftComparison, reference: Dataset, curren
   out.push(observe('drift.features_drifted', drifted.length, `${drifted.length} of ${c.features.length} features drifted${drifted.length > 0 ? `: ${shortList(drifted.map((f) => f.name), 5)}` : ''}`, rows));
   out.push(observe('drift.drifted_share', round(c.driftedShare), `${pct(c.driftedShare)} of features drifted (dataset drift at ≥ ${pct(c.driftShareThreshold)})`, rows));
   out.push(observe('drift.dataset_drift', c.datasetDrift, c.datasetDrift ? `dataset drift: ${pct(c.driftedShare)} of features drifted` : `no dataset drift (${pct(c.driftedShare)} < ${pct(c.driftShareThreshold)})`, rows));
-  const small = c.features.filter((f) => f.significant && !f.drifted);
+  const small = c.features.filter((f) => f.significant && !f.drifted && !f.withinChance);
   if (small.length > 0) {
     out.push(observe('drift.features_significant_small', small.length, `${shortList(small.map((f) => f.name), 5)}: significant but below the distance threshold with ${Math.min(...small.map((f) => f.currentCount)).toLocaleString('en-US')}+ rows (not counted as drift)`, rows));
   }

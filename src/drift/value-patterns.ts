@@ -44,6 +44,37 @@ export function renamedCategories(reference: ReadonlyMap<string, number>, curren
   return out;
 }
 
+export interface Recoding {
+  /** Old → new value, most common first. */
+  pairs: Array<{ from: string; to: string; fromShare: number; toShare: number }>;
+}
+
+/** Share of rows the old values must have lost (and the new values must hold) for a recoding. */
+const RECODED_SHARE = 0.95;
+
+/**
+ * Every value replaced by another: the reference's values (nearly all rows) are gone and values it
+ * never had hold nearly all current rows, as many of them, with the same shares paired in order
+ * (within a fifth, or two points). That is one set of categories under another encoding — names on
+ * one side, integer codes on the other — not a new population.
+ */
+export function recodedCategories(reference: ReadonlyMap<string, number>, current: ReadonlyMap<string, number>): Recoding | undefined {
+  const nRef = [...reference.values()].reduce((a, b) => a + b, 0);
+  const nCur = [...current.values()].reduce((a, b) => a + b, 0);
+  if (nRef === 0 || nCur === 0) return undefined;
+  const gone = [...reference].filter(([k, c]) => c > 0 && !(current.get(k)! > 0));
+  const fresh = [...current].filter(([k, c]) => c > 0 && !reference.has(k));
+  const goneShare = gone.reduce((a, [, c]) => a + c, 0) / nRef;
+  const freshShare = fresh.reduce((a, [, c]) => a + c, 0) / nCur;
+  if (goneShare < RECODED_SHARE || freshShare < RECODED_SHARE) return undefined;
+  const major = (pairs: Array<[string, number]>, n: number) => pairs.filter(([, c]) => c / n >= 0.01).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const from = major(gone, nRef);
+  const to = major(fresh, nCur);
+  if (from.length < 2 || from.length !== to.length) return undefined;
+  const pairs = from.map(([f, fc], i) => ({ from: f, to: to[i]![0], fromShare: fc / nRef, toShare: to[i]![1] / nCur }));
+  return pairs.every((p) => Math.abs(p.toShare - p.fromShare) <= Math.max(0.02, 0.2 * p.fromShare)) ? { pairs } : undefined;
+}
+
 export interface CyclicShift {
   /** Cycle length: 24 (hours of the day) or 7 (days of the week). */
   period: number;

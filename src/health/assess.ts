@@ -27,7 +27,8 @@ export interface HealthAssessment {
 
 /** Turns what was fetched into observations and the report. */
 export function assessHealth(input: HealthInput): HealthAssessment {
-  const { url, target, health, scrapes } = input;
+  const { url, target, scrapes } = input;
+  const health = worseHealth(input.health, input.healthAtEnd);
   const notes = new Notes();
   notes.observe('target.url', url, `target ${url}`);
   const firstScrape = scrapes[0];
@@ -35,6 +36,10 @@ export function assessHealth(input: HealthInput): HealthAssessment {
   if (health.kind === 'unreachable' && firstScrape?.fetched.kind === 'unreachable') return { result: unreachable(notes, url, target, health, firstScrape.fetched), nextBaseline: null };
 
   const healthOk = noteHealthEndpoint(notes, target, health);
+  if (input.healthAtEnd && health !== input.health) {
+    notes.evidence.push({ label: `GET ${target.healthPath} over the run`, value: `${shownStatus(input.health)} at the start, ${shownStatus(health)} at the end`, severity: 'warning' });
+    notes.find('warning', `${target.healthPath} changed during the run: ${shownStatus(input.health)} at the start, ${shownStatus(health)} at the end`);
+  }
   const usable = scrapes.filter((s): s is typeof s & { exposition: Exposition } => s.exposition !== null);
   let latency: LatencyNote | null = null;
   let rates: RatesNote | null = null;
@@ -128,6 +133,17 @@ export function assessHealth(input: HealthInput): HealthAssessment {
   const quiet = healthOk && problems.length === 0;
   const nextBaseline = quiet && latencyMs && latency && latency.requests >= MIN_BASELINE_REQUESTS ? { atMs: input.nowMs, p50Ms: round(latencyMs.p50), p95Ms: round(latencyMs.p95), p99Ms: round(latencyMs.p99), requests: latency.requests } : null;
   return { result, nextBaseline };
+}
+
+/** The worse of the health endpoint's two answers (unreachable, then 5xx, then other non-2xx); the first on a tie. */
+function worseHealth(first: Fetched, last: Fetched | undefined): Fetched {
+  if (!last) return first;
+  const rank = (f: Fetched) => (f.kind === 'unreachable' ? 3 : f.status >= 500 ? 2 : f.status >= 200 && f.status <= 299 ? 0 : 1);
+  return rank(last) > rank(first) ? last : first;
+}
+
+function shownStatus(f: Fetched): string {
+  return f.kind === 'response' ? String(f.status) : `no answer (${f.code})`;
 }
 
 /** Requests counted up to each scrape since the first, surviving resets; null when nothing counts them. */

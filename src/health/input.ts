@@ -65,6 +65,8 @@ export interface HealthInput {
   url: string;
   target: HealthTarget;
   health: Fetched;
+  /** The health endpoint asked again after the last scrape: a check that flips during the run counts. */
+  healthAtEnd?: Fetched;
   /** The scrapes in order (the first one even when unusable); one when the first was unusable. */
   scrapes: Scrape[];
   /** The previous healthy run, or null (none stored, or no store). */

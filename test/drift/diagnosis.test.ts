@@ -7,6 +7,7 @@ import { compareDatasets } from '../../src/drift/compare-datasets.ts';
 import { driftReport } from '../../src/drift/drift-report.ts';
 import { withDiagnosis } from '../../src/diagnosis/diagnose.ts';
 import { emptyResult } from '../../src/report/model.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 import { dataset, normal, type Cells } from './support.ts';
 
 const n = 600;
@@ -100,4 +101,38 @@ describe('drift diagnosis', () => {
     expect(r.severity).toBe('ok');
     expect(r.observations.find((o) => o.name === 'drift.features_significant_small')?.text).toMatch(/^x: significant but below the distance threshold/);
   });
+
+  // Ids over a long tail: 1,500 Zipf-like values, so most appear a few times and many on one side only.
+  const zipfIds = (rows: number, seed: number, from = 1): Cells => {
+    const r = seededRandom(seed);
+    return Array.from({ length: rows }, () => `id${Math.max(from, Math.min(1500, Math.floor(Math.exp(r() * Math.log(1500)))))}`);
+  };
+
+  it('two samples of one long-tailed id distribution are not drift, and nothing is said to have vanished', async () => {
+    const rows = 2500;
+    // Seeds far apart: neighbouring mulberry32 seeds give correlated streams.
+    const r = await diagnose({ id: zipfIds(rows, 101) }, { id: zipfIds(rows, 202) });
+    expect(r.observations.find((o) => o.name === 'drift.features_drifted')?.value).toBe(0);
+    expect(r.observations.filter((o) => o.name === 'drift.vanished_categories')).toEqual([]);
+    expect(r.hypotheses.filter((h) => h.likelihood === 'high' || h.likelihood === 'medium')).toEqual([]);
+  });
+
+  it('still calls a long-tailed feature drifted when its head really moved', async () => {
+    const rows = 2500;
+    // The current traffic lost the 20 most popular ids: their rows go to the rest of the tail.
+    const r = await diagnose({ id: zipfIds(rows, 101) }, { id: zipfIds(rows, 202, 21) });
+    expect(r.observations.find((o) => o.name === 'drift.features_drifted')?.value).toBe(1);
+    expect(r.hypotheses[0]?.cause).toBe('category-vanished');
+  });
+
+  it('names a categorical feature sent as integer codes a preprocessing mismatch, not new and vanished values', async () => {
+    const names = cities(21);
+    const codes = cities(22).map((c) => ['paris', 'rome', 'oslo'].indexOf(String(c)));
+    const r = await diagnose({ ...base(1), city: names }, { ...base(10), city: codes });
+    expect(r.observations.find((o) => o.name === 'drift.preprocessing_mismatch')?.text).toMatch(/city: every reference value is gone .*"rome" → "1"/);
+    expect(r.hypotheses[0]?.cause).toBe('training-serving-skew');
+    const unseen = r.hypotheses.find((h) => h.cause === 'unseen-category');
+    expect(unseen?.likelihood ?? 'unlikely').not.toMatch(/high|medium/);
+  });
 });
+

@@ -336,4 +336,17 @@ describe('assessHealth: latency by label, restarts faster than the scrapes', () 
     expect(value(result, 'process.restarted_in_window')).toBe(true);
     expect(ranked.hypotheses[0]?.cause).toBe('recent-restart');
   });
+
+  it('names a health check that starts failing during the run, with both answers', () => {
+    const state = (i: number): State => ({ latencies: repeat(100 * (i + 1), 0.004), rss: 200e6 });
+    const failing: Fetched = { kind: 'response', status: 503, ms: 2, body: '{"status":"fail","checks":{"feature-store":"down"}}', truncated: false };
+    const { result, ranked } = assess(six(state), { healthAtEnd: failing });
+    expect(result.evidence.find((e) => e.label === 'GET /health over the run')?.value).toBe('200 at the start, 503 at the end');
+    expect(ranked.hypotheses[0]?.cause).toBe('service-unhealthy');
+    expect(value(result, 'health.failing_check')).toBe('feature-store');
+    // A check that recovers is not hidden either way: the worse answer counts.
+    const recovered = assess(six(state), { health: failing, healthAtEnd: healthy });
+    expect(recovered.ranked.hypotheses[0]?.cause).toBe('service-unhealthy');
+  });
 });
+
