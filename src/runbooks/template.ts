@@ -15,7 +15,7 @@ const PLACEHOLDER = /\{\{\s*([a-z][a-z0-9_]*)\s*\}\}/g;
 /** Longest value inserted, characters. */
 export const MAX_VALUE_LENGTH = 512;
 /** What a value may contain: Kubernetes names, node names, host:port, URLs without a query. */
-const SAFE_VALUE = /^[A-Za-z0-9_][A-Za-z0-9._:/@%+=,~-]*$/;
+const SAFE_VALUE = /^[A-Za-z0-9_/][A-Za-z0-9._:/@%+=,~-]*$/;
 /** Label and annotation values read for matching and templating are cut to this many characters. */
 export const MAX_FACT_LENGTH = 1024;
 
@@ -28,7 +28,7 @@ export function placeholders(template: string): string[] {
 export function refuseValue(value: string): string | undefined {
   if (value.length === 0) return 'empty';
   if (value.length > MAX_VALUE_LENGTH) return `longer than ${MAX_VALUE_LENGTH} characters`;
-  if (!SAFE_VALUE.test(value)) return 'only letters, digits and . _ : / @ % + = , ~ - are allowed (not first: . : / @ % + = , ~ -)';
+  if (!SAFE_VALUE.test(value)) return 'only letters, digits and . _ : / @ % + = , ~ - are allowed (not first: . : @ % + = , ~ -)';
   return undefined;
 }
 
