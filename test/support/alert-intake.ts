@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import { startSlackApiStandIn, type SlackApiStandIn } from '../../examples/slack-api-stand-in.ts';
 import type { AlertEvent } from '../../src/alerts/alert-event.ts';
 import type { WebhookSecrets } from '../../src/alerts/webhook-secrets.ts';
-import { silentLogger } from '../../src/core/logger.ts';
+import { createLogger } from '../../src/core/logger.ts';
 import { createApp } from '../../src/main/app.ts';
 import { AlertQueue } from '../../src/queue/alert-queue.ts';
 import { FlowEnqueuer } from '../../src/queue/flow.ts';
@@ -69,6 +69,8 @@ export interface IntakeOptions {
 export interface IntakeBot {
   botUrl: string;
   prefix: string;
+  /** The bot's log lines (JSON), to check what a refusal logs and that no secret is in it. */
+  logs: string[];
   post(path: string, body: Buffer | string, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
   /** Every job on the alerts queue, any state. */
   alertJobs(): Promise<Job<AlertEvent>[]>;
@@ -87,6 +89,7 @@ export async function startIntakeBot(options: IntakeOptions): Promise<IntakeBot>
   const enqueuer = new FlowEnqueuer(connection, prefix);
   const store = new JobStore(connection, prefix);
   const alerts = new AlertQueue(connection, prefix);
+  const logs: string[] = [];
   const app = createApp({
     signingSecret: 'test-signing-secret-0123456789abcdef',
     botToken: 'xoxb-test-token',
@@ -96,7 +99,7 @@ export async function startIntakeBot(options: IntakeOptions): Promise<IntakeBot>
     store,
     redisReady: () => probe.ready(),
     now: () => Date.now(),
-    logger: silentLogger,
+    logger: createLogger('debug', (line) => logs.push(line)),
     webhooks: { secrets: options.secrets, alerts, maxBodyBytes: options.maxBodyBytes },
   });
   const server = (await app.start(0)) as Server;
@@ -106,6 +109,7 @@ export async function startIntakeBot(options: IntakeOptions): Promise<IntakeBot>
   return {
     botUrl,
     prefix,
+    logs,
     async post(path, body, headers = {}) {
       const res = await fetch(botUrl + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: new Uint8Array(Buffer.from(body)) });
       const text = await res.text();

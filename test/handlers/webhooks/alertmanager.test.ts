@@ -116,6 +116,11 @@ describe('POST /webhooks/alertmanager', () => {
       expect((res.body as { error: string }).error).toMatch(reason);
     }
     await expectNothingStored(bot);
+    // Each refusal is one log line with the reason; the credentials never reach the log.
+    const refusals = bot.logs.filter((l) => l.includes('not an Alertmanager version 4 notification'));
+    expect(refusals).toHaveLength(cases.length);
+    expect(JSON.parse(refusals[1]!)).toMatchObject({ level: 'warn', source: 'alertmanager', reason: expect.stringMatching(/^version: /) });
+    expect(bot.logs.join('\n')).not.toContain(TOKEN);
   });
 
   it('refuses a body over the bound with 413, storing nothing', async () => {

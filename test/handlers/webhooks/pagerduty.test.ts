@@ -92,6 +92,8 @@ describe('POST /webhooks/pagerduty', () => {
     expect((await bot.post('/webhooks/pagerduty', altered, { 'x-pagerduty-signature': goLibrary.deliveries[0]!.signature })).status).toBe(401);
     await expectNothingStored(bot);
     expect(await bot.metrics()).toContain('infdbg_webhooks_total{source="pagerduty",outcome="unauthorized"} 5');
+    expect(bot.logs.filter((l) => l.includes('invalid X-PagerDuty-Signature'))).toHaveLength(5);
+    expect(bot.logs.join('\n')).not.toContain(recorded.secret);
   });
 
   it('during a rotation either secret verifies, and a header with both signatures is accepted', async () => {
