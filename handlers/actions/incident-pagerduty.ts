@@ -25,14 +25,16 @@ function incidentName(state: Pick<PagerDutyIncidentState, 'id' | 'number'>): str
   return state.number !== undefined ? `#${state.number} (${state.id})` : state.id;
 }
 
-/** The clicker's email from their Slack profile, or undefined (no users:read.email scope, a bot, an error). */
-async function clickerEmail(client: webApi.WebClient, user: string, logger: Logger): Promise<string | undefined> {
+/** The clicker's email (no users:read.email scope, a bot or an error: none) and name, from users.info. */
+async function clicker(client: webApi.WebClient, user: string, logger: Logger): Promise<{ email?: string; name?: string }> {
   try {
     const info = await client.users.info({ user });
-    return info.user?.profile?.email || undefined;
+    const email = info.user?.profile?.email || undefined;
+    const name = info.user?.real_name || info.user?.name || undefined;
+    return { ...(email ? { email } : {}), ...(name ? { name } : {}) };
   } catch (err) {
     logger.debug('pagerduty button: no email for the clicking user, using PAGERDUTY_FROM_EMAIL', { user, error: oneLine(err) });
-    return undefined;
+    return {};
   }
 }
 
@@ -56,8 +58,10 @@ function pagerDutyAction(kind: Kind, deps: PagerDutyActionDeps, inFlight: Set<st
         const by = current.acknowledgedBy.at(-1);
         return void (await reply(`PagerDuty incident ${incidentName(current)} is already acknowledged${by ? ` by ${by}` : ''}.`));
       }
-      const from = await clickerEmail(client, body.user.id, deps.logger);
-      const after = kind === 'acknowledge' ? await deps.pagerduty.acknowledge(id, from) : await deps.pagerduty.resolve(id, from);
+      const who = await clicker(client, body.user.id, deps.logger);
+      // PagerDuty's Resolve log entry names the person even when From is the shared fallback.
+      const resolution = `Resolved from Slack by ${who.name ?? body.user.id}`;
+      const after = kind === 'acknowledge' ? await deps.pagerduty.acknowledge(id, who.email) : await deps.pagerduty.resolve(id, who.email, resolution);
       deps.count(`pagerduty_${kind}`);
       const line = `${EMOJI[kind]} <@${body.user.id}> ${PAST[kind]} PagerDuty incident ${incidentName(after)}.`;
       const channel = body.channel?.id;

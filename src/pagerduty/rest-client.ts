@@ -173,9 +173,12 @@ export class PagerDutyRestClient {
     return this.setStatus(incidentId, 'acknowledged', from);
   }
 
-  /** Resolves the incident as `from` (else the configured From email). */
-  async resolve(incidentId: string, from?: string): Promise<PagerDutyIncidentState> {
-    return this.setStatus(incidentId, 'resolved', from);
+  /**
+   * Resolves the incident as `from` (else the configured From email). `resolution` goes into
+   * PagerDuty's Resolve log entry (the `resolution` field, used only when resolving).
+   */
+  async resolve(incidentId: string, from?: string, resolution?: string): Promise<PagerDutyIncidentState> {
+    return this.setStatus(incidentId, 'resolved', from, resolution);
   }
 
   /** Adds a note (e.g. the report summary) to the incident's timeline; returns the note's id. */
@@ -187,8 +190,9 @@ export class PagerDutyRestClient {
     return { id: parse(noteBodySchema, body, 'POST /incidents/{id}/notes').note.id };
   }
 
-  private async setStatus(incidentId: string, status: 'acknowledged' | 'resolved', from?: string): Promise<PagerDutyIncidentState> {
-    const body = await this.request('PUT', `/incidents/${checkId(incidentId)}`, { incident: { type: 'incident_reference', status } }, from);
+  private async setStatus(incidentId: string, status: 'acknowledged' | 'resolved', from?: string, resolution?: string): Promise<PagerDutyIncidentState> {
+    const incident = { type: 'incident_reference', status, ...(resolution ? { resolution: resolution.slice(0, 1000) } : {}) };
+    const body = await this.request('PUT', `/incidents/${checkId(incidentId)}`, { incident }, from);
     return toState(parse(incidentBodySchema, body, 'PUT /incidents/{id}').incident);
   }
 

@@ -138,7 +138,9 @@ describe('Acknowledge and Resolve buttons', () => {
   it('Resolve by someone whose email the app cannot read acts as PAGERDUTY_FROM_EMAIL', async () => {
     await h.click({ action_id: PAGERDUTY_RESOLVE_ACTION_ID, value: 'PT4KHLK' }, { user: 'U0NOMAIL' });
     await outcome(h);
-    expect(h.pd.calls.find((c) => c.method === 'PUT')!.from).toBe('bot@example.com');
+    const put = h.pd.calls.find((c) => c.method === 'PUT')!;
+    expect(put.from).toBe('bot@example.com');
+    expect(put.body).toEqual({ incident: { type: 'incident_reference', status: 'resolved', resolution: 'Resolved from Slack by nomail' } });
     expect(h.pd.incidents.get('PT4KHLK')!.status).toBe('resolved');
     expect(String(threadReplies(h)[0]!.args.text)).toBe(':large_green_circle: <@U0NOMAIL> resolved PagerDuty incident #1234 (PT4KHLK).');
   });
