@@ -214,7 +214,7 @@ function hintFor(facts: AlertFacts, categories: readonly Category[], runbooks: r
     : facts.pagerduty?.service
       ? `match: [{pagerduty: {service: ["${facts.pagerduty.service}"]}}]`
       : `match: [{pagerduty: {titleRegex: "…"}}]`;
-  const candidate = runbooks.find((r) => categories.includes(r.category));
+  const candidate = categories.map((c) => runbooks.find((r) => r.category === c)).find(Boolean);
   if (candidate) return `No runbook matched ${what}; it reads as ${categories.join(', ')}: add ${rule} to ${candidate.file} to catch it.`;
   return `No runbook matched ${what}${categories.length ? ` (${categories.join(', ')})` : ' and its name and annotations name no kind of problem'}: add a file to ${dir}/ with ${rule}.`;
 }
