@@ -3,6 +3,7 @@
 // prefix. Pure: the processor edits the parent with it (chat.update) whenever the incident
 // changes, coalesced. Also the thread's first reply (what triage decided).
 import type { types } from '@slack/bolt';
+import { pagerDutyButtonElements } from '../pagerduty/incident-buttons.ts';
 import { escapeMrkdwn } from '../report/render-slack.ts';
 import { currentRun, firingCount, formatDuration, memberCount, type Incident, type IncidentStatus, type InvestigationRun } from './incident.ts';
 
@@ -52,7 +53,10 @@ export function parentLines(i: Incident): string[] {
   const since = `since <!date^${Math.floor(i.openedAt / 1000)}^{date_short_pretty} {time}|${new Date(i.openedAt).toISOString().replace(/\.\d{3}Z$/, 'Z')}>`;
   const facts = [`severity ${i.severity}`, counts, since];
   lines.push(facts.join(' · '));
-  if (i.truncatedAlerts > 0) lines.push(`:warning: Alertmanager left ${plural(i.truncatedAlerts, 'more alert')} out of its last notification (truncatedAlerts): the count above is what it sent`);
+  if (i.truncatedAlerts > 0) {
+    const rest = i.fetchedMembers ? `; ${plural(i.fetchedMembers, 'alert')} of the group read from Alertmanager's API are counted above` : ': the count above is what it sent (set ALERTMANAGER_URL to read the rest)';
+    lines.push(`:warning: Alertmanager left ${plural(i.truncatedAlerts, 'alert')} out of its last notification (truncatedAlerts)${rest}`);
+  }
   const runbook = i.triage.runbook ? `runbook \`${escapeMrkdwn(i.triage.runbook)}\`` : 'no runbook matched';
   lines.push(`${runbook} · steps ${i.runbookSteps.done}/${i.runbookSteps.total}`);
   lines.push(runLine(currentRun(i)));
@@ -64,8 +68,13 @@ export function parentLines(i: Incident): string[] {
   return lines;
 }
 
-/** The parent message: text (notifications) and blocks (the lines, then the Re-investigate button). */
-export function renderParent(i: Incident, incidentId: string): { text: string; blocks: KnownBlock[] } {
+export interface ParentOptions {
+  /** PagerDuty write-back is on (PAGERDUTY_API_TOKEN): a PagerDuty incident gets Acknowledge and Resolve buttons. */
+  pagerDutyButtons?: boolean;
+}
+
+/** The parent message: text (notifications) and blocks (the lines, then the buttons). */
+export function renderParent(i: Incident, incidentId: string, options: ParentOptions = {}): { text: string; blocks: KnownBlock[] } {
   const lines = parentLines(i);
   const [head, ...rest] = lines;
   const blocks: KnownBlock[] = [
@@ -75,7 +84,11 @@ export function renderParent(i: Incident, incidentId: string): { text: string; b
   if (i.status !== 'resolved') {
     blocks.push({
       type: 'actions',
-      elements: [{ type: 'button', action_id: REINVESTIGATE_ACTION_ID, text: { type: 'plain_text', text: 'Re-investigate' }, value: reinvestigateValue(incidentId, i.runs.length) }],
+      block_id: 'infdbg_incident',
+      elements: [
+        { type: 'button', action_id: REINVESTIGATE_ACTION_ID, text: { type: 'plain_text', text: 'Re-investigate' }, value: reinvestigateValue(incidentId, i.runs.length) },
+        ...pagerDutyButtonElements({ pagerDutyIncidentId: i.pagerduty?.incidentId, status: i.status }, options.pagerDutyButtons ?? false),
+      ],
     });
   }
   const s = STATUS[i.status];

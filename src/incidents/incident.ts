@@ -5,6 +5,7 @@
 // redoing (or losing) them.
 import { createHash } from 'node:crypto';
 import type { AlertEvent, AlertSource } from '../alerts/alert-event.ts';
+import { escapeMrkdwn } from '../report/render-slack.ts';
 import type { IncidentSeverity, TriageDecision } from '../triage/triage-decision.ts';
 
 export type IncidentStatus = 'firing' | 'acknowledged' | 'resolved' | 'reopened';
@@ -80,6 +81,8 @@ export interface Incident {
   untrackedMembers: number;
   /** Alertmanager's `truncatedAlerts` of the latest notification. */
   truncatedAlerts: number;
+  /** Members read from Alertmanager's API for a truncated notification (0: none read). */
+  fetchedMembers?: number;
   /** Events applied. */
   events: number;
   openedAt: number;
@@ -144,7 +147,7 @@ export function addRun(i: Incident, now: number, reason: string): InvestigationR
 }
 
 function who(actor: string | undefined): string {
-  return actor ? ` by ${actor}` : '';
+  return actor ? ` by ${escapeMrkdwn(actor)}` : '';
 }
 
 /** The incident a first event opens (before the event itself is applied). */
@@ -268,6 +271,13 @@ export function applyEvent(current: Incident | null, event: AlertEvent, decision
         reply(`:rotating_light: Fired again${who(event.actor)}${started ? `: investigating again (run ${i.runs.length})` : ''}.`);
         break;
       }
+      if (i.status === 'acknowledged' && i.source === 'pagerduty' && transition === 'firing') {
+        i.status = 'firing';
+        delete i.acknowledgedAt;
+        delete i.acknowledgedBy;
+        pushTimeline(i, { at: event.receivedAt, kind: 'note', text: 'no longer acknowledged' });
+        reply(':red_circle: No longer acknowledged: firing again.');
+      }
       if (newFiring > 0) {
         const started = startOrJoin('new alerts after the join window');
         const last = i.timeline[i.timeline.length - 1];
@@ -282,6 +292,10 @@ export function applyEvent(current: Incident | null, event: AlertEvent, decision
       break;
     }
     case 'annotated':
+      if (event.pagerduty?.note) {
+        pushTimeline(i, { at: event.receivedAt, kind: 'note', text: `${event.pagerduty.eventType ?? 'note'}${who(event.actor)}` });
+        reply(`:speech_balloon: ${event.pagerduty.eventType ? `${event.pagerduty.eventType.replace(/^incident\./, '')}` : 'Note'}${who(event.actor)}: ${escapeMrkdwn(event.pagerduty.note.slice(0, 2000))}`);
+      }
       break;
   }
   return i;

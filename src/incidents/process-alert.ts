@@ -18,7 +18,10 @@ import type { Report } from '../report/model.ts';
 import { investigationNote, planInvestigation } from '../triage/investigation.ts';
 import type { TriageDecision } from '../triage/triage-decision.ts';
 import { addRun, applyEvent, currentRun, incidentId, type Incident, type IncidentEffect } from './incident.ts';
+import type { AlertmanagerApi } from '../alerts/alertmanager-api.ts';
+import type { PagerDutyRestClient } from '../pagerduty/rest-client.ts';
 import { renderParent, runStatusText, triageReply } from './incident-message.ts';
+import { startReconciler, type OpenIncident, type ReconcileTransition } from './reconcile.ts';
 import { IncidentStore, POST_LEASE_MS } from './incident-store.ts';
 import { isChannelError, type IncidentPost, type IncidentSlack } from './incident-slack.ts';
 import { renderIncidentSummary } from './incident-summary.ts';
@@ -66,6 +69,10 @@ export interface IncidentProcessorOptions {
   editBudget?: { calls: number; windowMs: number };
   /** Ms a resolve waits for a running investigation's report before the summary goes without it. Default 300,000. */
   summaryWaitMs?: number;
+  /** PagerDuty write-back is on: Acknowledge/Resolve buttons in the parent, the report as an incident note. */
+  pagerduty?: Pick<PagerDutyRestClient, 'addNote'> | undefined;
+  /** Alertmanager's API (ALERTMANAGER_URL): the alerts a truncated notification left out. */
+  alertmanager?: Pick<AlertmanagerApi, 'groupMembers'> | undefined;
   now(): number;
   logger: Logger;
 }
@@ -83,12 +90,16 @@ export class IncidentProcessor {
   private readonly editIntervalMs: number;
   private readonly budget: { calls: number; windowMs: number };
   private readonly summaryWaitMs: number;
+  private readonly parentOptions: { pagerDutyButtons: boolean };
+  /** Versions of the incidents the last openIncidents() listed, for deterministic reconcile event ids. */
+  private readonly listedVersions = new Map<string, number>();
 
   constructor(options: IncidentProcessorOptions) {
     this.o = options;
     this.editIntervalMs = options.editIntervalMs ?? 2000;
     this.budget = options.editBudget ?? { calls: 45, windowMs: 60_000 };
     this.summaryWaitMs = options.summaryWaitMs ?? 300_000;
+    this.parentOptions = { pagerDutyButtons: Boolean(options.pagerduty) };
   }
 
   /** One accepted alert: the incident's next state, then what it asks for. */
@@ -99,9 +110,37 @@ export class IncidentProcessor {
     const id = incidentId(event.incidentKey);
     const existing = await this.o.store.get(id);
     const decision = existing ? existing.triage : await this.decide(event);
-    const committed = await this.o.store.update(id, (cur) => applyEvent(cur, event, cur?.triage ?? decision, this.o.now(), { joinWindowMs: this.o.joinWindowMs }), event.eventId);
+    const fetched = await this.truncatedMembers(event);
+    const full = fetched.length ? { ...event, members: [...event.members, ...fetched] } : event;
+    const committed = await this.o.store.update(
+      id,
+      (cur) => {
+        const next = applyEvent(cur, full, cur?.triage ?? decision, this.o.now(), { joinWindowMs: this.o.joinWindowMs });
+        if (event.truncatedAlerts > 0) next.fetchedMembers = fetched.length;
+        return next;
+      },
+      event.eventId,
+    );
     if (committed?.applied) this.o.logger.info('incident event', { incident: id, transition: event.transition, members: event.members.length, version: committed.incident.version });
     await this.settleOrLater(id);
+  }
+
+  /**
+   * The alerts a truncated Alertmanager notification left out, from its API: the group's labels
+   * are the last `{…}` of the groupKey. None without ALERTMANAGER_URL or when it does not answer.
+   */
+  private async truncatedMembers(event: AlertEvent): Promise<AlertEvent['members']> {
+    if (event.source !== 'alertmanager' || event.truncatedAlerts <= 0 || !this.o.alertmanager) return [];
+    const m = /^am:([^:]*):.*\{([^{}]*)\}$/.exec(event.incidentKey);
+    if (!m) return [];
+    const groupLabels = Object.fromEntries([...m[2]!.matchAll(/([A-Za-z_][A-Za-z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map((p) => [p[1]!, p[2]!.replace(/\\(.)/g, '$1')]));
+    try {
+      const known = new Set(event.members.map((x) => x.fingerprint));
+      return (await this.o.alertmanager.groupMembers(groupLabels, m[1] || undefined)).filter((x) => !known.has(x.fingerprint));
+    } catch (err) {
+      this.o.logger.warn('truncated group not read from Alertmanager', { incidentKey: event.incidentKey, error: oneLine(err) });
+      return [];
+    }
   }
 
   private async decide(event: AlertEvent): Promise<TriageDecision> {
@@ -144,7 +183,79 @@ export class IncidentProcessor {
       if (top) run.topCause = top.title;
       return next;
     });
-    if (committed?.applied) await this.settleOrLater(id);
+    if (!committed?.applied) return;
+    const inc = committed.incident;
+    const pdId = inc.pagerduty?.incidentId;
+    if (this.o.pagerduty && pdId) {
+      const purpose = `pd-note:${data.requestId}`;
+      const claim = await this.o.store.claimPost(id, purpose);
+      if (claim.state === 'mine') {
+        const note = `infdbg: ${report.summary}${top ? `\nTop cause: ${top.title} (${top.likelihood})${top.fixes[0] ? `\nFix: ${top.fixes[0]}` : ''}` : ''}`.slice(0, 25_000);
+        try {
+          const added = await this.o.pagerduty.addNote(pdId, note);
+          await this.o.store.recordPost(id, purpose, claim.token, added.id);
+        } catch (err) {
+          await this.o.store.releasePost(id, purpose, claim.token);
+          this.o.logger.warn('report not added to the PagerDuty incident as a note', { incident: id, error: oneLine(err) });
+        }
+      }
+    }
+    await this.settleOrLater(id);
+  }
+
+  /** The open incidents for reconciliation (src/incidents/reconcile.ts). */
+  async openIncidents(): Promise<OpenIncident[]> {
+    const out: OpenIncident[] = [];
+    for (const id of await this.o.store.listOpen()) {
+      const i = await this.o.store.get(id);
+      if (!i || i.status === 'resolved') continue;
+      this.listedVersions.set(i.incidentKey, i.version);
+      out.push({
+        incidentKey: i.incidentKey,
+        source: i.source,
+        status: i.status,
+        firingFingerprints: Object.entries(i.members).filter(([, m]) => m.status === 'firing').map(([f]) => f),
+        untrackedMembers: i.untrackedMembers,
+        ...(i.pagerduty?.incidentId ? { pagerDutyIncidentId: i.pagerduty.incidentId } : {}),
+      });
+    }
+    return out;
+  }
+
+  /** Applies a reconciliation decision as an event of its own (its id from the incident's listed version, so two replicas apply it once). */
+  async applyReconcile(t: ReconcileTransition): Promise<void> {
+    const id = incidentId(t.incidentKey);
+    const i = await this.o.store.get(id);
+    if (!i) return;
+    const now = this.o.now();
+    const fingerprints = 'fingerprints' in t && t.fingerprints ? t.fingerprints : [];
+    const members: AlertEvent['members'] = fingerprints
+      .filter((f) => i.members[f])
+      .map((f) => {
+        const m = i.members[f]!;
+        const labels: Record<string, string> = m.alertname ? { alertname: m.alertname } : {};
+        return { fingerprint: f, status: 'resolved', labels, annotations: {}, startsAt: m.startsAt, endsAt: now };
+      });
+    const transition = t.kind === 'members-resolved' ? 'annotated' : t.kind === 'firing' ? 'firing' : t.kind;
+    const event: AlertEvent = {
+      source: i.source,
+      eventId: `reconcile|${t.kind}|${t.incidentKey}|${this.listedVersions.get(t.incidentKey) ?? i.version}`,
+      incidentKey: t.incidentKey,
+      transition,
+      receivedAt: now,
+      title: i.title,
+      labels: i.labels,
+      annotations: {},
+      members,
+      truncatedAlerts: i.truncatedAlerts,
+      ...('actor' in t && t.actor ? { actor: t.actor } : {}),
+    };
+    await this.handleEvent(event);
+    const after = await this.o.store.get(id);
+    if (after && after.version !== i.version) {
+      await this.o.store.update(id, (cur) => (cur ? { ...cur, outbox: [...cur.outbox, { id: `reconcile:${after.version}`, kind: 'reply', text: `:arrows_counterclockwise: Reconciled: ${t.reason}.` }] } : null));
+      await this.settleOrLater(id);
+    }
   }
 
   /** Sets the runbook checklist's progress shown in the parent ("steps 3/7") and edits the parent. */
@@ -210,7 +321,7 @@ export class IncidentProcessor {
     if (incident.thread.parentTs) return incident;
     let channel = incident.thread.channel;
     const message = (i: Incident, note?: string): IncidentPost => {
-      const r = renderParent(i, id);
+      const r = renderParent(i, id, this.parentOptions);
       const blocks = note ? [...r.blocks, { type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: note }] }] : r.blocks;
       return { channel, text: r.text, blocks, metadata: { event_type: 'infdbg_incident', event_payload: { incident_id: id } } };
     };
@@ -328,7 +439,7 @@ export class IncidentProcessor {
   async requestEdit(id: string): Promise<void> {
     const incident = await this.o.store.get(id);
     if (!incident?.thread.parentTs) return;
-    if ((await this.o.store.renderedDigest(id)) === parentDigest(renderParent(incident, id))) return;
+    if ((await this.o.store.renderedDigest(id)) === parentDigest(renderParent(incident, id, this.parentOptions))) return;
     const gate = await this.o.store.passEditGate(id, this.editIntervalMs);
     if (!gate.open) {
       await this.o.followUps.add('edit', { incidentId: id }, { ...FOLLOW_UP_OPTS, jobId: `edit-${id}-${gate.token}`, delay: gate.waitMs + 20 });
@@ -342,7 +453,7 @@ export class IncidentProcessor {
       return;
     }
     const latest = (await this.o.store.get(id)) ?? incident;
-    const r = renderParent(latest, id);
+    const r = renderParent(latest, id, this.parentOptions);
     await this.o.slack.update({ channel: latest.thread.channel, ts: latest.thread.parentTs!, text: r.text, blocks: r.blocks });
     await this.o.store.markRendered(id, parentDigest(r));
   }
@@ -376,6 +487,12 @@ export interface IncidentWorkerOptions {
   summaryWaitMs?: number;
   /** Alert jobs handled at once by this worker. Default 8 (they wait on Redis and Slack). */
   concurrency?: number;
+  /** PAGERDUTY_API_TOKEN's client: buttons, report notes, reconciliation. */
+  pagerduty?: Pick<PagerDutyRestClient, 'addNote' | 'getIncident'> | undefined;
+  /** ALERTMANAGER_URL's client: truncated groups, reconciliation. */
+  alertmanager?: Pick<AlertmanagerApi, 'groupMembers' | 'listAlerts'> | undefined;
+  /** Ms between reconciliation rounds (RECONCILE_INTERVAL_SECONDS × 1000); unset: no reconciliation. */
+  reconcileIntervalMs?: number;
 }
 
 export interface IncidentWorkers {
@@ -395,6 +512,17 @@ export async function startIncidentWorkers(
   const processor = new IncidentProcessor({ ...options, store, enqueuer, followUps });
   const concurrency = options.concurrency ?? 8;
   const workers = [ALERT_QUEUE, INCIDENT_QUEUE].map((q) => new Worker(q, (job) => processor.process(job), { connection, prefix, concurrency }));
+  const reconciler =
+    options.reconcileIntervalMs && (options.alertmanager || options.pagerduty)
+      ? startReconciler({
+          listOpen: () => processor.openIncidents(),
+          apply: (t) => processor.applyReconcile(t),
+          alertmanager: options.alertmanager,
+          pagerduty: options.pagerduty,
+          intervalMs: options.reconcileIntervalMs,
+          logger,
+        })
+      : undefined;
   for (const w of workers) {
     w.on('failed', (job, err) => logger.warn('incident job failed', { queue: w.name, job: job?.id, attempt: job?.attemptsMade, error: oneLine(err) }));
     w.on('error', (err) => logger.error('incident worker error', { queue: w.name, error: oneLine(err) }));
@@ -404,6 +532,7 @@ export async function startIncidentWorkers(
     processor,
     workers,
     async close() {
+      await reconciler?.stop();
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all([enqueuer.close(), followUps.close(), store.close()]);
     },

@@ -31,6 +31,9 @@ import { prepareRunbook } from '../runbooks/prepare-runbook.ts';
 import { describeMatch, renderRunbookMarkdown } from '../runbooks/render-runbook.ts';
 import { runRunbookSteps } from '../runbooks/run-runbook.ts';
 import { givenVariables } from '../runbooks/template.ts';
+import { alertmanagerApiFromConfig } from '../alerts/alertmanager-api.ts';
+import { webClientSlack } from '../incidents/incident-slack.ts';
+import { triageAlert } from '../triage/triage-alert.ts';
 
 const USAGE = `usage: infdbg <command> [args]
 
@@ -251,6 +254,16 @@ async function worker(): Promise<void> {
     slack: new SlackThread(client),
     deps: { ...productionDeps(config), localFileRoots: config.INFDBG_DATA_DIRS },
     logger,
+    // Accepted alerts become incident threads: triage by the runbooks, then one investigation per run.
+    incidents: {
+      slack: webClientSlack(client),
+      triage: (event) => triageAlert(event, runbooks, diagnostics, { incidentChannel: config.INCIDENT_CHANNEL, runbooksDir: config.RUNBOOKS_DIR }),
+      defaultChannel: config.INCIDENT_CHANNEL,
+      joinWindowMs: config.INCIDENT_JOIN_WINDOW_SECONDS * 1000,
+      pagerduty: pagerDutyClientFromConfig(config, { fetch: globalThis.fetch, logger }),
+      alertmanager: alertmanagerApiFromConfig(config, { fetch: globalThis.fetch }),
+      reconcileIntervalMs: config.RECONCILE_INTERVAL_SECONDS * 1000,
+    },
   });
   onSignals(async (signal) => {
     logger.info('stopping: no new jobs; waiting for running ones', { signal, graceSeconds: config.SHUTDOWN_GRACE_SECONDS });
