@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { parseTokens } from '../src/command/args.ts';
 import { defineDiagnostic, type DiagnosticDeps } from '../src/core/diagnostic.ts';
 import { observer, type Observation } from '../src/diagnosis/observation.ts';
+import { unschedulablePods } from '../src/k8s/scheduling.ts';
 import { TARGET_VOCABULARY } from '../src/diagnosis/vocabulary.ts';
 import { InputError, UsageError } from '../src/core/errors.ts';
 import type { KubeAccess } from '../src/k8s/kube-access.ts';
@@ -71,6 +72,8 @@ const CHANGES_VOCABULARY = {
   'change.desired_replicas': { unit: 'count', description: 'replicas the Deployment wants (spec.replicas, set by a person or the HPA)' },
   'change.hpa_scaled': { unit: 'label', description: 'direction of the HPA\'s latest rescale still in the events: up | up-to-max (up to maxReplicas, and it still wants that many) | down | none; subject = HPA' },
   'change.scale_down_age': { unit: 's', description: 'seconds since the replicas were last reduced (HPA rescale or a scale of the current ReplicaSet)' },
+  'change.unschedulable_pods': { unit: 'count', description: 'pods of the workload Pending because the scheduler found no node for them (PodScheduled False, Unschedulable); the text has its message' },
+  'change.unschedulable_resource': { unit: 'label', description: 'a resource no node had free for an unschedulable pod ("Insufficient nvidia.com/gpu" → nvidia.com/gpu; cpu, memory, …); subject = the resource' },
   'change.hpa_at_max': { unit: 'boolean', description: 'the HPA runs its maxReplicas and wants at least that many (ScalingLimited TooManyReplicas, or desired ≥ max); subject = HPA' },
 } as const;
 
@@ -334,6 +337,14 @@ async function run(payload: ChangesPayload, deps: DiagnosticDeps): Promise<Diagn
         { sampleSize: new Set(fresh.map((c) => c.pod)).size },
       ),
     );
+  }
+  const unplaced = unschedulablePods(pods);
+  if (unplaced.length > 0) {
+    obs.push(observe('change.unschedulable_pods', unplaced.length, `${plural(unplaced.length, 'pod')} Pending, not scheduled (${unplaced[0]!.pod}: ${unplaced[0]!.message})`, { sampleSize: pods.length }));
+    for (const resource of new Set(unplaced.flatMap((u) => u.insufficient))) {
+      const first = unplaced.find((u) => u.insufficient.includes(resource))!;
+      obs.push(observe('change.unschedulable_resource', resource, `no node has ${resource} free for ${first.pod}: ${first.message}`, { subject: resource }));
+    }
   }
   const looping = containers.filter((c) => c.waitingReason === 'CrashLoopBackOff');
   if (!resolved.pod) {
