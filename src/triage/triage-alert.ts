@@ -43,7 +43,13 @@ export function alertWords(facts: AlertFacts): string[] {
 }
 
 const wordMatches = (pattern: string, word: string) => (pattern.endsWith('*') ? word.startsWith(pattern.slice(0, -1)) : word === pattern);
-const test = (pattern: string, value: string) => new RegExp(pattern, 'i').test(value);
+/** Compiled once per pattern: a storm of alerts is matched against the same few rules. */
+const compiled = new Map<string, RegExp>();
+const test = (pattern: string, value: string) => {
+  let re = compiled.get(pattern);
+  if (!re) compiled.set(pattern, (re = new RegExp(pattern, 'i')));
+  return re.test(value);
+};
 
 /** How well one rule matches: null when a condition fails; else a specificity score and what matched. */
 function ruleScore(rule: MatchRule, facts: AlertFacts, words: readonly string[]): { score: number; reasons: string[] } | null {

@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { diagnostics } from '../../jobs/registry.ts';
 import { loadRunbooks, validateRunbookSources } from '../../src/runbooks/load-runbooks.ts';
 import { planInvestigation } from '../../src/triage/investigation.ts';
-import { triageAlert } from '../../src/triage/triage-alert.ts';
+import { triageAlert, type TriageDefaults } from '../../src/triage/triage-alert.ts';
 import { alertmanagerEvent, kubePodCrashLooping, pagerDutyEvent, recordedAlertmanagerEvent } from './alert-events.ts';
 
 const runbooks = loadRunbooks('runbooks', diagnostics);
@@ -88,7 +88,7 @@ describe('triageAlert', () => {
     const rb = { name: 'routed', title: 'Routed', category: 'errors', match: [{ alertname: ['Routed'] }, { pagerduty: { titleRegex: 'routed' } }], channel: { byService: { Ranker: 'C0RANKER' }, byTeam: { search: 'C0SEARCH' }, byLabel: { cluster: { 'prod-eu': 'C0EU' } } }, steps: [{ id: 'look', kind: 'manual', title: 'Look', commands: ['kubectl get pods'] }] };
     const { runbooks: custom, problems } = validateRunbookSources([['runbooks/routed.yaml', stringify(rb)]], diagnostics);
     expect(problems).toEqual([]);
-    const route = (e: Parameters<typeof triageAlert>[0], d = defaults) => triageAlert(e, custom, diagnostics, d);
+    const route = (e: Parameters<typeof triageAlert>[0], d: TriageDefaults = defaults) => triageAlert(e, custom, diagnostics, d);
     expect(route(pagerDutyEvent({ title: 'routed', service: 'Ranker' })).channel).toBe('C0RANKER');
     expect(route(alertmanagerEvent({ alertname: 'Routed', team: 'search' })).channel).toBe('C0SEARCH');
     expect(route(alertmanagerEvent({ alertname: 'Routed', cluster: 'prod-eu' })).channel).toBe('C0EU');
