@@ -85,6 +85,7 @@ export interface Incident {
   fetchedMembers?: number;
   /** Events applied. */
   events: number;
+  /** Epoch ms the incident started: its earliest alert's startsAt (or when the bot heard of it, if earlier). */
   openedAt: number;
   acknowledgedAt?: number;
   acknowledgedBy?: string;
@@ -166,7 +167,8 @@ export function openIncident(event: AlertEvent, decision: TriageDecision): Incid
     untrackedMembers: 0,
     truncatedAlerts: 0,
     events: 0,
-    openedAt: event.receivedAt,
+    // When it started: the earliest alert's startsAt (the bot may hear of it later), never in the future.
+    openedAt: Math.min(event.receivedAt, ...event.members.map((m) => m.startsAt).filter((t) => Number.isFinite(t) && t > 0)),
     resolutions: 0,
     timeline: [],
     runs: [],
@@ -210,7 +212,7 @@ export function applyEvent(current: Incident | null, event: AlertEvent, decision
   const transition = event.transition;
 
   if (opening) {
-    pushTimeline(i, { at: event.receivedAt, kind: 'fired', text: `${event.title} fired (${memberCount(i)} alert${memberCount(i) === 1 ? '' : 's'})` });
+    pushTimeline(i, { at: i.openedAt, kind: 'fired', text: `${event.title} (${memberCount(i)} alert${memberCount(i) === 1 ? '' : 's'})` });
     i.outbox.push({ id: 'triage', kind: 'triage' });
     if (transition !== 'resolved') addRun(i, now, 'opened');
     if (transition === 'firing' || transition === 'annotated' || transition === 'escalated') return i;
@@ -237,7 +239,7 @@ export function applyEvent(current: Incident | null, event: AlertEvent, decision
       if (event.actor) i.resolvedBy = event.actor;
       else delete i.resolvedBy;
       i.resolutions++;
-      pushTimeline(i, { at: event.receivedAt, kind: 'resolved', text: `resolved${who(event.actor)}` });
+      pushTimeline(i, { at: event.receivedAt, kind: 'resolved', text: event.actor ? `by ${event.actor}` : i.source === 'alertmanager' ? 'every alert of the group resolved' : 'resolved in PagerDuty' });
       reply(`:white_check_mark: Resolved${who(event.actor)} after ${formatDuration(event.receivedAt - i.openedAt)}.`);
       i.outbox.push({ id: `summary:${i.resolutions}`, kind: 'summary', resolution: i.resolutions });
       break;
@@ -247,12 +249,12 @@ export function applyEvent(current: Incident | null, event: AlertEvent, decision
       i.status = 'acknowledged';
       i.acknowledgedAt = event.receivedAt;
       if (event.actor) i.acknowledgedBy = event.actor;
-      pushTimeline(i, { at: event.receivedAt, kind: 'acknowledged', text: `acknowledged${who(event.actor)}` });
+      pushTimeline(i, { at: event.receivedAt, kind: 'acknowledged', text: event.actor ? `by ${event.actor}` : 'in PagerDuty' });
       reply(`:eyes: Acknowledged${who(event.actor)}.`);
       break;
     }
     case 'escalated': {
-      pushTimeline(i, { at: event.receivedAt, kind: 'escalated', text: `escalated${who(event.actor)}` });
+      pushTimeline(i, { at: event.receivedAt, kind: 'escalated', text: `${event.actor ? `by ${event.actor}` : 'in PagerDuty'}: investigation ${i.runs.length + 1}` });
       const run = addRun(i, now, 'escalated');
       reply(`:arrow_double_up: Escalated${who(event.actor)}: investigating again (run ${run.run}).`);
       break;
@@ -266,7 +268,7 @@ export function applyEvent(current: Incident | null, event: AlertEvent, decision
         delete i.resolvedBy;
         delete i.acknowledgedAt;
         delete i.acknowledgedBy;
-        pushTimeline(i, { at: event.receivedAt, kind: 'reopened', text: `fired again${who(event.actor)}` });
+        pushTimeline(i, { at: event.receivedAt, kind: 'reopened', text: `fired again${event.actor ? ` (${event.actor})` : ''}` });
         const started = startOrJoin('reopened');
         reply(`:rotating_light: Fired again${who(event.actor)}${started ? `: investigating again (run ${i.runs.length})` : ''}.`);
         break;

@@ -100,7 +100,10 @@ describe('incident threads', () => {
     const fps = ['a', 'b', 'c'];
     await t.send(fps.map((f) => alertEvent('ranker', [member(f, 'firing')])));
     await t.idle();
-    await t.send([alertEvent('ranker', fps.map((f) => member(f, 'resolved')), { receivedAt: Date.now() + 3_723_000 })]);
+    // Resolved 1 h 02 min 03 s after the alerts started.
+    const started = (await t.incident('ranker')).openedAt;
+    expect(started).toBe(Math.min(...fps.map((f) => member(f, 'firing').startsAt)));
+    await t.send([alertEvent('ranker', fps.map((f) => member(f, 'resolved')), { receivedAt: started + 3_723_000 })]);
     await t.idle();
 
     const inc = await t.incident('ranker');
@@ -118,10 +121,10 @@ describe('incident threads', () => {
     const file = t.stack.slack.uploads.find((u) => u.threadTs === inc.thread.parentTs && u.filename.endsWith('-summary-1.md'));
     const md = file!.bytes.toString('utf8');
     for (const section of ['## Impact', '## Start and end', '## Timeline', '## Top hypothesis', '## Fix', '## Verification', '## Prevention']) expect(md).toContain(section);
-    expect(md).toMatch(/fired: ModelErrorRateHigh ranker/);
+    expect(md).toMatch(/fired: ModelErrorRateHigh ranker: error rate above 5 % \(1 alert\)/);
     expect(md).toMatch(/investigated: investigation 1 started/);
     expect(md).toMatch(/findings: investigation 1 reported: top cause GPU out of memory/);
-    expect(md).toMatch(/resolved: resolved/);
+    expect(md).toMatch(/resolved: every alert of the group resolved/);
     expect(md).toContain('3 alerts (ModelErrorRateHigh ×3) on namespace=ml, service=ranker');
   }, 60_000);
 
