@@ -46,6 +46,22 @@ describe('infdbg runbooks / runbook', () => {
     expect((await run(['runbooks', 'validate', join(dir, 'missing')])).stderr).toMatch(/is not a directory\n$/);
   });
 
+  it('stops serve and worker at start-up on a bad runbook, naming the file, step and field', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'infdbg-rb-'));
+    await writeFile(join(dir, 'bad.yaml'), stringify({ name: 'bad', title: 'Bad', category: 'errors', steps: [{ id: 'run', kind: 'diagnostic', title: 'Run', command: 'gpu --bogus' }] }));
+    const saved = { ...process.env };
+    Object.assign(process.env, { RUNBOOKS_DIR: dir, SLACK_SIGNING_SECRET: 'test-secret', SLACK_BOT_TOKEN: 'xoxb-test', PORT: '0' });
+    try {
+      for (const command of ['serve', 'worker']) {
+        const r = await run([command]);
+        expect(r.code, command).toBe(2);
+        expect(r.stderr).toMatch(new RegExp(`^infdbg: invalid runbook — ${dir}/bad\\.yaml: step 1 "run", field command: .*--bogus.*\n$`));
+      }
+    } finally {
+      for (const k of ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'PORT']) if (saved[k] === undefined) delete process.env[k];
+    }
+  });
+
   it('prints a runbook filled with the given values, without running anything under --no-run', async () => {
     const r = await run(['runbook', 'oom-killed', 'namespace=ml', 'pod=ranker-1', '--no-run']);
     expect(r.code, r.stderr).toBe(0);
