@@ -77,7 +77,7 @@ export interface Incident {
   thread: { channel: string; parentTs?: string };
   /** Members by fingerprint (up to MAX_TRACKED_MEMBERS; the rest only counted). */
   members: Record<string, IncidentMember>;
-  /** Members seen beyond MAX_TRACKED_MEMBERS (counted as firing). */
+  /** Firing members beyond MAX_TRACKED_MEMBERS: the most one event carried (counted as firing). */
   untrackedMembers: number;
   /** Alertmanager's `truncatedAlerts` of the latest notification. */
   truncatedAlerts: number;
@@ -193,12 +193,15 @@ export function applyEvent(current: Incident | null, event: AlertEvent, decision
 
   // Members: new fingerprints join; known ones take the event's status.
   let newFiring = 0;
+  let untracked = 0;
+  let tracked = Object.keys(i.members).length;
   for (const m of event.members) {
     const known = i.members[m.fingerprint];
-    if (!known && Object.keys(i.members).length >= MAX_TRACKED_MEMBERS) {
-      if (m.status === 'firing') i.untrackedMembers++;
+    if (!known && tracked >= MAX_TRACKED_MEMBERS) {
+      if (m.status === 'firing') untracked++;
       continue;
     }
+    if (!known) tracked++;
     if ((!known || known.status === 'resolved') && m.status === 'firing') newFiring++;
     i.members[m.fingerprint] = {
       status: m.status,
@@ -206,6 +209,12 @@ export function applyEvent(current: Incident | null, event: AlertEvent, decision
       ...(m.endsAt !== undefined ? { endsAt: m.endsAt } : {}),
       ...(m.labels.alertname ? { alertname: m.labels.alertname } : {}),
     };
+  }
+  // Beyond the cap fingerprints are not kept, so the count is the most one notification carried
+  // (Alertmanager sends the whole group each time: adding them up would count alerts twice).
+  if (untracked > i.untrackedMembers) {
+    newFiring += untracked - i.untrackedMembers;
+    i.untrackedMembers = untracked;
   }
   const firing = firingCount(i);
   const wasResolved = i.status === 'resolved';
