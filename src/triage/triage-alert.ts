@@ -42,6 +42,11 @@ export function alertWords(facts: AlertFacts): string[] {
   return [...new Set(words)];
 }
 
+/** An alert's own text (alertname, service, title) as the thread may show it: no Slack markup, no mentions, at most 80 characters. */
+export function shown(value: string): string {
+  return value.replace(/[^A-Za-z0-9._:/@%+=,~ -]/g, '?').slice(0, 80);
+}
+
 const wordMatches = (pattern: string, word: string) => (pattern.endsWith('*') ? word.startsWith(pattern.slice(0, -1)) : word === pattern);
 /** Compiled once per pattern: a storm of alerts is matched against the same few rules. */
 const compiled = new Map<string, RegExp>();
@@ -59,12 +64,12 @@ function ruleScore(rule: MatchRule, facts: AlertFacts, words: readonly string[])
   if (rule.alertname) {
     if (alertname === undefined || !rule.alertname.includes(alertname)) return null;
     score += 8;
-    reasons.push(`alertname ${alertname}`);
+    reasons.push(`alertname ${shown(alertname)}`);
   }
   if (rule.alertnameRegex) {
     if (alertname === undefined || !test(rule.alertnameRegex, alertname)) return null;
     score += 4;
-    reasons.push(`alertname ${alertname} ~ /${rule.alertnameRegex}/`);
+    reasons.push(`alertname ${shown(alertname)} ~ /${rule.alertnameRegex}/`);
   }
   for (const [k, v] of Object.entries(rule.labels ?? {})) {
     if (facts.labels[k] !== v) return null;
@@ -84,12 +89,12 @@ function ruleScore(rule: MatchRule, facts: AlertFacts, words: readonly string[])
     if (p.service) {
       if (!pd.service || !p.service.some((s) => s.toLowerCase() === pd.service!.toLowerCase())) return null;
       score += 4;
-      reasons.push(`PagerDuty service ${pd.service}`);
+      reasons.push(`PagerDuty service ${shown(pd.service)}`);
     }
     if (p.serviceRegex) {
       if (!pd.service || !test(p.serviceRegex, pd.service)) return null;
       score += 3;
-      reasons.push(`PagerDuty service ${pd.service} ~ /${p.serviceRegex}/`);
+      reasons.push(`PagerDuty service ${shown(pd.service)} ~ /${p.serviceRegex}/`);
     }
     if (p.urgency) {
       if (pd.urgency !== p.urgency) return null;
@@ -99,7 +104,7 @@ function ruleScore(rule: MatchRule, facts: AlertFacts, words: readonly string[])
     if (p.priority) {
       if (!pd.priority || !p.priority.some((x) => x.toLowerCase() === pd.priority!.toLowerCase())) return null;
       score += 1;
-      reasons.push(`priority ${pd.priority}`);
+      reasons.push(`priority ${shown(pd.priority)}`);
     }
     if (p.titleRegex) {
       if (!test(p.titleRegex, pd.title)) return null;
@@ -207,18 +212,19 @@ function checkInvestigation(tokens: string[], diagnostics: readonly Diagnostic[]
     planInvestigation(tokens, diagnostics);
     return undefined;
   } catch (err) {
-    if (err instanceof UsageError) return oneLine(err);
-    throw err;
+    // Triage never throws on an alert's content: whatever the parser refuses is said in the thread.
+    return err instanceof UsageError ? oneLine(err) : `could not plan it (${oneLine(err)})`;
   }
 }
 
 function hintFor(facts: AlertFacts, categories: readonly Category[], runbooks: readonly LoadedRunbook[], dir: string): string {
-  const alertname = facts.labels.alertname;
-  const what = alertname ? `alertname "${alertname}"` : facts.pagerduty?.service ? `PagerDuty service "${facts.pagerduty.service}"` : `"${facts.title.slice(0, 80)}"`;
+  const alertname = facts.labels.alertname === undefined ? undefined : shown(facts.labels.alertname);
+  const service = facts.pagerduty?.service === undefined ? undefined : shown(facts.pagerduty.service);
+  const what = alertname ? `alertname "${alertname}"` : service ? `PagerDuty service "${service}"` : `"${shown(facts.title)}"`;
   const rule = alertname
     ? `match: [{alertname: [${alertname}]}]`
-    : facts.pagerduty?.service
-      ? `match: [{pagerduty: {service: ["${facts.pagerduty.service}"]}}]`
+    : service
+      ? `match: [{pagerduty: {service: ["${service}"]}}]`
       : `match: [{pagerduty: {titleRegex: "…"}}]`;
   const candidate = categories.map((c) => runbooks.find((r) => r.category === c)).find(Boolean);
   if (candidate) return `No runbook matched ${what}; it reads as ${categories.join(', ')}: add ${rule} to ${candidate.file} to catch it.`;

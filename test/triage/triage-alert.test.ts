@@ -107,5 +107,11 @@ describe('triageAlert', () => {
       expect(d.notes.join(), pod).toMatch(/pod: the value from labels\.pod was refused/);
       expect(d.investigate).toEqual([]);
     }
+    // An alertname is any string to Alertmanager: what the thread shows of it carries no Slack markup.
+    const oom = triage(alertmanagerEvent({ alertname: 'OOM <!channel> <https://evil.example|click>' }));
+    expect(oom.runbook).toBe('oom-killed');
+    const unmatched = triage(alertmanagerEvent({ alertname: 'Zzz <!here>' }));
+    for (const d of [oom, unmatched]) expect(JSON.stringify(d)).not.toMatch(/[<>]|!here|!channel/);
+    expect(unmatched.hint).toContain('alertname "Zzz ??here?"');
   });
 });
