@@ -75,9 +75,11 @@ function crossCheck(rb: Runbook, raw: unknown, file: string, diagnostics: readon
   const causeIds = new Set(defaultCauses().map((c) => c.id));
   const examples = resolveVariables(rb, { useExamples: true }).values;
   const checkCommand = (path: Array<string | number>, template: string, prefix: string) => {
+    // Every variable, those in `[…]` parts too, so each optional flag is checked as well.
+    const unchecked = placeholders(template).filter((p) => !Object.hasOwn(examples, p));
     const filled = fillCommand(prefix + template, examples);
-    if (!filled.tokens) {
-      at(path, `variable${filled.missing.length > 1 ? 's' : ''} ${filled.missing.join(', ')} need a default or an example so the command can be checked`);
+    if (unchecked.length || !filled.tokens) {
+      at(path, `variable${unchecked.length > 1 ? 's' : ''} ${unchecked.join(', ')} need a default or an example so the command can be checked`);
       return;
     }
     const sub = filled.tokens[0] ?? '';

@@ -195,7 +195,8 @@ export const runbookSchema = z.strictObject({
   reminders: z.strictObject({ afterMinutes: z.number().int().min(1).max(1440), group: userGroup }).optional(),
   /** Default for every step's `allowed`. */
   allowed: allowedSchema.optional(),
-  steps: z.array(stepSchema).min(1),
+  /** In order; at most 25 (one checklist message in the thread holds them all). */
+  steps: z.array(stepSchema).min(1).max(25),
   prevent: preventSchema.default({ alerts: [], tests: [], monitoring: [] }),
 });
 export type Runbook = z.infer<typeof runbookSchema>;

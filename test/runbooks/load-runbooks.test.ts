@@ -66,6 +66,11 @@ describe('runbooks/', () => {
     expect(await problemsAfter((rb) => delete rb.variables.deployment.example)).toEqual(
       expect.arrayContaining([expect.stringMatching(/step 1 "recent-changes", field command: variable deployment need a default or an example/)]),
     );
+    // A flag inside an optional […] part is checked too, so its variable needs an example as well.
+    expect(await problemsAfter((rb) => delete rb.variables.node.example)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/step 3 "gpu-node", field command: variable node need a default or an example/), expect.stringMatching(/field investigate: variable node need/)]),
+    );
+    expect(await problemsAfter((rb) => (rb.steps[2].command = 'gpu {{node}} [--pods {{namespace}}/{{pod}}]'))).toEqual([expect.stringMatching(/step 3 "gpu-node", field command: .*--pods/)]);
     expect(await problemsAfter((rb) => (rb.steps[1].id = 'recent-changes'))).toEqual([expect.stringContaining('step 2 "recent-changes", field id: duplicate step id')]);
     expect(await problemsAfter((rb) => (rb.steps[3].answers[0].next = ['nowhere']))).toEqual([expect.stringContaining('step 4 "where-time-goes", field answers[0].next[0]: no step "nowhere"')]);
     expect(await problemsAfter((rb) => (rb.steps[3].answers[0].next = ['recent-changes']))).toEqual([expect.stringContaining('must come after the check')]);
