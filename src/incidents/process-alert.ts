@@ -15,6 +15,7 @@ import { FlowEnqueuer, type EnqueueRequest, type ReportJobData } from '../queue/
 import type { JobStore } from '../queue/job-store.ts';
 import { ALERT_JOB, ALERT_QUEUE } from '../queue/names.ts';
 import type { Report } from '../report/model.ts';
+import { escapeMrkdwn } from '../report/render-slack.ts';
 import { investigationNote, planInvestigation } from '../triage/investigation.ts';
 import type { TriageDecision } from '../triage/triage-decision.ts';
 import { addRun, applyEvent, currentRun, incidentId, type Incident, type IncidentEffect } from './incident.ts';
@@ -102,8 +103,8 @@ export class IncidentProcessor {
     this.parentOptions = { pagerDutyButtons: Boolean(options.pagerduty) };
   }
 
-  /** One accepted alert: the incident's next state, then what it asks for. */
-  async handleEvent(event: AlertEvent): Promise<void> {
+  /** One accepted alert: the incident's next state, then what it asks for. `note`: a reply said with it, once, if it changes anything. */
+  async handleEvent(event: AlertEvent, note?: string): Promise<void> {
     if (typeof event?.incidentKey !== 'string' || typeof event.eventId !== 'string' || !Array.isArray(event.members)) {
       throw new UnrecoverableError('alert job without incidentKey, eventId or members: not an AlertEvent');
     }
@@ -117,6 +118,7 @@ export class IncidentProcessor {
       (cur) => {
         const next = applyEvent(cur, full, cur?.triage ?? decision, this.o.now(), { joinWindowMs: this.o.joinWindowMs });
         if (event.truncatedAlerts > 0) next.fetchedMembers = fetched.length;
+        if (note) next.outbox.push({ id: `note:${next.events}`, kind: 'reply', text: note });
         return next;
       },
       event.eventId,
@@ -250,12 +252,7 @@ export class IncidentProcessor {
       truncatedAlerts: i.truncatedAlerts,
       ...('actor' in t && t.actor ? { actor: t.actor } : {}),
     };
-    await this.handleEvent(event);
-    const after = await this.o.store.get(id);
-    if (after && after.version !== i.version) {
-      await this.o.store.update(id, (cur) => (cur ? { ...cur, outbox: [...cur.outbox, { id: `reconcile:${after.version}`, kind: 'reply', text: `:arrows_counterclockwise: Reconciled: ${t.reason}.` }] } : null));
-      await this.settleOrLater(id);
-    }
+    await this.handleEvent(event, `:arrows_counterclockwise: Reconciled: ${escapeMrkdwn(t.reason)}.`);
   }
 
   /** Sets the runbook checklist's progress shown in the parent ("steps 3/7") and edits the parent. */
