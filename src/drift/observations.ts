@@ -12,6 +12,8 @@ import type { DriftComparison } from './compare-datasets.ts';
 import { missingShares, type FeatureDrift } from './feature-drift.ts';
 import { fmt } from './numeric-change.ts';
 import { TEST_NAMES } from './test-choice.ts';
+import { partialScaling } from './partial-scaling.ts';
+import { sortedCopy } from '../stats/sort.ts';
 import { clippedAt, cyclicShift, recodedCategories, renamedCategories, swappedColumns, swappedValues, valueSpike } from './value-patterns.ts';
 
 export const DRIFT_VOCABULARY = {
@@ -23,7 +25,7 @@ export const DRIFT_VOCABULARY = {
   'drift.location_shift': { unit: 'sd', description: 'change of the mean of a drifted numeric feature, in reference standard deviations (signed; subject = feature)' },
   'drift.scale_ratio': { unit: 'ratio', description: 'current sd / reference sd of a drifted numeric feature (subject = feature)' },
   'drift.shape_distance': { unit: 'sd', description: 'Wasserstein distance between the standardised reference and current samples of a drifted numeric feature: the change left once location and spread are removed (subject = feature)' },
-  'drift.unit_factor': { unit: 'factor', description: 'a unit conversion maps the reference onto the current values (×1000, ÷100, °C → °F); the value is the factor (subject = feature)' },
+  'drift.unit_factor': { unit: 'factor', description: 'a unit conversion maps the reference onto the current values (×1000, ÷100, °C → °F), to all rows or to a share of them (a partner sending another currency); the value is the factor (subject = feature)' },
   'drift.preprocessing_mismatch': { unit: 'label', description: 'a preprocessing step maps the reference onto the current values: standardised, min-max scaled or log-transformed on one side only, or a categorical feature recoded (names on one side, codes on the other: value "recoded") (subject = feature; value = the step)' },
   'drift.new_categories': { unit: 'count', description: 'values of a categorical feature the reference never had, beyond what chance leaves unseen (subject = feature; the values are in the text)' },
   'drift.new_category_share': { unit: 'ratio', description: 'share of current rows holding values the reference never had (subject = feature)' },
@@ -151,6 +153,13 @@ export function driftObservations(c: DriftComparison, reference: Dataset, curren
           const which = spike.matches === 'mean' ? ", the reference's mean (mean imputation)" : spike.matches === 'median' ? ", the reference's median (median imputation)" : spike.matches === 'zero' ? ' (zero filled in)' : '';
           out.push(observe('drift.value_spike', round(spike.currentShare - spike.referenceShare), `${f.name}: ${pct(spike.currentShare)} of current rows are exactly ${fmt(spike.value)}${which}, against ${pct(spike.referenceShare)} of the reference`, extra));
         }
+      }
+      const refValues = reference.columns.get(f.name);
+      const curValues = current.columns.get(f.name);
+      const partial = !ch.transform && ch.kind !== 'constant' && refValues?.kind === 'numeric' && curValues?.kind === 'numeric' ? partialScaling(sortedCopy(refValues.values), sortedCopy(curValues.values)) : undefined;
+      if (partial) {
+        const k = partial.factor >= 1 ? `×${fmt(partial.factor)}` : `÷${fmt(1 / partial.factor)}`;
+        out.push(observe('drift.unit_factor', round(partial.factor), `${f.name}: ${pct(partial.share)} of current rows ≈ the reference ${k}, the rest unchanged (largest CDF gap ${partial.fitGap.toFixed(3)} against ${partial.untouchedGap.toFixed(3)} for the reference alone): a share of rows in another unit or currency`, extra));
       }
       if (ch.transform?.family === 'unit') {
         out.push(observe('drift.unit_factor', ch.transform.factor ?? 1, `${f.name}: current values ≈ reference ${ch.transform.name} (mean ${fmt(ch.reference.mean)} → ${fmt(ch.current.mean)}, sd ${fmt(ch.reference.sd)} → ${fmt(ch.current.sd)})`, extra));
