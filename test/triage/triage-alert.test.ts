@@ -52,6 +52,13 @@ describe('triageAlert', () => {
     expect(triage(alertmanagerEvent({ alertname: 'ErrorBudgetBurn', slo: 'ranker-availability', long: '1h', short: '5m', namespace: 'ml', service: 'ranker' })).runbook).toBe('error-burst');
   });
 
+  it('reads kube-state-metrics\' KubeDeploymentRolloutStuck as a deploy regression, the service URL from the deployment (not the exporter\'s service label)', () => {
+    // kubernetes-mixin's rule over kube_deployment_status_condition / spec_replicas: kube-state-metrics' labels.
+    const d = triage(alertmanagerEvent({ alertname: 'KubeDeploymentRolloutStuck', condition: 'Progressing', container: 'kube-state-metrics', deployment: 'ranker', endpoint: 'http', instance: '10.244.0.12:8080', job: 'kube-state-metrics', namespace: 'ml', service: 'kube-prometheus-stack-kube-state-metrics', severity: 'warning' }, { description: 'Rollout of deployment ml/ranker is not progressing for longer than 15 minutes.', summary: 'Deployment rollout is not progressing.' }));
+    expect(d).toMatchObject({ runbook: 'deploy-regression', severity: 'high', investigate: ['ml/deployment/ranker', 'errors', 'slow', '--url', 'http://ranker.ml.svc.cluster.local:8080'] });
+    expect(planInvestigation(d.investigate, diagnostics).steps.map((s) => s.command)).toEqual(['changes ml/deployment/ranker', 'health http://ranker.ml.svc.cluster.local:8080']);
+  });
+
   it('gives the recorded Alertmanager alert no rule matches a plan from its words and a hint, without crashing on what it lacks', () => {
     const d = triage(recordedAlertmanagerEvent());
     expect(d.runbook).toBeNull();
