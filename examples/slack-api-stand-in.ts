@@ -53,6 +53,13 @@ interface StoredMessage {
   threadTs?: string;
   text: string;
   blocks?: unknown;
+  /** Message metadata (event_type + event_payload), as chat.postMessage's `metadata` set it. */
+  metadata?: unknown;
+}
+
+/** A stored message as conversations.history / .replies list it (metadata only with include_all_metadata). */
+function listed(m: StoredMessage, withMetadata: boolean): Record<string, unknown> {
+  return { type: 'message', user: 'U0BOT', bot_id: 'B0BOT', text: m.text, ts: m.ts, ...(m.threadTs ? { thread_ts: m.threadTs } : {}), ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}) };
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -129,8 +136,23 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
         if (invalid) return { ok: false, error: invalid };
         const msg: StoredMessage = { channel, ts: nextTs(), text: String(args.text ?? ''), blocks: args.blocks };
         if (args.thread_ts) msg.threadTs = String(args.thread_ts);
+        if (args.metadata) msg.metadata = args.metadata;
         messages.push(msg);
         return { ok: true, channel, ts: msg.ts, message: { text: msg.text, ts: msg.ts } };
+      }
+      case 'conversations.history': {
+        // Newest first, channel-level messages only (replies are read with conversations.replies).
+        const withMetadata = String(args.include_all_metadata) === 'true';
+        const list = messages.filter((m) => m.channel === args.channel && !m.threadTs).reverse();
+        return { ok: true, messages: list.slice(0, Number(args.limit ?? 100)).map((m) => listed(m, withMetadata)), has_more: list.length > Number(args.limit ?? 100) };
+      }
+      case 'conversations.replies': {
+        // The parent first, then its replies oldest first.
+        const root = messages.find((m) => m.channel === args.channel && m.ts === args.ts);
+        if (!root) return { ok: false, error: 'thread_not_found' };
+        const withMetadata = String(args.include_all_metadata) === 'true';
+        const list = [root, ...messages.filter((m) => m.channel === args.channel && m.threadTs === args.ts)];
+        return { ok: true, messages: list.slice(0, Number(args.limit ?? 1000)).map((m) => listed(m, withMetadata)), has_more: false };
       }
       case 'users.info': {
         // Shaped like the users.info example on docs.slack.dev (user.profile.email needs users:read.email).

@@ -21,6 +21,20 @@ export interface IncidentSlack {
   update(message: { channel: string; ts: string; text: string; blocks?: types.KnownBlock[] }): Promise<void>;
   delete(channel: string, ts: string): Promise<void>;
   upload(file: { channel: string; threadTs: string; filename: string; title: string; content: string }): Promise<void>;
+  /**
+   * The bot's own message carrying this metadata payload among the channel's latest 200 messages
+   * (or the replies of `threadTs`): conversations.history / conversations.replies with
+   * include_all_metadata (scopes channels:history, groups:history). Undefined when none.
+   */
+  findPost(channel: string, threadTs: string | undefined, payload: Record<string, string>): Promise<string | undefined>;
+}
+
+/** Metadata event type of every incident post (it is how a post is found again after a crash). */
+export const INCIDENT_POST_EVENT = 'infdbg_incident';
+
+interface HistoryMessage {
+  ts?: string;
+  metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
 }
 
 export function webClientSlack(client: webApi.WebClient): IncidentSlack {
@@ -44,6 +58,16 @@ export function webClientSlack(client: webApi.WebClient): IncidentSlack {
     },
     async upload(f) {
       await client.filesUploadV2({ channel_id: f.channel, thread_ts: f.threadTs, file: Buffer.from(f.content, 'utf8'), filename: f.filename, title: f.title });
+    },
+    async findPost(channel, threadTs, payload) {
+      // The lookup follows a crash within the claim's lease (minutes): the post is among the latest.
+      const res = threadTs
+        ? await client.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200 })
+        : await client.conversations.history({ channel, include_all_metadata: true, limit: 200 });
+      const mine = ((res.messages ?? []) as HistoryMessage[]).find(
+        (m) => m.metadata?.event_type === INCIDENT_POST_EVENT && Object.entries(payload).every(([k, v]) => m.metadata?.event_payload?.[k] === v),
+      );
+      return mine?.ts;
     },
   };
 }

@@ -3,7 +3,9 @@
 // event's commit is the creation lock: of two replicas opening the same incident, one wins, the
 // other re-reads and joins). Applied event ids are remembered so a retried job is not applied
 // twice. Slack posts are claimed before they are made and their ts recorded after, so a retry
-// finds the post instead of making it again (see `claimPost`).
+// finds the post instead of making it again (see `claimPost`); a claim that ended without a ts
+// (its holder died between Slack's answer and the record, or the call failed) is taken over by
+// a caller that first looks for the post in Slack.
 import { createHash, randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Incident } from './incident.ts';
@@ -28,15 +30,18 @@ else
 end
 return 1`;
 
+// Pending claims are `pending:<token>:<claimed at ms>:<expires at ms>`.
 const CLAIM = `
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
+local stale = ''
 if cur then
   if string.sub(cur, 1, 8) ~= 'pending:' then return {'done', cur} end
-  local exp = tonumber(string.match(cur, ':(%d+)$'))
-  if exp > tonumber(ARGV[3]) then return {'busy', cur} end
+  local since, exp = string.match(cur, ':(%d+):(%d+)$')
+  if tonumber(exp) > tonumber(ARGV[3]) then return {'busy', cur} end
+  stale = since
 end
-redis.call('HSET', KEYS[1], ARGV[1], 'pending:' .. ARGV[2] .. ':' .. ARGV[4])
-return {'mine', ''}`;
+redis.call('HSET', KEYS[1], ARGV[1], 'pending:' .. ARGV[2] .. ':' .. ARGV[3] .. ':' .. ARGV[4])
+return {'mine', stale}`;
 
 const RECORD = `
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
@@ -44,12 +49,19 @@ if cur and string.sub(cur, 1, 8) ~= 'pending:' then return cur end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 return ARGV[3]`;
 
-const RELEASE = `
+/** Ends a claim's lease at once (its post failed or may have been made): the next claim takes it over and looks first. */
+const EXPIRE = `
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
-if cur and string.sub(cur, 1, 9 + #ARGV[2]) == 'pending:' .. ARGV[2] .. ':' then redis.call('HDEL', KEYS[1], ARGV[1]) end
+if not cur or string.sub(cur, 1, 9 + #ARGV[2]) ~= 'pending:' .. ARGV[2] .. ':' then return 0 end
+local since = string.match(cur, ':(%d+):%d+$')
+redis.call('HSET', KEYS[1], ARGV[1], 'pending:' .. ARGV[2] .. ':' .. since .. ':0')
 return 1`;
 
-export type PostClaim = { state: 'mine'; token: string } | { state: 'done'; ts: string } | { state: 'busy' };
+/**
+ * `mine` with `staleSince`: an earlier claim (made at that epoch ms) ended without a recorded ts —
+ * its holder died or its post failed — so the post may exist: look for it before posting.
+ */
+export type PostClaim = { state: 'mine'; token: string; staleSince?: number } | { state: 'done'; ts: string } | { state: 'busy' };
 
 export interface CommitResult {
   incident: Incident;
@@ -134,10 +146,10 @@ export class IncidentStore {
    */
   async claimPost(id: string, purpose: string, now = Date.now()): Promise<PostClaim> {
     const token = randomBytes(6).toString('hex');
-    const [state, ts] = (await this.redis.eval(CLAIM, 1, this.keys(id).posts, purpose, token, String(now), String(now + POST_LEASE_MS))) as [string, string];
-    if (state === 'done') return { state: 'done', ts };
+    const [state, value] = (await this.redis.eval(CLAIM, 1, this.keys(id).posts, purpose, token, String(now), String(now + POST_LEASE_MS))) as [string, string];
+    if (state === 'done') return { state: 'done', ts: value };
     if (state === 'busy') return { state: 'busy' };
-    return { state: 'mine', token };
+    return value ? { state: 'mine', token, staleSince: Number(value) } : { state: 'mine', token };
   }
 
   /** Records the post's ts; returns the ts on record (another replica's, when it took the claim over and posted first). */
@@ -145,9 +157,9 @@ export class IncidentStore {
     return (await this.redis.eval(RECORD, 1, this.keys(id).posts, purpose, token, ts)) as string;
   }
 
-  /** Gives a claim back when the post failed, so a retry may make it at once. */
+  /** Ends the claim's lease when its post failed: the post may still have been made, so the next claim (a retry) takes it over and looks first. */
   async releasePost(id: string, purpose: string, token: string): Promise<void> {
-    await this.redis.eval(RELEASE, 1, this.keys(id).posts, purpose, token);
+    await this.redis.eval(EXPIRE, 1, this.keys(id).posts, purpose, token);
   }
 
   async postTs(id: string, purpose: string): Promise<string | undefined> {

@@ -24,7 +24,7 @@ import type { PagerDutyRestClient } from '../pagerduty/rest-client.ts';
 import { renderParent, runStatusText, triageReply } from './incident-message.ts';
 import { startReconciler, type OpenIncident, type ReconcileTransition } from './reconcile.ts';
 import { IncidentStore, POST_LEASE_MS } from './incident-store.ts';
-import { isChannelError, type IncidentPost, type IncidentSlack } from './incident-slack.ts';
+import { INCIDENT_POST_EVENT, isChannelError, type IncidentPost, type IncidentSlack } from './incident-slack.ts';
 import { renderIncidentSummary } from './incident-summary.ts';
 
 /** The processor's own follow-up jobs: `edit` (the parent), `drain` (the outbox), `reinvestigate` (the button). */
@@ -288,7 +288,9 @@ export class IncidentProcessor {
   }
 
   /** Makes the post `purpose` once across retries and replicas; returns its ts. */
-  private async postOnce(id: string, purpose: string, message: IncidentPost): Promise<string> {
+  private async postOnce(id: string, purpose: string, post: IncidentPost): Promise<string> {
+    const marker = { incident_id: id, purpose };
+    const message: IncidentPost = { ...post, metadata: { event_type: INCIDENT_POST_EVENT, event_payload: marker } };
     for (const deadline = Date.now() + POST_LEASE_MS + 5000; ; ) {
       const claim = await this.o.store.claimPost(id, purpose);
       if (claim.state === 'done') return claim.ts;
@@ -297,6 +299,14 @@ export class IncidentProcessor {
         await new Promise((r) => setTimeout(r, POLL_MS));
         continue;
       }
+      if (claim.staleSince !== undefined) {
+        // An earlier attempt ended without recording its ts: Slack may have the post already.
+        const found = await this.o.slack.findPost(message.channel, message.threadTs, marker).catch((err: unknown) => {
+          this.o.logger.warn('could not look for an earlier post (needs channels:history); posting', { incident: id, purpose, error: oneLine(err) });
+          return undefined;
+        });
+        if (found) return this.o.store.recordPost(id, purpose, claim.token, found);
+      }
       let ts: string;
       try {
         ts = await this.o.slack.post(message);
@@ -304,7 +314,7 @@ export class IncidentProcessor {
         await this.o.store.releasePost(id, purpose, claim.token);
         throw err;
       }
-      // The window left: a crash here (after Slack's answer, before this write) makes the retry post again.
+      // A crash here (after Slack's answer, before this write) leaves a claim without a ts: the retry looks the post up by its metadata.
       const recorded = await this.o.store.recordPost(id, purpose, claim.token, ts);
       if (recorded !== ts) {
         // Another replica took an expired claim over and posted first: ours is the duplicate.
@@ -320,7 +330,7 @@ export class IncidentProcessor {
     const message = (i: Incident, note?: string): IncidentPost => {
       const r = renderParent(i, id, this.parentOptions);
       const blocks = note ? [...r.blocks, { type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: note }] }] : r.blocks;
-      return { channel, text: r.text, blocks, metadata: { event_type: 'infdbg_incident', event_payload: { incident_id: id } } };
+      return { channel, text: r.text, blocks };
     };
     let ts: string;
     try {

@@ -165,3 +165,38 @@ describe('parent edits', () => {
     expect(edits.length).toBeLessThanOrEqual(groups.length * 2);
   }, 60_000);
 });
+
+describe('a post whose answer was lost', () => {
+  it('is found again by its metadata on the retry instead of posted twice; one that never reached Slack is posted', async () => {
+    const t = await setup({}, false);
+    let lose = 2;
+    const flaky: IncidentSlack = {
+      ...t.slack,
+      async post(m) {
+        const ts = await t.slack.post(m);
+        // The first parent and the first triage reply reach Slack, but their answers are lost (a reset connection, a crash).
+        if (lose > 0 && ((!m.threadTs && lose === 2) || (m.threadTs && lose === 1))) {
+          lose--;
+          throw new Error('socket hang up');
+        }
+        return ts;
+      },
+    };
+    const p = t.replica({ slack: flaky });
+    const event = alertEvent('ranker', [member('a', 'firing')]);
+    await expect(p.handleEvent(event)).rejects.toThrow('socket hang up');
+    await expect(p.handleEvent(event)).rejects.toThrow('socket hang up'); // the retry: the triage reply's answer is lost this time
+    await p.handleEvent(event);
+    const parents = t.stack.slack.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts);
+    expect(parents).toHaveLength(1);
+    const inc = (await t.store.get(incidentId(event.incidentKey)))!;
+    expect(t.replies(inc.thread.parentTs!).filter((x) => x.startsWith('Triage:'))).toHaveLength(1);
+
+    // A call that failed before Slack saw it: nothing to find, so the retry posts it.
+    const down: IncidentSlack = { ...t.slack, post: () => Promise.reject(new Error('connect ECONNREFUSED')) };
+    const other = alertEvent('embedder', [member('b', 'firing')]);
+    await expect(t.replica({ slack: down }).handleEvent(other)).rejects.toThrow('ECONNREFUSED');
+    await p.handleEvent(other);
+    expect(t.stack.slack.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts)).toHaveLength(2);
+  }, 60_000);
+});
