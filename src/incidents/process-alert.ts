@@ -276,7 +276,13 @@ export class IncidentProcessor {
   async settle(id: string): Promise<void> {
     let incident = await this.o.store.get(id);
     if (!incident) return;
-    incident = await this.ensureParent(id, incident);
+    const opened = await this.ensureParent(id, incident);
+    if (!opened) {
+      // Another replica is posting the parent now; it carries out what is pending once it has, and this drain catches what came after.
+      await this.o.followUps.add('drain', { incidentId: id }, { ...FOLLOW_UP_OPTS, jobId: `drain-${id}-p${incident.version}`, delay: 1000 });
+      return;
+    }
+    incident = opened;
     for (const effect of incident.outbox) {
       const done = await this.perform(id, incident, effect);
       if (done) {
@@ -288,13 +294,16 @@ export class IncidentProcessor {
   }
 
   /** Makes the post `purpose` once across retries and replicas; returns its ts. */
-  private async postOnce(id: string, purpose: string, post: IncidentPost): Promise<string> {
+  private async postOnce(id: string, purpose: string, post: IncidentPost): Promise<string>;
+  private async postOnce(id: string, purpose: string, post: IncidentPost, wait: false): Promise<string | undefined>;
+  private async postOnce(id: string, purpose: string, post: IncidentPost, wait = true): Promise<string | undefined> {
     const marker = { incident_id: id, purpose };
     const message: IncidentPost = { ...post, metadata: { event_type: INCIDENT_POST_EVENT, event_payload: marker } };
     for (const deadline = Date.now() + POST_LEASE_MS + 5000; ; ) {
       const claim = await this.o.store.claimPost(id, purpose);
       if (claim.state === 'done') return claim.ts;
       if (claim.state === 'busy') {
+        if (!wait) return undefined;
         if (Date.now() > deadline) throw new Error(`post ${purpose} of ${id} still claimed by another replica`);
         await new Promise((r) => setTimeout(r, POLL_MS));
         continue;
@@ -324,7 +333,8 @@ export class IncidentProcessor {
     }
   }
 
-  private async ensureParent(id: string, incident: Incident): Promise<Incident> {
+  /** The incident with its parent posted; undefined while another replica is posting it. */
+  private async ensureParent(id: string, incident: Incident): Promise<Incident | undefined> {
     if (incident.thread.parentTs) return incident;
     let channel = incident.thread.channel;
     const message = (i: Incident, note?: string): IncidentPost => {
@@ -335,7 +345,9 @@ export class IncidentProcessor {
     let ts: string;
     try {
       const first = message(incident);
-      ts = await this.postOnce(id, 'parent', first);
+      const posted = await this.postOnce(id, 'parent', first, false);
+      if (posted === undefined) return undefined;
+      ts = posted;
       await this.o.store.markRendered(id, parentDigest({ text: first.text, blocks: first.blocks }));
     } catch (err) {
       const fallback = this.o.defaultChannel;
