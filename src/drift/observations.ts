@@ -13,6 +13,7 @@ import { missingShares, type FeatureDrift } from './feature-drift.ts';
 import { fmt } from './numeric-change.ts';
 import { TEST_NAMES } from './test-choice.ts';
 import { partialScaling } from './partial-scaling.ts';
+import { relationshipChanges } from './relationship-change.ts';
 import { sortedCopy } from '../stats/sort.ts';
 import { clippedAt, cyclicShift, recodedCategories, renamedCategories, swappedColumns, swappedValues, valueSpike } from './value-patterns.ts';
 
@@ -25,6 +26,7 @@ export const DRIFT_VOCABULARY = {
   'drift.location_shift': { unit: 'sd', description: 'change of the mean of a drifted numeric feature, in reference standard deviations (signed; subject = feature)' },
   'drift.scale_ratio': { unit: 'ratio', description: 'current sd / reference sd of a drifted numeric feature (subject = feature)' },
   'drift.shape_distance': { unit: 'sd', description: 'Wasserstein distance between the standardised reference and current samples of a drifted numeric feature: the change left once location and spread are removed (subject = feature)' },
+  'drift.relationship_changed': { unit: 'ratio', description: 'a numeric feature whose correlations with the other features changed while the other pairs held (re-sourced or re-computed); value = the largest change of a correlation (subject = feature)' },
   'drift.unit_factor': { unit: 'factor', description: 'a unit conversion maps the reference onto the current values (×1000, ÷100, °C → °F), to all rows or to a share of them (a partner sending another currency); the value is the factor (subject = feature)' },
   'drift.preprocessing_mismatch': { unit: 'label', description: 'a preprocessing step maps the reference onto the current values: standardised, min-max scaled or log-transformed on one side only, or a categorical feature recoded (names on one side, codes on the other: value "recoded") (subject = feature; value = the step)' },
   'drift.new_categories': { unit: 'count', description: 'values of a categorical feature the reference never had, beyond what chance leaves unseen (subject = feature; the values are in the text)' },
@@ -208,6 +210,10 @@ export function driftObservations(c: DriftComparison, reference: Dataset, curren
     const k = current.columns.get(f.name);
     return f.change.kind === 'numeric' && r?.kind === 'numeric' && k?.kind === 'numeric' ? [{ name: f.name, reference: Float64Array.from(r.values).sort(), current: Float64Array.from(k.values).sort() }] : [];
   });
+  for (const rc of relationshipChanges(reference, current, c.features.filter((f) => f.kind === 'numeric').map((f) => f.name))) {
+    const text = `${rc.feature}: its correlation with ${rc.partner} went ${rc.referenceR.toFixed(2)} → ${rc.currentR.toFixed(2)} (${rc.changedPairs} of its ${rc.correlatedPairs} correlated pair${rc.correlatedPairs === 1 ? '' : 's'} changed; the other features' pairs held): it no longer relates to the rest as it did`;
+    out.push(observe('drift.relationship_changed', round(Math.abs(rc.referenceR - rc.currentR)), text, { subject: rc.feature, sampleSize: current.rows }));
+  }
   for (const [a, b] of swappedColumns(numericDrifted)) {
     const text = `${a} and ${b} swapped: the current ${a} matches the reference ${b} and the current ${b} the reference ${a} (as close as two samples of one distribution)`;
     for (const name of [a, b]) out.push(observe('drift.columns_swapped', `${a} ↔ ${b}`, text, { subject: name, sampleSize: current.rows }));
