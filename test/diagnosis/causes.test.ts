@@ -11,4 +11,12 @@ describe('causes catalogue', () => {
     expect(causes.length).toBeGreaterThan(0);
     expect(unknownObservations(causes, [TARGET_VOCABULARY, ...diagnostics.map((d) => d.observes)])).toEqual([]);
   });
+
+  it('gives every cause a measured clue strong enough to list it (weight 2 or more, not a reported symptom)', () => {
+    // The engine lists a cause only when such a clue holds: one without any could never be named.
+    const unreachable = defaultCauses()
+      .filter((c) => !c.supports.some((s) => !s.obs.startsWith('symptom.') && s.weight >= 2))
+      .map((c) => c.id);
+    expect(unreachable).toEqual([]);
+  });
 });
