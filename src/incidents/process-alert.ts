@@ -74,6 +74,8 @@ export interface IncidentProcessorOptions {
   pagerduty?: Pick<PagerDutyRestClient, 'addNote'> | undefined;
   /** Alertmanager's API (ALERTMANAGER_URL): the alerts a truncated notification left out. */
   alertmanager?: Pick<AlertmanagerApi, 'groupMembers'> | undefined;
+  /** Runbook checklists: the matched runbook's checklist is posted in the thread after the triage reply (idempotent). */
+  checklists?: { attachToIncident(incident: Incident): Promise<void> } | undefined;
   now(): number;
   logger: Logger;
 }
@@ -371,6 +373,7 @@ export class IncidentProcessor {
         return true;
       case 'triage':
         await this.postOnce(id, effect.id, { channel, threadTs: parentTs, text: triageReply(incident) });
+        if (incident.triage.runbook) await this.o.checklists?.attachToIncident(incident);
         return true;
       case 'investigate':
         await this.startRun(id, incident, effect.run);
@@ -512,6 +515,7 @@ export interface IncidentWorkerOptions {
   alertmanager?: Pick<AlertmanagerApi, 'groupMembers' | 'listAlerts'> | undefined;
   /** Ms between reconciliation rounds (RECONCILE_INTERVAL_SECONDS × 1000); unset: no reconciliation. */
   reconcileIntervalMs?: number;
+  checklists?: IncidentProcessorOptions['checklists'];
 }
 
 export interface IncidentWorkers {
