@@ -11,11 +11,14 @@ import { investigationNote } from '../src/triage/investigation.ts';
 import type { LoadedRunbook } from '../src/runbooks/runbook-schema.ts';
 import type { JobStore } from '../src/queue/job-store.ts';
 import { requestId } from '../src/queue/names.ts';
+import type { ChecklistService } from '../src/runbooks/checklist-service.ts';
 
 export interface RequestDeps {
   diagnostics: readonly Diagnostic[];
   /** Validated runbooks (RUNBOOKS_DIR), for `/debug runbooks` and `/debug runbook <name>`; absent: none. */
   runbooks?: readonly LoadedRunbook[];
+  /** Runbook checklists in threads (`/debug runbook` starts one, their buttons move steps); absent: `/debug runbook` only previews. */
+  checklists?: Pick<ChecklistService, 'press' | 'startFromCommand'> | undefined;
   enqueuer: FlowEnqueuer;
   store: JobStore;
   redisReady(): Promise<boolean>;
@@ -41,7 +44,7 @@ export const REDIS_DOWN = ':warning: The job queue (Redis) is unreachable, so no
 const ENQUEUE_DEADLINE_MS = 5000;
 
 /** What a command runs: one diagnostic, or an investigation's plan with its note and the reported symptoms. */
-function requestPlan(command: Extract<DebugCommand, { kind: 'diagnostic' | 'investigation' }>): Pick<EnqueueRequest, 'plan' | 'investigation' | 'observations'> {
+export function requestPlan(command: Extract<DebugCommand, { kind: 'diagnostic' | 'investigation' }>): Pick<EnqueueRequest, 'plan' | 'investigation' | 'observations'> {
   if (command.kind === 'diagnostic') return { plan: [{ diagnostic: command.diagnostic, payload: command.payload }] };
   return {
     plan: command.investigation.steps.map((s) => ({ diagnostic: s.diagnostic, payload: s.payload })),

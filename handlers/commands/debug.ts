@@ -2,7 +2,7 @@
 // usage errors) or start the request (thread + flow). Slow work happens in jobs, never here.
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { helpText, parseCommand } from '../../src/command/debug-command.ts';
-import { UsageError } from '../../src/core/errors.ts';
+import { UsageError, oneLine } from '../../src/core/errors.ts';
 import { prepareRunbook } from '../../src/runbooks/prepare-runbook.ts';
 import { runbookListText, runbookPreviewText } from '../../src/runbooks/render-runbook.ts';
 import type { RequestStatus } from '../../src/queue/job-store.ts';
@@ -34,8 +34,24 @@ export function debugCommand(deps: RequestDeps) {
       await ack({ response_type: 'ephemeral', text: runbookListText(deps.runbooks ?? []) });
       return;
     }
+    if (parsed.kind === 'runbook' && deps.checklists) {
+      // A checklist in a new thread of this channel.
+      await ack();
+      const reply = (text: string) => respond({ response_type: 'ephemeral', text });
+      deps.count('runbook');
+      if (!(await deps.redisReady())) return void (await reply(REDIS_DOWN));
+      try {
+        const started = await deps.checklists.startFromCommand({ runbook: parsed.runbook, variables: parsed.variables, channel: command.channel_id, user: command.user_id, text: command.text });
+        if (started.state === 'already') await reply(`That runbook was started here a moment ago with the same values: its checklist is in that thread.`);
+      } catch (err) {
+        const notInChannel = /not_in_channel|channel_not_found/.test(oneLine(err));
+        deps.logger.warn('runbook checklist not started', { runbook: parsed.runbook.name, error: oneLine(err) });
+        await reply(notInChannel ? ':warning: I am not in this channel: invite me with `/invite @infdbg`, then run the command again.' : `:x: The runbook did not start: ${oneLine(err)}`);
+      }
+      return;
+    }
     if (parsed.kind === 'runbook') {
-      // Running a runbook as a checklist in its own thread comes with the interactive checklist; until then, its steps.
+      // Without checklists (no Redis-backed service here), its steps.
       deps.count('runbook');
       const preview = runbookPreviewText(prepareRunbook(parsed.runbook, { given: parsed.variables }));
       await ack({ response_type: 'ephemeral', text: `${preview}

@@ -33,6 +33,8 @@ import { runRunbookSteps } from '../runbooks/run-runbook.ts';
 import { givenVariables } from '../runbooks/template.ts';
 import { alertmanagerApiFromConfig } from '../alerts/alertmanager-api.ts';
 import { webClientSlack } from '../incidents/incident-slack.ts';
+import { checklistService } from '../runbooks/checklist-worker.ts';
+import { webClientUserGroups } from '../slack/user-groups.ts';
 import { triageAlert } from '../triage/triage-alert.ts';
 
 const USAGE = `usage: infdbg <command> [args]
@@ -213,6 +215,9 @@ async function serve(): Promise<void> {
   // `oom` must run on the node that runs the pod: the bot looks the node up when it enqueues.
   const kube = routingKube(config);
   const routed = kube ? diagnostics.map((d) => (d.name === 'oom' ? oomDiagnosticWithRouting(kube) : d)) : diagnostics;
+  // Checklist buttons and /debug runbook; their timers and the incident's progress run in the workers.
+  const slackClient = new webApi.WebClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {});
+  const checklists = checklistService({ slack: webClientSlack(slackClient), userGroups: webClientUserGroups(slackClient), runbooks, connection, prefix: config.QUEUE_PREFIX, diagnostics: routed, now: () => Date.now(), logger });
   const app = createApp({
     signingSecret: config.SLACK_SIGNING_SECRET,
     botToken: config.SLACK_BOT_TOKEN,
@@ -220,6 +225,7 @@ async function serve(): Promise<void> {
     slackApiUrl: config.SLACK_API_URL,
     diagnostics: routed,
     runbooks,
+    checklists: checklists.service,
     enqueuer,
     store,
     redisReady: () => probe.ready(),
@@ -235,7 +241,7 @@ async function serve(): Promise<void> {
   onSignals(async (signal) => {
     logger.info('stopping', { signal });
     await app.stop();
-    await Promise.all([enqueuer.close(), store.close(), probe.close(), alerts.close()]);
+    await Promise.all([enqueuer.close(), store.close(), probe.close(), alerts.close(), checklists.close()]);
   });
 }
 
@@ -264,6 +270,8 @@ async function worker(): Promise<void> {
       alertmanager: alertmanagerApiFromConfig(config, { fetch: globalThis.fetch }),
       reconcileIntervalMs: config.RECONCILE_INTERVAL_SECONDS * 1000,
     },
+    // Runbook checklists: an incident's checklist, step reports, reminders, timed escalations.
+    checklists: { slack: webClientSlack(client), userGroups: webClientUserGroups(client), runbooks },
   });
   onSignals(async (signal) => {
     logger.info('stopping: no new jobs; waiting for running ones', { signal, graceSeconds: config.SHUTDOWN_GRACE_SECONDS });

@@ -15,6 +15,7 @@ import type { DiagnosticFailure, DiagnosticResult, Report } from '../report/mode
 import { parsePayload, runDiagnostic, type BaseDeps } from '../core/run-diagnostic.ts';
 import { StatusThrottle, type SlackThread } from '../slack/thread.ts';
 import { startIncidentWorkers, type IncidentWorkerOptions } from '../incidents/process-alert.ts';
+import { startChecklistWorker, type ChecklistWorkerOptions } from '../runbooks/checklist-worker.ts';
 
 export interface WorkerRuntimeOptions {
   connection: ConnectionOptions;
@@ -31,6 +32,8 @@ export interface WorkerRuntimeOptions {
   statusIntervalMs?: number;
   /** Set to consume accepted alerts (ALERT_QUEUE) into incident threads. */
   incidents?: IncidentWorkerOptions;
+  /** Set to run runbook checklists: an incident's checklist, step reports, reminders and timed escalations. */
+  checklists?: ChecklistWorkerOptions;
 }
 
 export interface WorkerRuntime {
@@ -101,12 +104,19 @@ export async function startWorkers(opts: WorkerRuntimeOptions): Promise<WorkerRu
     logger.info('report posted', { requestId: job.data.requestId, severity: report.severity, failures: failures.length });
     // The report is posted: a failure to note it on the incident must not post it again on a retry.
     await incidents?.processor.reportFinished(job.data, report).catch((err: unknown) => logger.warn('incident not updated with its report', { requestId: job.data.requestId, error: oneLine(err) }));
+    await checklists?.service.reportFinished(job.data, report).catch((err: unknown) => logger.warn('checklist not updated with its report', { requestId: job.data.requestId, error: oneLine(err) }));
     return report;
   };
 
-  const incidents = opts.incidents
-    ? await startIncidentWorkers({ ...opts.incidents, connection, prefix, diagnostics: opts.diagnostics, jobs: store, now: opts.deps.now, logger })
+  // The incident's parent shows the checklist's progress: the processor is started just below (a job before that is retried).
+  let incidentsStarted = false;
+  const checklists: Awaited<ReturnType<typeof startChecklistWorker>> | null = opts.checklists
+    ? await startChecklistWorker({ ...opts.checklists, connection, prefix, diagnostics: opts.diagnostics, now: opts.deps.now, logger, incidentProgress: (key, done, total): Promise<void> => (incidentsStarted ? (incidents?.processor.setRunbookSteps(key, done, total) ?? Promise.resolve()) : Promise.reject(new Error('incident processor not started yet'))) })
     : null;
+  const incidents = opts.incidents
+    ? await startIncidentWorkers({ ...opts.incidents, ...(checklists ? { checklists: checklists.service } : {}), connection, prefix, diagnostics: opts.diagnostics, jobs: store, now: opts.deps.now, logger })
+    : null;
+  incidentsStarted = true;
   const common = { connection, prefix, concurrency: opts.concurrency };
   const diagnosticQueues = [SHARED_QUEUE, nodeQueue(opts.nodeName)];
   const workers: Worker[] = diagnosticQueues.map((q) => new Worker<DiagnosticJobData, DiagnosticResult>(q, processDiagnostic, common));
@@ -131,7 +141,7 @@ export async function startWorkers(opts: WorkerRuntimeOptions): Promise<WorkerRu
 
   return {
     async close(graceMs: number) {
-      const graceful = Promise.all([...workers.map((w) => w.close()), incidents?.close()]);
+      const graceful = Promise.all([...workers.map((w) => w.close()), incidents?.close(), checklists?.close()]);
       let timer: NodeJS.Timeout | undefined;
       const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), graceMs)));
       if ((await Promise.race([graceful, expired])) === 'expired') {

@@ -38,6 +38,8 @@ export interface ReportJobData {
   investigation?: InvestigationNote;
   /** Facts the request itself brings (the reported symptoms): ranked with the diagnostics' observations. */
   observations?: Observation[];
+  /** The runbook checklist step this request runs: its report marks the step done. */
+  checklist?: { runId: string; stepId: string };
 }
 
 export interface DiagnosticJobData {
@@ -70,6 +72,7 @@ export interface EnqueueRequest {
   plan: PlannedDiagnostic[];
   investigation?: InvestigationNote;
   observations?: Observation[];
+  checklist?: { runId: string; stepId: string };
 }
 
 export class FlowEnqueuer {
@@ -92,6 +95,7 @@ export class FlowEnqueuer {
       children,
       ...(req.investigation ? { investigation: req.investigation } : {}),
       ...(req.observations?.length ? { observations: req.observations } : {}),
+      ...(req.checklist ? { checklist: req.checklist } : {}),
     };
     await this.producer.add({
       name: 'report',

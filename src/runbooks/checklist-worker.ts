@@ -1,0 +1,66 @@
+// The checklist service in `infdbg worker`: its store, its timer queue (CHECKLIST_QUEUE: reminders,
+// timed escalations, progress follow-ups from the bot) and the BullMQ worker that runs them. The
+// bot builds its own service with `checklistService` (no worker: its timers run here).
+import { Queue, Worker, type ConnectionOptions, type RedisOptions } from 'bullmq';
+import type { Diagnostic } from '../core/diagnostic.ts';
+import { oneLine } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import type { IncidentSlack } from '../incidents/incident-slack.ts';
+import { FlowEnqueuer } from '../queue/flow.ts';
+import { UserGroupDirectory, type UserGroup } from '../slack/user-groups.ts';
+import { CHECKLIST_QUEUE, ChecklistService, type ChecklistServiceOptions } from './checklist-service.ts';
+import { ChecklistStore } from './checklist-store.ts';
+import type { LoadedRunbook } from './runbook-schema.ts';
+
+export interface ChecklistWorkerOptions {
+  slack: Pick<IncidentSlack, 'post' | 'update'>;
+  /** usergroups.list (webClientUserGroups): @handles to mentions, membership for `allowed`. */
+  userGroups: () => Promise<UserGroup[]>;
+  runbooks: readonly LoadedRunbook[];
+  /** Ms in a runbook minute. Default 60,000. */
+  minuteMs?: number;
+}
+
+interface Common {
+  connection: ConnectionOptions;
+  prefix: string;
+  diagnostics: readonly Diagnostic[];
+  now(): number;
+  logger: Logger;
+}
+
+/** A service with its own store, timer queue and enqueuer; `close` ends them. */
+export function checklistService(o: ChecklistWorkerOptions & Common & Pick<ChecklistServiceOptions, 'incidentProgress'>): { service: ChecklistService; close(): Promise<void> } {
+  const store = new ChecklistStore(o.connection as RedisOptions, o.prefix);
+  const timers = new Queue(CHECKLIST_QUEUE, { connection: o.connection, prefix: o.prefix });
+  const enqueuer = new FlowEnqueuer(o.connection, o.prefix);
+  const service = new ChecklistService({
+    store,
+    slack: o.slack,
+    groups: new UserGroupDirectory(o.userGroups, o.logger),
+    runbooks: o.runbooks,
+    diagnostics: o.diagnostics,
+    enqueuer,
+    timers,
+    ...(o.incidentProgress ? { incidentProgress: o.incidentProgress } : {}),
+    ...(o.minuteMs !== undefined ? { minuteMs: o.minuteMs } : {}),
+    now: o.now,
+    logger: o.logger,
+  });
+  return { service, close: async () => void (await Promise.all([store.close(), timers.close(), enqueuer.close()])) };
+}
+
+export async function startChecklistWorker(o: ChecklistWorkerOptions & Common & Pick<ChecklistServiceOptions, 'incidentProgress'>): Promise<{ service: ChecklistService; close(): Promise<void> }> {
+  const built = checklistService(o);
+  const worker = new Worker(CHECKLIST_QUEUE, (job) => built.service.process(job), { connection: o.connection, prefix: o.prefix, concurrency: 4 });
+  worker.on('failed', (job, err) => o.logger.warn('checklist job failed', { job: job?.id, attempt: job?.attemptsMade, error: oneLine(err) }));
+  worker.on('error', (err) => o.logger.error('checklist worker error', { error: oneLine(err) }));
+  await worker.waitUntilReady();
+  return {
+    service: built.service,
+    async close() {
+      await worker.close();
+      await built.close();
+    },
+  };
+}

@@ -1,0 +1,68 @@
+// Slack user groups for runbooks: a `@handle` in a runbook (reminders, escalations, `allowed`)
+// becomes a real mention (`<!subteam^S…>`) and a membership test for who may press a step. Read
+// with usergroups.list (include_users; scope usergroups:read), cached for a minute so a burst of
+// clicks is one call. A failure (scope missing, free workspace) leaves handles as plain text and
+// group-only steps refused with the reason.
+import type { webApi } from '@slack/bolt';
+import { oneLine } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+
+export interface UserGroup {
+  /** S… */
+  id: string;
+  /** Without the @. */
+  handle: string;
+  users: string[];
+}
+
+export function webClientUserGroups(client: webApi.WebClient): () => Promise<UserGroup[]> {
+  return async () => {
+    const res = await client.usergroups.list({ include_users: true });
+    return (res.usergroups ?? []).filter((g) => g.id && g.handle).map((g) => ({ id: g.id!, handle: g.handle!, users: g.users ?? [] }));
+  };
+}
+
+export class UserGroupDirectory {
+  private cached: { at: number; groups: UserGroup[] } | undefined;
+  private loading: Promise<UserGroup[]> | undefined;
+  /** Why the last read failed, said with a refusal. */
+  lastError: string | undefined;
+
+  private readonly list: () => Promise<UserGroup[]>;
+  private readonly logger: Logger;
+  private readonly ttlMs: number;
+
+  /** `ttlMs`: how long a read is used (ms). Default 60,000. */
+  constructor(list: () => Promise<UserGroup[]>, logger: Logger, ttlMs = 60_000) {
+    this.list = list;
+    this.logger = logger;
+    this.ttlMs = ttlMs;
+  }
+
+  private async groups(): Promise<UserGroup[]> {
+    if (this.cached && Date.now() - this.cached.at < this.ttlMs) return this.cached.groups;
+    this.loading ??= this.list()
+      .then((groups) => {
+        this.cached = { at: Date.now(), groups };
+        this.lastError = undefined;
+        return groups;
+      })
+      .catch((err: unknown) => {
+        this.lastError = oneLine(err);
+        this.logger.warn('user groups not read (usergroups.list needs usergroups:read)', { error: this.lastError });
+        return this.cached?.groups ?? [];
+      })
+      .finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  /** `@handle` → id, for mentions. */
+  async ids(): Promise<Map<string, string>> {
+    return new Map((await this.groups()).map((g) => [`@${g.handle}`, g.id]));
+  }
+
+  /** The groups a user is in, each as its id and its `@handle` (runbooks name either). */
+  async groupsOf(user: string): Promise<string[]> {
+    return (await this.groups()).filter((g) => g.users.includes(user)).flatMap((g) => [g.id, `@${g.handle}`]);
+  }
+}
