@@ -44,6 +44,8 @@ export interface SlackApiStandIn {
   notInChannel: Set<string>;
   /** Workspace members users.info knows, by user id (the email only where the app could read it: users:read.email). */
   users: Map<string, { name: string; email?: string }>;
+  /** User groups usergroups.list answers, by id (S…): handle without the @, member user ids. */
+  usergroups: Map<string, { handle: string; name: string; users: string[] }>;
   close(): Promise<void>;
 }
 
@@ -120,6 +122,7 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
   const pendingUploads = new Map<string, { filename: string }>();
   const notInChannel = new Set<string>();
   const users = new Map<string, { name: string; email?: string }>();
+  const usergroups = new Map<string, { handle: string; name: string; users: string[] }>();
   let seq = 0;
   let base = '';
 
@@ -160,6 +163,12 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
         if (!user) return { ok: false, error: 'user_not_found' };
         const profile = { real_name: user.name, display_name: user.name, ...(user.email ? { email: user.email } : {}) };
         return { ok: true, user: { id: String(args.user), team_id: 'T0STANDIN', name: user.name, real_name: user.name, is_bot: false, profile } };
+      }
+      case 'usergroups.list': {
+        // Shaped like usergroups.list on docs.slack.dev (scope usergroups:read); `users` only with include_users.
+        const withUsers = String(args.include_users) === 'true';
+        const list = [...usergroups].map(([id, g]) => ({ id, team_id: 'T0STANDIN', is_usergroup: true, name: g.name, description: '', handle: g.handle, is_external: false, date_delete: 0, user_count: g.users.length, ...(withUsers ? { users: g.users } : {}) }));
+        return { ok: true, usergroups: list };
       }
       case 'chat.update': {
         const msg = messages.find((m) => m.channel === args.channel && m.ts === args.ts);
@@ -238,6 +247,7 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
     ephemeral,
     notInChannel,
     users,
+    usergroups,
     callsTo: (method) => calls.filter((c) => c.method === method),
     async waitFor(predicate, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;

@@ -20,6 +20,9 @@ import { SlackThread } from '../../src/slack/thread.ts';
 import { startWorkers, type WorkerRuntime } from '../../src/main/worker.ts';
 import { webClientSlack } from '../../src/incidents/incident-slack.ts';
 import type { IncidentWorkerOptions } from '../../src/incidents/process-alert.ts';
+import type { LoadedRunbook } from '../../src/runbooks/runbook-schema.ts';
+import { checklistService } from '../../src/runbooks/checklist-worker.ts';
+import { webClientUserGroups } from '../../src/slack/user-groups.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
@@ -65,6 +68,10 @@ export async function startStack(options: {
   redisUrl?: string;
   /** Workers also consume accepted alerts into incident threads (Slack: the stand-in). */
   incidents?: Omit<IncidentWorkerOptions, 'slack'>;
+  /** Runbooks: `/debug runbook` starts checklists (bot) and the workers run their timers and reports. */
+  runbooks?: readonly LoadedRunbook[];
+  /** Ms in a runbook minute for reminders and timed escalations (default 60,000). */
+  checklistMinuteMs?: number;
 }): Promise<Stack> {
   const prefix = `infdbg-test-${randomBytes(4).toString('hex')}`;
   const nodeName = options.nodeName ?? 'test-node';
@@ -74,11 +81,16 @@ export async function startStack(options: {
   const probe = new RedisProbe(redisUrl);
   const enqueuer = new FlowEnqueuer(connection, prefix);
   const store = new JobStore(connection, prefix);
+  const botClient = new webApi.WebClient('xoxb-test-token', { slackApiUrl: slack.apiUrl });
+  const checklists = options.runbooks
+    ? checklistService({ slack: webClientSlack(botClient), userGroups: webClientUserGroups(botClient), runbooks: options.runbooks, connection, prefix, diagnostics: options.diagnostics, now: () => Date.now(), logger: silentLogger, ...(options.checklistMinuteMs ? { minuteMs: options.checklistMinuteMs } : {}) })
+    : undefined;
   const app = createApp({
     signingSecret: SIGNING_SECRET,
     botToken: 'xoxb-test-token',
     slackApiUrl: slack.apiUrl,
     diagnostics: options.diagnostics,
+    ...(options.runbooks ? { runbooks: options.runbooks, checklists: checklists!.service } : {}),
     enqueuer,
     store,
     redisReady: () => probe.ready(),
@@ -104,6 +116,7 @@ export async function startStack(options: {
       logger: silentLogger,
       statusIntervalMs: 100,
       ...(options.incidents ? { incidents: { ...options.incidents, slack: webClientSlack(client) } } : {}),
+      ...(options.runbooks ? { checklists: { slack: webClientSlack(client), userGroups: webClientUserGroups(client), runbooks: options.runbooks, ...(options.checklistMinuteMs ? { minuteMs: options.checklistMinuteMs } : {}) } } : {}),
     });
     runtimes.push(runtime);
   };
@@ -193,7 +206,7 @@ export async function startStack(options: {
       await Promise.all(runtimes.map((r) => r.close(5000)));
       await app.stop();
       // With an unreachable Redis, closing its clients would wait for a connection that never comes.
-      const closing = Promise.all([enqueuer.close(), store.close(), probe.close()]);
+      const closing = Promise.all([enqueuer.close(), store.close(), probe.close(), checklists?.close()]);
       await Promise.race([closing, new Promise((r) => setTimeout(r, 2000))]);
       const redis = new Redis(REDIS_URL);
       const keys = await redis.keys(`${prefix}:*`);
