@@ -15,7 +15,7 @@ import { TEST_NAMES } from './test-choice.ts';
 import { partialScaling } from './partial-scaling.ts';
 import { relationshipChanges } from './relationship-change.ts';
 import { sortedCopy } from '../stats/sort.ts';
-import { clippedAt, cyclicShift, recodedCategories, renamedCategories, swappedColumns, swappedValues, valueSpike } from './value-patterns.ts';
+import { clippedAt, cyclicShift, numbersAsText, recodedCategories, truncatedCategories, renamedCategories, swappedColumns, swappedValues, valueSpike } from './value-patterns.ts';
 
 export const DRIFT_VOCABULARY = {
   ...TARGET_VOCABULARY,
@@ -26,6 +26,7 @@ export const DRIFT_VOCABULARY = {
   'drift.location_shift': { unit: 'sd', description: 'change of the mean of a drifted numeric feature, in reference standard deviations (signed; subject = feature)' },
   'drift.scale_ratio': { unit: 'ratio', description: 'current sd / reference sd of a drifted numeric feature (subject = feature)' },
   'drift.shape_distance': { unit: 'sd', description: 'Wasserstein distance between the standardised reference and current samples of a drifted numeric feature: the change left once location and spread are removed (subject = feature)' },
+  'drift.type_changed': { unit: 'label', description: 'a numeric feature that arrives as text on one side in another number format: value decimal-comma ("7,4") or thousands-separator ("1,234.5") (subject = feature)' },
   'drift.relationship_changed': { unit: 'ratio', description: 'a numeric feature whose correlations with the other features changed while the other pairs held (re-sourced or re-computed); value = the largest change of a correlation (subject = feature)' },
   'drift.unit_factor': { unit: 'factor', description: 'a unit conversion maps the reference onto the current values (×1000, ÷100, °C → °F), to all rows or to a share of them (a partner sending another currency); the value is the factor (subject = feature)' },
   'drift.preprocessing_mismatch': { unit: 'label', description: 'a preprocessing step maps the reference onto the current values: standardised, min-max scaled or log-transformed on one side only, or a categorical feature recoded (names on one side, codes on the other: value "recoded") (subject = feature; value = the step)' },
@@ -181,10 +182,22 @@ export function driftObservations(c: DriftComparison, reference: Dataset, curren
       const counts = (col: Column) => (col.kind === 'categorical' ? col.counts : numberCounts(col.values));
       // Either side may hold numbers (names on one side, integer codes on the other).
       const recoded = refColumn && curColumn ? recodedCategories(counts(refColumn), counts(curColumn)) : undefined;
+      // A numeric column that arrives as text in another number format (a decimal comma from one producer).
+      const asText = refColumn && curColumn && refColumn.kind !== curColumn.kind ? numbersAsText((refColumn.kind === 'categorical' ? refColumn : curColumn as Extract<Column, { kind: 'categorical' }>).counts) : undefined;
+      if (asText) {
+        const side = refColumn!.kind === 'categorical' ? 'the reference' : 'the current data';
+        const how = asText.kind === 'decimal-comma' ? 'a decimal comma' : 'thousands separators';
+        out.push(observe('drift.type_changed', asText.kind, `${f.name}: numbers on one side, text in ${side} — ${pct(asText.share)} of its rows are numbers written with ${how} (${asText.examples.map((e) => `"${e}"`).join(', ')}), ${pct(asText.numericShare)} are numbers once read that way: a number format (locale) changed, not new categories`, extra));
+      }
+      const truncated = !recoded && ch.vanished.length > 0 && ch.unseen.length > 0 ? truncatedCategories(ch.vanished, ch.unseen) : undefined;
+      if (truncated) {
+        const shown = truncated.pairs.slice(0, 4).map((p) => `"${p.from}" → "${p.to}"`).join(', ');
+        out.push(observe('drift.category_renamed', `cut to ${truncated.length} characters`, `${f.name}: the values are cut to ${truncated.length} characters — ${shown}${truncated.pairs.length > 4 ? ', …' : ''} (a shorter column or field downstream)`, extra));
+      }
       if (recoded) {
         const shown = recoded.pairs.slice(0, 4).map((p) => `"${p.from}" → "${p.to}" (${pct(p.fromShare)} → ${pct(p.toShare)})`).join(', ');
         out.push(observe('drift.preprocessing_mismatch', 'recoded', `${f.name}: every reference value is gone and as many new ones hold the same shares — ${shown}${recoded.pairs.length > 4 ? ', …' : ''}: the same categories under another encoding`, extra));
-      } else if (refColumn?.kind === 'categorical' && curColumn?.kind === 'categorical' && ch.vanished.length > 0 && ch.unseen.length > 0) {
+      } else if (!truncated && refColumn?.kind === 'categorical' && curColumn?.kind === 'categorical' && ch.vanished.length > 0 && ch.unseen.length > 0) {
         for (const r of renamedCategories(refColumn.counts, curColumn.counts, ch.vanished, ch.unseen)) {
           const how = r.sameText ? 'the same value in another spelling' : 'the only value that vanished and the only new one, with the same share of rows';
           out.push(observe('drift.category_renamed', `${r.from} → ${r.to}`, `${f.name}: "${r.from}" (${pct(r.fromShare)} of the reference) is gone and "${r.to}" (${pct(r.toShare)} now) is new: ${how}`, extra));

@@ -44,6 +44,78 @@ export function renamedCategories(reference: ReadonlyMap<string, number>, curren
   return out;
 }
 
+export interface Truncation {
+  /** The length the values were cut to. */
+  length: number;
+  /** Old → new value, most common old value first. */
+  pairs: Array<{ from: string; to: string }>;
+}
+
+/**
+ * Values cut at a fixed length (a VARCHAR(n) column, a fixed-width export): every new value is as
+ * long as the others, and each is the start of one or more vanished values that were longer — two
+ * codes may even become one (GEN_TEMP_HI and GEN_TEMP_LO → GEN_TE).
+ */
+export function truncatedCategories(vanished: readonly string[], unseen: readonly string[]): Truncation | undefined {
+  if (vanished.length === 0 || unseen.length === 0) return undefined;
+  const lengths = new Set(unseen.map((u) => [...u].length));
+  if (lengths.size !== 1) return undefined;
+  const [length] = lengths as unknown as [number];
+  if (length < 1) return undefined;
+  const pairs: Truncation['pairs'] = [];
+  for (const from of vanished) {
+    const to = [...from].slice(0, length).join('');
+    if ([...from].length <= length || !unseen.includes(to)) return undefined;
+    pairs.push({ from, to });
+  }
+  // Every new value must come from a vanished one: otherwise new values arrived as well.
+  return unseen.every((u) => pairs.some((p) => p.to === u)) ? { length, pairs } : undefined;
+}
+
+export interface NumberFormat {
+  /** How the numbers are written: `decimal-comma` ("7,4"), `thousands-separator` ("1,234.5"). */
+  kind: 'decimal-comma' | 'thousands-separator';
+  /** Share of the rows written that way. */
+  share: number;
+  /** Share of all rows that are numbers once the format is read. */
+  numericShare: number;
+  examples: string[];
+}
+
+const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
+const THOUSANDS = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
+
+/**
+ * A column of numbers that arrives (partly) as text in another number format: nearly all rows
+ * are numbers once a decimal comma or thousands separators are read, and at least 5 % of them are
+ * written that way — a locale setting or a formatter in one producer, not new categories.
+ */
+export function numbersAsText(counts: ReadonlyMap<string, number>): NumberFormat | undefined {
+  let total = 0;
+  let plain = 0;
+  let comma = 0;
+  let thousands = 0;
+  const examples: Record<NumberFormat['kind'], string[]> = { 'decimal-comma': [], 'thousands-separator': [] };
+  for (const [raw, c] of counts) {
+    total += c;
+    const v = raw.trim().replace(/^"(.*)"$/, '$1');
+    if (PLAIN_NUMBER.test(v)) plain += c;
+    else if (THOUSANDS.test(v)) {
+      thousands += c;
+      if (examples['thousands-separator'].length < 3) examples['thousands-separator'].push(raw);
+    } else if (DECIMAL_COMMA.test(v)) {
+      comma += c;
+      if (examples['decimal-comma'].length < 3) examples['decimal-comma'].push(raw);
+    }
+  }
+  if (total === 0) return undefined;
+  const kind: NumberFormat['kind'] = comma >= thousands ? 'decimal-comma' : 'thousands-separator';
+  const odd = Math.max(comma, thousands);
+  const numericShare = (plain + comma + thousands) / total;
+  return odd / total >= 0.05 && numericShare >= 0.9 ? { kind, share: odd / total, numericShare, examples: examples[kind] } : undefined;
+}
+
 export interface Recoding {
   /** Old → new value, most common first. */
   pairs: Array<{ from: string; to: string; fromShare: number; toShare: number }>;

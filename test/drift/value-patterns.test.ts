@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clippedAt, cyclicShift, renamedCategories, swappedColumns, swappedValues, valueSpike } from '../../src/drift/value-patterns.ts';
+import { clippedAt, cyclicShift, numbersAsText, renamedCategories, swappedColumns, swappedValues, truncatedCategories, valueSpike } from '../../src/drift/value-patterns.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 
 const normal = (r: () => number, mean: number, sd: number) => mean + sd * Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
@@ -120,5 +120,35 @@ describe('swappedValues', () => {
   });
   it('does not read a segment that grew as an inversion', () => {
     expect(swappedValues(new Map([['true', 660], ['false', 2340]]), new Map([['true', 1200], ['false', 1800]]))).toBeUndefined();
+  });
+});
+
+describe('truncatedCategories', () => {
+  it('finds codes cut to a fixed length, two of them merged into one', () => {
+    expect(truncatedCategories(['GEN_TEMP_HI', 'GEN_TEMP_LO', 'PITCH_FAULT'], ['GEN_TE', 'PITCH_'])).toEqual({
+      length: 6,
+      pairs: [
+        { from: 'GEN_TEMP_HI', to: 'GEN_TE' },
+        { from: 'GEN_TEMP_LO', to: 'GEN_TE' },
+        { from: 'PITCH_FAULT', to: 'PITCH_' },
+      ],
+    });
+  });
+  it('does not call new values of another length, or new codes besides the cut ones, a truncation', () => {
+    expect(truncatedCategories(['GEN_TEMP_HI'], ['GEN_TE', 'YAW'])).toBeUndefined();
+    expect(truncatedCategories(['GEN_TEMP_HI'], ['GEN_TE', 'BRAKE_'])).toBeUndefined();
+    expect(truncatedCategories(['paypal'], ['klarna'])).toBeUndefined();
+  });
+});
+
+describe('numbersAsText', () => {
+  it('reads a decimal comma from one producer among plain numbers', () => {
+    const counts = new Map([['10.42', 300], ['7.1', 300], ['4,16', 200], ['15,2', 150]]);
+    expect(numbersAsText(counts)).toMatchObject({ kind: 'decimal-comma', numericShare: 1, examples: ['4,16', '15,2'] });
+    expect(numbersAsText(counts)?.share).toBeCloseTo(350 / 950, 6);
+  });
+  it('leaves real text categories alone', () => {
+    expect(numbersAsText(new Map([['paris', 10], ['rome', 5], ['1,5', 1]]))).toBeUndefined();
+    expect(numbersAsText(new Map([['10.1', 100], ['11.2', 100]]))).toBeUndefined();
   });
 });
