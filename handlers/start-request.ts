@@ -12,6 +12,7 @@ import type { LoadedRunbook } from '../src/runbooks/runbook-schema.ts';
 import type { JobStore } from '../src/queue/job-store.ts';
 import { requestId } from '../src/queue/names.ts';
 import type { ChecklistService } from '../src/runbooks/checklist-service.ts';
+import { DEFAULT_TARGET_POLICY, refusedTarget, type TargetPolicy } from '../src/policy/target-policy.ts';
 
 export interface RequestDeps {
   diagnostics: readonly Diagnostic[];
@@ -26,6 +27,8 @@ export interface RequestDeps {
   logger: Logger;
   /** Counts outcomes for /metrics. */
   count(outcome: string): void;
+  /** The target policy (INFDBG_ALLOWED_TARGETS, Redis, the bot's port); absent: metadata and link-local addresses are still refused. */
+  targetPolicy?: TargetPolicy;
 }
 
 export interface RequestOrigin {
@@ -53,7 +56,24 @@ export function requestPlan(command: Extract<DebugCommand, { kind: 'diagnostic' 
   };
 }
 
+/** Why the target policy refuses a URL the command would make a worker touch, or undefined. */
+export function refusedCommandTarget(deps: Pick<RequestDeps, 'targetPolicy'>, command: Extract<DebugCommand, { kind: 'diagnostic' | 'investigation' }>): string | undefined {
+  const policy = deps.targetPolicy ?? DEFAULT_TARGET_POLICY;
+  for (const step of requestPlan(command).plan) {
+    const refused = refusedTarget(step.diagnostic, step.payload, policy);
+    if (refused) return refused;
+  }
+  return undefined;
+}
+
 export async function startRequest(deps: RequestDeps, command: Extract<DebugCommand, { kind: 'diagnostic' | 'investigation' }>, origin: RequestOrigin): Promise<void> {
+  // The /debug ack refuses these already; a Re-run button reaches here directly.
+  const refused = refusedCommandTarget(deps, command);
+  if (refused) {
+    deps.count('target_refused');
+    await origin.reply(`:no_entry: ${refused}. Nothing was started.`);
+    return;
+  }
   if (!(await deps.redisReady())) {
     deps.count('redis_down');
     await origin.reply(REDIS_DOWN);

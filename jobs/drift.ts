@@ -57,6 +57,7 @@ export const driftDiagnostic = defineDiagnostic({
   payload: driftPayloadSchema,
   observes: DRIFT_VOCABULARY,
   timeoutMs: 15 * 60_000,
+  targets: (payload) => [payload.reference, payload.current].filter((l) => /^[a-z][a-z0-9+.-]*:\/\//i.test(l)),
   parseArgs(tokens) {
     const parsed = parseTokens(
       tokens,

@@ -20,6 +20,7 @@ import type { Observation } from '../src/diagnosis/observation.ts';
 import { renderChart } from '../src/report/chart.ts';
 import { emptyResult, worstSeverity, SEVERITIES, type DiagnosticResult, type Severity } from '../src/report/model.ts';
 import { readBoundedText } from '../src/net/http-body.ts';
+import { TargetRefusedError } from '../src/policy/target-policy.ts';
 
 const USAGE = 'gpu [<node>] [--pod <namespace>/<pod>] [--dcgm-url URL]';
 /** Largest DCGM exporter answer read, bytes (a node's exporter sends tens of KiB). */
@@ -121,7 +122,7 @@ async function fromDcgm(url: string, deps: DiagnosticDeps): Promise<Snapshot> {
     if (body.truncated) return unreachable(`answered with more than ${MAX_DCGM_BYTES / 2 ** 20} MiB of metrics`);
     text = body.text;
   } catch (err) {
-    if (deps.signal.aborted) throw err;
+    if (deps.signal.aborted || err instanceof TargetRefusedError) throw err;
     const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
     return unreachable(err instanceof Error && err.name === 'TimeoutError' ? `did not answer within ${DCGM_TIMEOUT_MS / 1000} s` : `did not answer (${oneLine(err)}${cause})`);
   }
@@ -199,6 +200,7 @@ export const gpuDiagnostic = defineDiagnostic({
     return { node: positionals[0], dcgmUrl: values['dcgm-url'], ...(pod ? { pod } : {}) };
   },
   route: (payload) => payload.node,
+  targets: (payload) => (payload.dcgmUrl ? [payload.dcgmUrl] : []),
   observes: GPU_VOCABULARY,
   timeoutMs: 60_000,
   async run(payload, deps): Promise<DiagnosticResult> {

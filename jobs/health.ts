@@ -19,6 +19,7 @@ import { readBoundedText } from '../src/net/http-body.ts';
 import { parseServerTiming } from '../src/profile/server-timing.ts';
 import { parseExposition } from '../src/prometheus/exposition.ts';
 import { redactUrl, withoutCredentials } from '../src/net/url-credentials.ts';
+import { TargetRefusedError } from '../src/policy/target-policy.ts';
 
 const USAGE =
   'health <url> [--health-path /health] [--metrics-path /metrics] [--latency-metric NAME] [--interval 3s] [--slo-p99 MS] [--probe-body JSON] [--probe-path /predict]';
@@ -60,6 +61,8 @@ export const healthDiagnostic = defineDiagnostic({
   payload: healthPayloadSchema,
   observes: HEALTH_VOCABULARY,
   timeoutMs: 90_000,
+  // The paths are appended to the URL, so its host and port are all the policy needs.
+  targets: (payload) => [payload.url],
   parseArgs(tokens) {
     const { values, positionals } = parseTokens(
       tokens,
@@ -166,9 +169,10 @@ async function get(deps: DiagnosticDeps, url: URL, maxBytes: number): Promise<Fe
     return { kind: 'response', status: res.status, ms: performance.now() - t0, body: text, truncated };
   } catch (err) {
     if (deps.signal.aborted) throw deps.signal.reason;
+    if (err instanceof TargetRefusedError) throw err;
     const failure = failureOf(err);
     // No answer in time: is the process there (it accepts the connection and then says nothing) or is the path to it blocked?
-    const tcp = failure.code === 'timeout' ? await tcpConnect(target) : undefined;
+    const tcp = failure.code === 'timeout' ? await tcpConnect(target, deps) : undefined;
     return { kind: 'unreachable', ms: performance.now() - t0, ...failure, ...(tcp ? { tcp } : {}) };
   }
 }
@@ -176,12 +180,12 @@ async function get(deps: DiagnosticDeps, url: URL, maxBytes: number): Promise<Fe
 /** Deadline of the bare TCP connect made after an HTTP timeout, ms. */
 export const TCP_CONNECT_TIMEOUT_MS = 2000;
 
-/** Opens (and closes) a plain TCP connection to the URL's host and port. */
-function tcpConnect(url: URL): Promise<TcpConnect> {
+/** Opens (and closes) a plain TCP connection to the URL's host and port (under the target policy on workers). */
+function tcpConnect(url: URL, deps: DiagnosticDeps): Promise<TcpConnect> {
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   const host = url.hostname.replace(/^\[|\]$/g, '');
   return new Promise((resolve) => {
-    const socket = connect({ host, port });
+    const socket = connect({ host, port, ...(deps.targetGuard ? { lookup: deps.targetGuard.lookupFor(port) } : {}) });
     const done = (result: TcpConnect) => {
       socket.destroy();
       resolve(result);
@@ -208,6 +212,7 @@ async function probe(deps: DiagnosticDeps, url: URL, body: string, spanMs: numbe
       out.push({ kind: 'response', status: res.status, ms, serverTiming });
     } catch (err) {
       if (deps.signal.aborted) throw deps.signal.reason;
+      if (err instanceof TargetRefusedError) throw err;
       out.push({ kind: 'unreachable', ms: performance.now() - start, ...failureOf(err) });
     }
   }

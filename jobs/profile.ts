@@ -171,6 +171,7 @@ export const profileDiagnostic = defineDiagnostic({
     };
   },
   route: (payload) => payload.node,
+  targets: (payload) => (payload.mode === 'endpoint' ? [payload.url, ...(payload.metricsUrl ? [payload.metricsUrl] : [])] : isUrl(payload.model) ? [payload.model] : []),
   async run(payload, deps) {
     const started = deps.now();
     if (payload.mode === 'endpoint') {
@@ -186,7 +187,7 @@ export const profileDiagnostic = defineDiagnostic({
           ...(payload.warmup === undefined ? {} : { warmupRequests: payload.warmup }),
           ...(payload.metricsUrl === undefined ? {} : { metricsUrl: payload.metricsUrl }),
         },
-        { signal: deps.signal, progress: deps.progress, now: deps.now },
+        { signal: deps.signal, progress: deps.progress, now: deps.now, fetch: deps.fetch, ...(deps.targetGuard ? { targetGuard: deps.targetGuard } : {}) },
       );
       return endpointProfileResult(profile, `profile ${profile.url}`, deps.now() - started);
     }

@@ -6,7 +6,7 @@ import { UsageError, oneLine } from '../../src/core/errors.ts';
 import { prepareRunbook } from '../../src/runbooks/prepare-runbook.ts';
 import { runbookListText, runbookPreviewText } from '../../src/runbooks/render-runbook.ts';
 import type { RequestStatus } from '../../src/queue/job-store.ts';
-import { REDIS_DOWN, startRequest, type RequestDeps } from '../start-request.ts';
+import { REDIS_DOWN, refusedCommandTarget, startRequest, type RequestDeps } from '../start-request.ts';
 
 function describeStatus(s: RequestStatus): string {
   const lines = s.items.map((i) => `• *${i.name}*: ${i.state} ${i.percent}%${i.message ? ` — ${i.message}` : ''}`);
@@ -56,6 +56,13 @@ export function debugCommand(deps: RequestDeps) {
       const preview = runbookPreviewText(prepareRunbook(parsed.runbook, { given: parsed.variables }));
       await ack({ response_type: 'ephemeral', text: `${preview}
 _From a terminal, \`infdbg runbook ${parsed.runbook.name} …\` runs its diagnostic steps._` });
+      return;
+    }
+    // A URL the target policy refuses (metadata, link-local, Redis, the bot, outside INFDBG_ALLOWED_TARGETS) is refused in the ack: nothing is enqueued.
+    const refused = parsed.kind === 'diagnostic' || parsed.kind === 'investigation' ? refusedCommandTarget(deps, parsed) : undefined;
+    if (refused) {
+      deps.count('target_refused');
+      await ack({ response_type: 'ephemeral', text: `:no_entry: ${refused}. Nothing was started.` });
       return;
     }
     await ack();

@@ -2,6 +2,7 @@
 // with one message listing every problem (never a stack trace, never a secret's value).
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import { parseAllowedTargets } from '../policy/target-policy.ts';
 
 const list = z
   .string()
@@ -34,6 +35,26 @@ const bot = {
   /** Set to use Socket Mode instead of the HTTP receiver. */
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)').optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+};
+
+/** The target policy (src/policy/target-policy.ts) for every URL a queued job fetches or posts to. */
+const targets = {
+  /**
+   * Comma-separated host names (`model-gw.example.com`), name suffixes (`.svc.cluster.local`) and
+   * CIDRs (`10.0.0.0/8`, `fd00::/8`) jobs may reach. Empty = any address except the always-refused
+   * ones (metadata and link-local addresses, the Redis of REDIS_URL, the bot's PORT on this machine).
+   */
+  INFDBG_ALLOWED_TARGETS: list
+    .default([])
+    .superRefine((entries, ctx) => {
+      try {
+        parseAllowedTargets(entries);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message.replace(/^INFDBG_ALLOWED_TARGETS: /, '') : String(err) });
+      }
+    }),
+  /** The bot's port (jobs may not call the bot itself); the same variable `serve` listens on. */
+  PORT: bot.PORT,
 };
 
 /** Alert intake (handlers/webhooks/): a route whose secret is not set answers 404. Each also as …_FILE (a mounted secret). */
@@ -72,8 +93,8 @@ const runbooks = {
 };
 
 /** Workers post reports, so they need the bot token but not the signing secret. */
-export const workerConfigSchema = z.object({ ...base, ...slackWebApi, ...incidents, ...runbooks });
-export const serveConfigSchema = z.object({ ...base, ...slackWebApi, ...bot, ...webhooks, ...incidents, ...runbooks });
+export const workerConfigSchema = z.object({ ...base, ...slackWebApi, ...incidents, ...runbooks, ...targets });
+export const serveConfigSchema = z.object({ ...base, ...slackWebApi, ...bot, ...webhooks, ...incidents, ...runbooks, ...targets });
 export const cliConfigSchema = z.object({ ...base, ...runbooks });
 
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;

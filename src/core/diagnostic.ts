@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { ObservationVocabulary } from '../diagnosis/observation.ts';
 import type { KubeAccess } from '../k8s/kube-access.ts';
+import type { TargetGuard } from '../policy/target-guard.ts';
 import type { DiagnosticResult } from '../report/model.ts';
 
 /** I/O a diagnostic may use; tests pass real ones or stand-ins. */
@@ -14,7 +15,13 @@ export interface DiagnosticDeps {
   signal: AbortSignal;
   /** Report progress, 0–100, with a short message for the Slack status line. */
   progress(percent: number, message?: string): Promise<void> | void;
+  /** On workers, enforces the target policy (src/policy/target-guard.ts): refused URLs, addresses and redirect hops throw TargetRefusedError. */
   fetch: typeof fetch;
+  /**
+   * The target policy for what does not go through `fetch` (node:http load, a bare TCP connect):
+   * `check` each URL, connect with `lookupFor(port)`. Undefined: unrestricted (a person's own terminal).
+   */
+  targetGuard?: TargetGuard;
   /** Milliseconds since the epoch. */
   now(): number;
   /** This node's name (`NODE_NAME`). */
@@ -60,6 +67,11 @@ export interface Diagnostic<S extends z.ZodType = z.ZodType> {
   route?(payload: z.infer<S>): string | undefined | Promise<string | undefined>;
   /** Every observation name `run` may emit, with its unit and meaning (src/diagnosis/observation.ts). The causes catalogue may only refer to these. */
   observes: ObservationVocabulary;
+  /**
+   * Every network URL the payload makes the job fetch or post to (http(s) only; local paths left out).
+   * The ack refuses a command whose targets the target policy refuses, and workers check them again.
+   */
+  targets?(payload: z.infer<S>): string[];
   /** Per-attempt deadline, ms. */
   timeoutMs: number;
   run(payload: z.infer<S>, deps: DiagnosticDeps): Promise<DiagnosticResult>;

@@ -29,6 +29,8 @@ export async function runDiagnostic(
   payload: unknown,
   deps: BaseDeps & { signal?: AbortSignal; progress?: DiagnosticDeps['progress']; timeoutMs?: number },
 ): Promise<DiagnosticResult> {
+  // On workers, the URLs the payload names are checked before anything runs (the ack checked them too; the policy may have changed since).
+  if (deps.targetGuard) for (const url of diagnostic.targets?.(payload) ?? []) deps.targetGuard.check(url);
   const timeoutMs = deps.timeoutMs ?? diagnostic.timeoutMs;
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new DeadlineError(diagnostic.name, timeoutMs)), timeoutMs);

@@ -13,6 +13,7 @@ import type { DataFormat, Dataset } from './dataset.ts';
 import { readJsonLines } from './jsonl.ts';
 import { readParquet } from './parquet.ts';
 import { InputError, UnreachableError } from '../core/errors.ts';
+import { TargetRefusedError } from '../policy/target-policy.ts';
 
 /** Largest file read by default: 2 GB (columns take about as much memory as the file). */
 export const DEFAULT_MAX_BYTES = 2e9;
@@ -183,6 +184,7 @@ async function download(url: URL, source: string, maxBytes: number, options: Rea
 
 function fetchFailure(err: unknown, source: string, jobSignal: AbortSignal, timeoutMs: number): Error {
   if (jobSignal.aborted) return jobSignal.reason instanceof Error ? jobSignal.reason : new Error(String(jobSignal.reason));
+  if (err instanceof TargetRefusedError) return err;
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
     return new UnreachableError(`${source}: download did not finish within ${timeoutMs / 1000} s`, { cause: err });
   }

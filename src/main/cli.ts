@@ -9,6 +9,8 @@ import { diagnostics, findDiagnostic } from '../../jobs/registry.ts';
 import { createApp } from './app.ts';
 import { cliConfigSchema, loadConfig, serveConfigSchema, workerConfigSchema, type CliConfig } from '../core/config.ts';
 import { productionDeps, routingKube } from './deps.ts';
+import { createTargetGuard, guardedNetwork, localAddresses } from '../policy/target-guard.ts';
+import { targetPolicyFromConfig } from '../policy/target-policy.ts';
 import { ConfigError, InfdbgError, UsageError, oneLine } from '../core/errors.ts';
 import { createLogger } from '../core/logger.ts';
 import { AlertQueue } from '../queue/alert-queue.ts';
@@ -233,6 +235,8 @@ async function serve(): Promise<void> {
     logger,
     webhooks: { secrets: webhookSecrets, alerts },
     pagerduty: pagerDutyClientFromConfig(config, { fetch: globalThis.fetch, logger }),
+    // The ack refuses a command whose URLs the target policy refuses; workers check again after DNS.
+    targetPolicy: targetPolicyFromConfig(config, localAddresses()),
   });
   await app.start(config.PORT);
   logger.info('bot listening', { port: config.PORT, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http', path: '/slack/events' });
@@ -258,7 +262,8 @@ async function worker(): Promise<void> {
     concurrency: config.WORKER_CONCURRENCY,
     diagnostics,
     slack: new SlackThread(client),
-    deps: { ...productionDeps(config), localFileRoots: config.INFDBG_DATA_DIRS },
+    // Every URL a job touches goes through the target policy (checked after DNS, on every redirect); the CLI's own runs are not restricted.
+    deps: { ...productionDeps(config), ...guardedNetwork(createTargetGuard(targetPolicyFromConfig(config, localAddresses()))), localFileRoots: config.INFDBG_DATA_DIRS },
     logger,
     // Accepted alerts become incident threads: triage by the runbooks, then one investigation per run.
     incidents: {

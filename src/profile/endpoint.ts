@@ -11,6 +11,8 @@ import { stageDistributions, type StageDistributions } from './stage-stats.ts';
 import { parseTritonCounters, tritonStageTimes, type TritonCounters, type TritonModelTimes } from './triton-metrics.ts';
 import { redactUrl, withoutCredentials } from '../net/url-credentials.ts';
 import { readBoundedText } from '../net/http-body.ts';
+import type { TargetGuard } from '../policy/target-guard.ts';
+import { TargetRefusedError } from '../policy/target-policy.ts';
 
 export interface EndpointProfileOptions {
   /** The endpoint, e.g. `http://model:8080/predict`. http or https. */
@@ -42,6 +44,10 @@ export interface EndpointProfileDeps {
   progress(percent: number, message?: string): void | Promise<void>;
   /** Milliseconds since the epoch; bounds the sweep. Request latencies use `performance.now`. */
   now(): number;
+  /** For the `--metrics-url` scrape. Default: the global fetch. On workers: the target policy's fetch. */
+  fetch?: typeof fetch;
+  /** The target policy on workers: the URL is checked and the load's sockets connect through its lookup. Default: unrestricted. */
+  targetGuard?: TargetGuard;
 }
 
 /** A server-side stage and its average time per successful request. */
@@ -277,13 +283,16 @@ export async function profileEndpoint(options: EndpointProfileOptions, deps: End
   const t0 = deps.now();
   const deadline = t0 + overallMs;
   const notes: string[] = [];
-  const clientFor = (maxSockets: number) => createLoadClient({ url, method, headers, body, timeoutMs, maxSockets, signal });
+  deps.targetGuard?.check(url);
+  const lookup = deps.targetGuard?.lookupFor(Number(url.port || (url.protocol === 'https:' ? 443 : 80)));
+  const clientFor = (maxSockets: number) => createLoadClient({ url, method, headers, body, timeoutMs, maxSockets, signal, ...(lookup ? { lookup } : {}) });
 
   // Pre-flight: one request that must get some HTTP response, so an unreachable URL is one clear error.
   const preflight = clientFor(1);
   const first = await preflight.send();
   preflight.close();
   if (first.status === undefined) {
+    if (first.refused) throw first.refused;
     if (signal.aborted) throw new UnreachableError(`${shownUrl}: aborted before the first response`);
     throw new UnreachableError(`${shownUrl} unreachable: ${first.error === 'timeout' ? `no response within ${timeoutMs} ms` : first.errorMessage ?? first.error}`);
   }
@@ -294,7 +303,7 @@ export async function profileEndpoint(options: EndpointProfileOptions, deps: End
   const scrape = async (): Promise<TritonCounters | undefined> => {
     if (metricsUrl === undefined || metricsRequest === undefined || scrapeBroken) return undefined;
     try {
-      const res = await fetch(metricsRequest.url, { headers: metricsRequest.headers, signal: AbortSignal.any([signal, AbortSignal.timeout(SCRAPE_TIMEOUT_MS)]) });
+      const res = await (deps.fetch ?? fetch)(metricsRequest.url, { headers: metricsRequest.headers, signal: AbortSignal.any([signal, AbortSignal.timeout(SCRAPE_TIMEOUT_MS)]) });
       if (!res.ok) {
         await res.body?.cancel();
         throw new Error(`HTTP ${res.status}`);
@@ -305,6 +314,7 @@ export async function profileEndpoint(options: EndpointProfileOptions, deps: End
       if (counters.size === 0) throw new Error('no nv_inference_* counters in it');
       return counters;
     } catch (err) {
+      if (err instanceof TargetRefusedError) throw err;
       scrapeBroken = true;
       notes.push(`metrics URL ${redactUrl(metricsUrl)} not used: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;

@@ -4,6 +4,8 @@
 // both), so the generator's own ceiling sits well above the servers it profiles.
 import http from 'node:http';
 import https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { TargetRefusedError } from '../policy/target-policy.ts';
 
 export interface LoadClientOptions {
   url: URL;
@@ -19,6 +21,8 @@ export interface LoadClientOptions {
   maxSockets: number;
   /** Aborting destroys every socket, so requests in flight end at once (as `aborted`). */
   signal: AbortSignal;
+  /** DNS lookup for each new socket (the target policy's, on workers). Default: the system's. */
+  lookup?: LookupFunction;
 }
 
 /** What one request came to. Exactly one of `status` and `error` is set. */
@@ -35,6 +39,8 @@ export interface RequestOutcome {
   totalMs: number;
   /** Raw `Server-Timing` header value(s), when the response had any. */
   serverTiming?: string;
+  /** The target policy refused the address the name resolved to (no request was sent). */
+  refused?: TargetRefusedError;
 }
 
 export interface LoadClient {
@@ -63,6 +69,7 @@ export function createLoadClient(options: LoadClientOptions): LoadClient {
     hostname: url.hostname.replace(/^\[|\]$/g, ''),
     port: url.port === '' ? undefined : Number(url.port),
     path: `${url.pathname}${url.search}`,
+    ...(options.lookup ? { lookup: options.lookup } : {}),
   };
   const onAbort = () => agent.destroy();
   signal.addEventListener('abort', onAbort, { once: true });
@@ -94,7 +101,7 @@ export function createLoadClient(options: LoadClientOptions): LoadClient {
       const timer = setTimeout(() => req.destroy(new RequestTimeout(`no complete response within ${timeoutMs} ms`)), timeoutMs);
       function fail(err: Error & { code?: string }): void {
         const code = signal.aborted ? 'aborted' : err instanceof RequestTimeout ? 'timeout' : (err.code ?? 'error');
-        finish({ error: code, errorMessage: err.message.split('\n')[0] ?? code });
+        finish({ error: code, errorMessage: err.message.split('\n')[0] ?? code, ...(err instanceof TargetRefusedError ? { refused: err } : {}) });
       }
       req.on('error', fail);
       req.end(body);

@@ -9,6 +9,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InputError, UnreachableError } from '../core/errors.ts';
 import { withoutCredentials } from '../net/url-credentials.ts';
+import { TargetRefusedError } from '../policy/target-policy.ts';
 
 /** Largest model downloaded, bytes (2 GiB: the protobuf limit of a single-file ONNX model). */
 export const MAX_MODEL_BYTES = 2 * 1024 ** 3;
@@ -62,6 +63,7 @@ export async function openModelSource(source: string, deps: ModelSourceDeps): Pr
       res = await deps.fetch(request.url, { headers: request.headers, signal, redirect: 'follow' });
     } catch (err) {
       deps.signal.throwIfAborted();
+      if (err instanceof TargetRefusedError) throw err;
       throw new UnreachableError(`${shown.href}: model download failed: ${signal.aborted ? 'timed out' : ((err as Error).cause as Error | undefined)?.message ?? (err as Error).message}`, { cause: err });
     }
     if (!res.ok || res.body === null) {
