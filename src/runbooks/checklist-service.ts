@@ -114,22 +114,24 @@ export class ChecklistService {
   }
 
   /** `/debug runbook <name> [var=value …]`: a new thread (its root says who started what) with the checklist as its first reply. */
-  async startFromCommand(args: { runbook: LoadedRunbook; variables: Record<string, string>; channel: string; user: string; text: string }): Promise<{ state: 'started' | 'already'; threadTs: string; runId: string }> {
+  async startFromCommand(args: { runbook: LoadedRunbook; variables: Record<string, string>; channel: string; user: string; text: string }): Promise<{ state: 'started' | 'already'; runId: string }> {
     const id = commandChecklistId(args.channel, args.text, this.o.now());
-    const existing = await this.o.store.get(id);
-    if (existing) return { state: 'already', threadTs: existing.run.thread.threadTs, runId: id };
+    // Typed twice (or retried by Slack): the first one opens the thread, the others are told.
+    if (!(await this.o.store.once(id, 'start'))) return { state: 'already', runId: id };
     const prepared = prepareRunbook(args.runbook, { given: args.variables });
     const given = Object.entries(args.variables).map(([k, v]) => `${k}=${v}`).join(' ');
-    const rootTs = await this.o.slack.post({ channel: args.channel, text: `:clipboard: Runbook *${slackEscape(prepared.title)}* (\`${prepared.name}\`${given ? ` ${slackEscape(given)}` : ''}) started by <@${args.user}> — the checklist is in the thread.` });
-    const run: ChecklistRun = { id, runbook: prepared, thread: { channel: args.channel, threadTs: rootTs }, startedBy: args.user, startedAt: this.o.now() };
-    if (!(await this.o.store.create(run))) {
-      // Typed twice at once: the other one's thread stands.
-      const other = (await this.o.store.get(id))!;
-      return { state: 'already', threadTs: other.run.thread.threadTs, runId: id };
+    let rootTs: string;
+    try {
+      rootTs = await this.o.slack.post({ channel: args.channel, text: `:clipboard: Runbook *${slackEscape(prepared.title)}* (\`${prepared.name}\`${given ? ` ${slackEscape(given)}` : ''}) started by <@${args.user}> — the checklist is in the thread.` });
+    } catch (err) {
+      await this.o.store.clearOnce(id, 'start');
+      throw err;
     }
+    const run: ChecklistRun = { id, runbook: prepared, thread: { channel: args.channel, threadTs: rootTs }, startedBy: args.user, startedAt: this.o.now() };
+    await this.o.store.create(run);
     await this.o.store.audit(id, { at: this.o.now(), by: args.user, step: '', action: 'start', result: `started ${prepared.name}${given ? ` with ${given}` : ''}` });
     await this.postChecklist(id);
-    return { state: 'started', threadTs: rootTs, runId: id };
+    return { state: 'started', runId: id };
   }
 
   /** The checklist of an incident's runbook, in its thread (after the triage reply). Idempotent: a retried job finds it. */

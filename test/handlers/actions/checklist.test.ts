@@ -15,6 +15,8 @@ import { parseStepButtonValue } from '../../../src/runbooks/checklist.ts';
 import { CHECKLIST_QUEUE } from '../../../src/runbooks/checklist-service.ts';
 import { ChecklistStore } from '../../../src/runbooks/checklist-store.ts';
 import { runbookSchema, type LoadedRunbook } from '../../../src/runbooks/runbook-schema.ts';
+import { loadRunbooks } from '../../../src/runbooks/load-runbooks.ts';
+import { diagnostics } from '../../../jobs/registry.ts';
 import { startStack, type Stack } from '../../support/stack.ts';
 import { CHANNEL, alertEvent, decisionFor, member, quickHealth, waitIdle } from '../../incidents/support.ts';
 
@@ -44,10 +46,10 @@ afterEach(async () => {
   for (const s of open.splice(0)) await s.close();
 });
 
-async function checklistStack(minuteMs = 60_000, incidents = false): Promise<Stack> {
+async function checklistStack(minuteMs = 60_000, incidents = false, runbooks: readonly LoadedRunbook[] = [RUNBOOK]): Promise<Stack> {
   const stack = await startStack({
     diagnostics: [quickHealth],
-    runbooks: [RUNBOOK],
+    runbooks,
     checklistMinuteMs: minuteMs,
     ...(incidents ? { incidents: { triage: (e) => ({ ...decisionFor(e), runbook: 'checklist-test', runbookFile: RUNBOOK.file, variables: { service: 'ranker', url: 'http://ranker.ml.svc:8080' } }), defaultChannel: CHANNEL, joinWindowMs: 600_000, editIntervalMs: 100 } } : {}),
   });
@@ -68,9 +70,9 @@ function checklistIn(stack: Stack, threadTs: string) {
   return { runId, posted };
 }
 
-async function openChecklist(stack: Stack, text = 'runbook checklist-test'): Promise<{ threadTs: string; runId: string; ts: string; store: ChecklistStore }> {
+async function openChecklist(stack: Stack, text = 'runbook checklist-test', user = 'U0ONCALL'): Promise<{ threadTs: string; runId: string; ts: string; store: ChecklistStore }> {
   const before = stack.slack.callsTo('chat.postMessage').length;
-  const r = await stack.sendCommand(text);
+  const r = await stack.sendCommand(text, { user });
   expect(r.status).toBe(200);
   const posted = await stack.slack.waitFor(() => stack.slack.callsTo('chat.postMessage').slice(before).find((c) => c.args.thread_ts && JSON.stringify(c.args.blocks ?? '').includes('infdbg_checklist_')));
   const threadTs = String(posted.args.thread_ts);
@@ -279,6 +281,43 @@ describe("an incident's checklist", () => {
       expect(stack.slack.callsTo('chat.postMessage').filter((m) => m.args.thread_ts === parentTs && JSON.stringify(m.args.blocks ?? '').includes('infdbg_checklist_'))).toHaveLength(1);
     } finally {
       await Promise.all([alerts.close(), incidents.close(), store.close()]);
+    }
+  }, 60_000);
+});
+
+describe('escalation steps of a shipped runbook (error-burst: escalate after 20 min unclaimed)', () => {
+  const shipped = loadRunbooks('runbooks', diagnostics);
+  // A runbook minute of 50 ms: the escalation timer is 1 s.
+  const escalations = (stack: Stack, threadTs: string) => stack.slack.callsTo('chat.postMessage').filter((m) => m.args.thread_ts === threadTs && String(m.args.text).startsWith(':rotating_light:')).map((m) => String(m.args.text));
+
+  it('nobody takes a step: the bot mentions the group and marks the step done', async () => {
+    const stack = await checklistStack(50, false, shipped);
+    const c = await openChecklist(stack, 'runbook error-burst service=ranker deployment=ranker pod=ranker-1');
+    try {
+      const said = await stack.slack.waitFor(() => escalations(stack, c.threadTs)[0], 15_000);
+      expect(said).toBe(':rotating_light: <!subteam^S0MLONCALL> — step 10 of the runbook, *Escalate to the ML on-call* (nobody took a step within 20 min).');
+      await stack.slack.waitFor(() => stepLine(current(stack, c.ts, c.threadTs).text, 10).includes('done by the bot'));
+      expect(stepLine(current(stack, c.ts, c.threadTs).text, 10)).toContain('— nobody took a step within 20 min');
+    } finally {
+      await c.store.close();
+    }
+  }, 60_000);
+
+  it('someone takes a step first: the timer is removed and the step is skipped as not needed', async () => {
+    const stack = await checklistStack(50, false, shipped);
+    const timers = new Queue(CHECKLIST_QUEUE, { connection: stack.connection, prefix: stack.prefix });
+    const c = await openChecklist(stack, 'runbook error-burst service=ranker deployment=ranker pod=ranker-1 namespace=ml');
+    try {
+      await stack.clickButton({ channel: CHANNEL, ts: c.ts }, button(stack, c.ts, c.threadTs, 'recent-changes', 'skip'), 'U0ONCALL');
+      await stack.slack.waitFor(() => stepLine(current(stack, c.ts, c.threadTs).text, 10).includes(':fast_forward:'));
+      expect(stepLine(current(stack, c.ts, c.threadTs).text, 10)).toContain('skipped by the bot');
+      expect(await timers.getJob(`escalate-${c.runId}-escalate`)).toBeUndefined();
+      // Past the timer's second: still no escalation.
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(escalations(stack, c.threadTs)).toEqual([]);
+    } finally {
+      await timers.close();
+      await c.store.close();
     }
   }, 60_000);
 });
