@@ -4,9 +4,9 @@
 // serves every run: the request's own tensors when they fit the contract, else the first golden
 // case's inputs, else tensors synthesised from the model's inputs (dynamic dimensions from --dim,
 // else 1). It measures and states; what the numbers mean is for the causes catalogue.
-import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { link, mkdtemp, open, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { InputError } from '../core/errors.ts';
 import { cudaStatus, openSession } from '../profile/ort-session.ts';
@@ -252,16 +252,67 @@ async function checkGolden(session: InferenceSession, identity: ModelIdentity, p
   return { result: { cases: cases.length, failed: failedCases.size, tolerance, argmaxAgreement: rows > 0 ? agree / rows : null, worst, failures }, firstInputs: first?.inputs ?? null };
 }
 
-/** Writes the rewritten model beside links to its external data files, so onnxruntime finds them. */
+/** External data up to this size is inlined into the rewritten copy; above it, the data files are hard-linked beside it. */
+const INLINE_EXTERNAL_BYTES = 1024 ** 3;
+
+/**
+ * The rewritten model as a temp file onnxruntime can load. onnxruntime refuses external data that
+ * resolves outside the model's folder (a symlink does), so the weights are inlined into the copy
+ * (the protobuf limit is 2 GiB) or, for larger models, the data files are hard-linked beside it.
+ */
 async function writeRewritten(model: ModelMessage, identity: ModelIdentity, modelPath: string): Promise<{ path: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'infdbg-layers-'));
   try {
-    for (const f of identity.externalData) await symlink(resolve(dirname(modelPath), f.location), join(dir, f.location));
+    const external = identity.externalData.reduce((n, f) => n + f.sizeBytes, 0);
+    if (external > 0 && external <= INLINE_EXTERNAL_BYTES) model = await inlineExternalData(model, dirname(modelPath));
+    else {
+      for (const f of identity.externalData) {
+        await link(resolve(dirname(modelPath), f.location), join(dir, f.location)).catch((err: NodeJS.ErrnoException) => {
+          throw new InputError(`--layers: cannot place ${f.location} beside the rewritten model (${err.code ?? 'error'}; the temp folder must be on the model's filesystem for external data over ${INLINE_EXTERNAL_BYTES} bytes)`, { cause: err });
+        });
+      }
+    }
     const path = join(dir, 'model-layers.onnx');
     await writeFile(path, encodeModel(model));
     return { path, cleanup: () => rm(dir, { recursive: true, force: true }) };
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** A copy whose externally stored initializers hold their bytes inline (raw_data). */
+async function inlineExternalData(model: ModelMessage, folder: string): Promise<ModelMessage> {
+  const files = new Map<string, FileHandle>();
+  try {
+    const initializer = await Promise.all(
+      model.graph!.initializer.map(async (t) => {
+        if (t.data_location !== 1) return t;
+        const entry = (k: string) => t.external_data?.find((e) => e.key === k)?.value;
+        const location = entry('location')!;
+        let fh = files.get(location);
+        if (!fh) {
+          fh = await open(join(folder, location), 'r');
+          files.set(location, fh);
+        }
+        const length = Number(entry('length') ?? (await fh.stat()).size - Number(entry('offset') ?? 0));
+        const raw = Buffer.alloc(length);
+        await fh.read(raw, 0, length, Number(entry('offset') ?? 0));
+        return { ...t, raw_data: raw, data_location: 0, external_data: [] };
+      }),
+    );
+    return { ...model, graph: { ...model.graph!, initializer } };
+  } finally {
+    for (const fh of files.values()) await fh.close();
+  }
+}
+
+/** openSession, where a model that decoded fine but that onnxruntime refuses is "could not load", with onnxruntime's reason. */
+async function openChecked(path: string, label: string, settings: Parameters<typeof openSession>[2] = {}): Promise<InferenceSession> {
+  try {
+    return await openSession(path, label, settings);
+  } catch (err) {
+    if (err instanceof InputError && err.cause !== undefined) throw new InputError(`onnxruntime could not load ${basename(label)}: ${firstLine(err.cause).replace(/^Load model from \S+ failed:\s*/, '')}`, { cause: err.cause });
     throw err;
   }
 }
@@ -287,7 +338,7 @@ export async function checkModel(options: ModelCheckOptions, deps: ModelCheckDep
   const identityCheck = checkIdentity(identity, options.expect);
   deps.signal.throwIfAborted();
   await deps.progress(20, 'opening an onnxruntime session');
-  const session = await openSession(options.modelPath, label);
+  const session = await openChecked(options.modelPath, label);
   const sessions: InferenceSession[] = [session];
   try {
     const outputNames = [...session.outputNames];
@@ -371,7 +422,7 @@ export async function checkModel(options: ModelCheckOptions, deps: ModelCheckDep
       };
       if (!feeds || !plain) base.error = `no inputs to run both on: ${feedError ?? 'none'}`;
       else {
-        const b = await openSession(options.compare.path, options.compare.label);
+        const b = await openChecked(options.compare.path, options.compare.label);
         sessions.push(b);
         try {
           const bOut = await run(b, feeds, options.compare.label);
@@ -396,7 +447,7 @@ export async function checkModel(options: ModelCheckOptions, deps: ModelCheckDep
       const exposed = exposeIntermediates(model);
       const file = await writeRewritten(exposed.model, identity, options.modelPath);
       try {
-        const s = await openSession(file.path, label);
+        const s = await openChecked(file.path, label);
         sessions.push(s);
         const all = await run(s, feeds, label);
         layers = analyseLayers(exposed.nodes, all, feeds, initializerStats(model, label));
@@ -409,7 +460,7 @@ export async function checkModel(options: ModelCheckOptions, deps: ModelCheckDep
     const cuda = await cudaStatus(options.modelPath, label);
     const providers: ProviderCheck = { cuda: cuda.available ? { available: true } : { available: false, reason: cuda.reason }, outputs: null, divergent: null };
     if (cuda.available && feeds && plain) {
-      const c = await openSession(options.modelPath, label, { executionProvider: 'cuda' });
+      const c = await openChecked(options.modelPath, label, { executionProvider: 'cuda' });
       sessions.push(c);
       const cOut = await run(c, feeds, `${label} (CUDA)`);
       providers.outputs = compareOutputs(plain, cOut, outputNames, tolerance);
