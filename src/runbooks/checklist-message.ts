@@ -13,6 +13,19 @@ type KnownBlock = types.KnownBlock;
 export const CHECKLIST_ACTION_PREFIX = 'infdbg_checklist_';
 export const CHECKLIST_ACTION_PATTERN = /^infdbg_checklist_/;
 
+/** `scheme://user:password@` in a value from an alert: shown as `scheme://***@`. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi;
+
+/** Text for Slack from a runbook or its values: URL credentials masked, `& < >` escaped. */
+export function shown(s: string): string {
+  return slackEscape(s.replace(URL_CREDENTIALS, '$1***@'));
+}
+
+/** Whether a command carries URL credentials (then it is not offered as a Re-run button's value). */
+export function hasUrlCredentials(s: string): boolean {
+  return new RegExp(URL_CREDENTIALS.source, 'i').test(s);
+}
+
 const MAX_BLOCKS = 50;
 /** About what Slack accepts for a message's blocks in all. */
 const MAX_BLOCKS_JSON = 12_000;
@@ -53,12 +66,12 @@ function stateLine(v: StepView): string {
     case 'running':
       return `running — started by ${actor(r!.startedBy ?? r!.by)} ${slackTime(r!.at)}${r!.requestId ? ` (\`${r!.requestId}\`)` : ''}`;
     case 'done': {
-      const what = r!.answer ? `answered *${slackEscape(answerLabel(v.step, r!.answer))}*` : 'done';
+      const what = r!.answer ? `answered *${shown(answerLabel(v.step, r!.answer))}*` : 'done';
       const by = r!.startedBy && r!.startedBy !== r!.by ? `run by ${actor(r!.startedBy)}, report ${slackTime(r!.at)}` : `by ${actor(r!.by)} ${slackTime(r!.at)}`;
-      return `${what} ${by}${r!.result ? ` — ${slackEscape(r!.result)}` : ''}`;
+      return `${what} ${by}${r!.result ? ` — ${shown(r!.result)}` : ''}`;
     }
     case 'skipped':
-      return `skipped by ${actor(r!.by)} ${slackTime(r!.at)}${r!.result ? ` — ${slackEscape(r!.result)}` : ''}`;
+      return `skipped by ${actor(r!.by)} ${slackTime(r!.at)}${r!.result ? ` — ${shown(r!.result)}` : ''}`;
   }
 }
 
@@ -71,19 +84,19 @@ function stepDetail(v: StepView, detail: Detail): string[] {
   if (v.status !== 'todo' && v.status !== 'waiting') return [];
   const s = v.step;
   const out: string[] = [];
-  if (detail.text && s.text) out.push(`_${slackEscape(s.text.trim().slice(0, 300))}_`);
+  if (detail.text && s.text) out.push(`_${shown(s.text.trim().slice(0, 300))}_`);
   switch (s.kind) {
     case 'diagnostic':
-      out.push(`\`/debug ${slackEscape(s.command)}\`${s.tokens ? '' : ` — needs ${s.missing.map((m) => `\`${m}=…\``).join(' ')} (give it with \`/debug runbook\`)`}`);
+      out.push(`\`/debug ${shown(s.command)}\`${s.tokens ? '' : ` — needs ${s.missing.map((m) => `\`${m}=…\``).join(' ')} (give it with \`/debug runbook\`)`}`);
       break;
     case 'manual':
-      if (detail.commands && s.commands.length) out.push('```' + s.commands.map(slackEscape).join('\n').replace(/```/g, '`\u200b``').slice(0, 1200) + '```');
+      if (detail.commands && s.commands.length) out.push('```' + s.commands.map(shown).join('\n').replace(/```/g, '`\u200b``').slice(0, 1200) + '```');
       break;
     case 'check':
-      out.push(`*${slackEscape(s.question)}*`);
+      out.push(`*${shown(s.question)}*`);
       break;
     case 'escalate':
-      out.push(s.afterMinutes !== undefined ? `Mentions ${slackEscape(s.group)} if nobody takes a step within ${s.afterMinutes} min.` : `Mentions ${slackEscape(s.group)} once the steps before it are settled.`);
+      out.push(s.afterMinutes !== undefined ? `Mentions ${shown(s.group)} if nobody takes a step within ${s.afterMinutes} min.` : `Mentions ${shown(s.group)} once the steps before it are settled.`);
       break;
   }
   return out;
@@ -114,9 +127,9 @@ function buttons(run: ChecklistRun, v: StepView): KnownBlock | undefined {
 function headLine(run: ChecklistRun, view: ChecklistView): string {
   const rb = run.runbook;
   const where = run.incidentKey ? 'for this incident' : run.startedBy ? `started by <@${run.startedBy}>` : '';
-  const lines = [`:clipboard: *Runbook: ${slackEscape(rb.title)}* (\`${rb.name}\`) · steps ${view.done}/${view.total}${where ? ` · ${where}` : ''}${view.complete ? ' · :checkered_flag: complete' : ''}`];
+  const lines = [`:clipboard: *Runbook: ${shown(rb.title)}* (\`${rb.name}\`) · steps ${view.done}/${view.total}${where ? ` · ${where}` : ''}${view.complete ? ' · :checkered_flag: complete' : ''}`];
   if (rb.variables.missing.length) lines.push(`_Not known: ${rb.variables.missing.map((m) => `\`${m}\``).join(', ')} — start it with \`/debug runbook ${rb.name} ${rb.variables.missing.map((m) => `${m}=…`).join(' ')}\` to fill the steps that need them._`);
-  for (const n of rb.variables.notes.slice(0, 3)) lines.push(`:warning: ${slackEscape(n)}`);
+  for (const n of rb.variables.notes.slice(0, 3)) lines.push(`:warning: ${shown(n)}`);
   return lines.join('\n');
 }
 
@@ -124,7 +137,7 @@ function render(run: ChecklistRun, view: ChecklistView, detail: Detail, collapse
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: headLine(run, view).slice(0, SECTION_LIMIT) } }];
   const settled: string[] = [];
   for (const v of view.steps) {
-    const line = `${EMOJI[v.status]} *${v.number}. ${slackEscape(v.step.title)}* — ${stateLine(v)}`;
+    const line = `${EMOJI[v.status]} *${v.number}. ${shown(v.step.title)}* — ${stateLine(v)}`;
     if (collapseSettled && (v.status === 'done' || v.status === 'skipped' || v.status === 'n/a')) {
       settled.push(line);
       continue;
@@ -166,26 +179,26 @@ export function renderChecklist(run: ChecklistRun, view: ChecklistView): { text:
 export function reminderText(run: ChecklistRun, v: StepView, minutes: number, ids: ReadonlyMap<string, string>): string {
   const group = run.runbook.reminders?.group;
   const who = group ? `${groupMention(group, ids)} ` : '';
-  return `:alarm_clock: ${who}step ${v.number} of the runbook, *${slackEscape(v.step.title)}*, has waited ${minutes} min with nobody on it.`;
+  return `:alarm_clock: ${who}step ${v.number} of the runbook, *${shown(v.step.title)}*, has waited ${minutes} min with nobody on it.`;
 }
 
 /** The reply an escalate step posts. */
 export function escalationText(v: StepView, by: string, ids: ReadonlyMap<string, string>, why: string): string {
   const group = v.step.kind === 'escalate' ? v.step.group : '';
-  return `:rotating_light: ${groupMention(group, ids)} — step ${v.number} of the runbook, *${slackEscape(v.step.title)}* (${by === 'infdbg' ? why : `asked by <@${by}>`}).`;
+  return `:rotating_light: ${groupMention(group, ids)} — step ${v.number} of the runbook, *${shown(v.step.title)}* (${by === 'infdbg' ? why : `asked by <@${by}>`}).`;
 }
 
 /** The reply once every step is settled: the runbook's prevention checklist. */
 export function preventText(run: ChecklistRun, view: ChecklistView): string {
   const p = run.runbook.prevent;
-  const lines = [`:checkered_flag: *Runbook complete* — ${slackEscape(run.runbook.title)}: ${view.done}/${view.total} steps done or skipped.`];
+  const lines = [`:checkered_flag: *Runbook complete* — ${shown(run.runbook.title)}: ${view.done}/${view.total} steps done or skipped.`];
   if (!p.alerts.length && !p.tests.length && !p.monitoring.length) return lines.join('\n');
   lines.push('*Prevent it next time:*');
   if (p.alerts.length) {
     const rules = p.alerts.map((a) => ({ alert: a.alert, expr: a.expr, ...(a.for ? { for: a.for } : {}), ...(a.severity ? { labels: { severity: a.severity } } : {}), annotations: { summary: a.why } }));
-    lines.push('Alerts to add (Prometheus rules):', '```' + slackEscape(stringify(rules, { lineWidth: 0 }).trimEnd()).replace(/```/g, '`\u200b``') + '```');
+    lines.push('Alerts to add (Prometheus rules):', '```' + shown(stringify(rules, { lineWidth: 0 }).trimEnd()).replace(/```/g, '`\u200b``') + '```');
   }
-  if (p.tests.length) lines.push('Tests:', ...p.tests.map((t) => `• ${slackEscape(t)}`));
-  if (p.monitoring.length) lines.push('Monitoring:', ...p.monitoring.map((t) => `• ${slackEscape(t)}`));
+  if (p.tests.length) lines.push('Tests:', ...p.tests.map((t) => `• ${shown(t)}`));
+  if (p.monitoring.length) lines.push('Monitoring:', ...p.monitoring.map((t) => `• ${shown(t)}`));
   return lines.join('\n').slice(0, 39_000);
 }

@@ -29,7 +29,7 @@ import {
   type StepVerb,
   type StepView,
 } from './checklist.ts';
-import { escalationText, preventText, reminderText, renderChecklist } from './checklist-message.ts';
+import { escalationText, hasUrlCredentials, preventText, reminderText, renderChecklist, shown } from './checklist-message.ts';
 import type { AuditEntry, ChecklistStore } from './checklist-store.ts';
 import { mayPress, prepareRunbook, topCauseFinding } from './prepare-runbook.ts';
 import { slackEscape } from './render-runbook.ts';
@@ -122,7 +122,7 @@ export class ChecklistService {
     const given = Object.entries(args.variables).map(([k, v]) => `${k}=${v}`).join(' ');
     let rootTs: string;
     try {
-      rootTs = await this.o.slack.post({ channel: args.channel, text: `:clipboard: Runbook *${slackEscape(prepared.title)}* (\`${prepared.name}\`${given ? ` ${slackEscape(given)}` : ''}) started by <@${args.user}> — the checklist is in the thread.` });
+      rootTs = await this.o.slack.post({ channel: args.channel, text: `:clipboard: Runbook *${slackEscape(prepared.title)}* (\`${prepared.name}\`${given ? ` ${shown(given)}` : ''}) started by <@${args.user}> — the checklist is in the thread.` });
     } catch (err) {
       await this.o.store.clearOnce(id, 'start');
       throw err;
@@ -260,11 +260,12 @@ export class ChecklistService {
     const attempt = (await this.o.store.auditTrail(run.id)).filter((e) => e.step === step.id && e.action === 'run' && e.result === 'moved to running').length;
     const requestId = 'r' + digest('checklist-step', run.id, step.id, String(attempt)).slice(0, 16);
     try {
-      const statusTs = await this.o.slack.post({ channel: run.thread.channel, threadTs: run.thread.threadTs, text: `:mag: Step ${v.number}, *${slackEscape(step.title)}* — \`/debug ${slackEscape(text)}\` queued (\`${requestId}\`, by <@${user}>)` });
+      const statusTs = await this.o.slack.post({ channel: run.thread.channel, threadTs: run.thread.threadTs, text: `:mag: Step ${v.number}, *${shown(step.title)}* — \`/debug ${shown(text)}\` queued (\`${requestId}\`, by <@${user}>)` });
       await this.o.enqueuer.enqueue({
         requestId,
         title: `Runbook step ${v.number}: ${step.title}`,
-        command: text,
+        // A command with URL credentials is not kept as the report's Re-run button value.
+        ...(hasUrlCredentials(text) ? {} : { command: text }),
         incidentKey: run.incidentKey ?? run.id,
         thread: { channel: run.thread.channel, threadTs: run.thread.threadTs, statusTs, requestedBy: user },
         ...plan,

@@ -150,4 +150,13 @@ describe('checklist message', () => {
     expect(text).toContain('top cause: &lt;b&gt;limit&lt;/b&gt; &amp; more');
     expect(r.text).toMatch(/^Runbook Pod OOMKilled: steps 1\/\d+$/);
   });
+
+  it('never shows URL credentials from a value', () => {
+    const run = runOf('error-burst', { url: 'http://svc:s3cr3t@ranker.ml:8080', service: 'ranker' });
+    const view = checklistView(run, { steps: {}, version: 0 });
+    const text = JSON.stringify(renderChecklist(run, view).blocks.filter((b) => b.type !== 'actions'));
+    expect(text).toContain('health http://***@ranker.ml:8080');
+    expect(text).not.toContain('s3cr3t');
+    expect(preventText(run, view)).not.toContain('s3cr3t');
+  });
 });
