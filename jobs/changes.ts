@@ -7,6 +7,8 @@
 import type { CoreV1Event, V1Deployment, V1Pod, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { parseTokens } from '../src/command/args.ts';
+import { parserOptions, usageLine } from '../src/command/command-spec.ts';
+import { changesCommand } from './commands.ts';
 import { defineDiagnostic, type DiagnosticDeps } from '../src/core/diagnostic.ts';
 import { UsageError, InputError } from '../src/core/errors.ts';
 import { assessChanges, CHANGES_VOCABULARY, type ChangesFinding, type Resolved } from '../src/k8s/change-assessment.ts';
@@ -18,7 +20,7 @@ import type { DiagnosticResult } from '../src/report/model.ts';
 
 export type { ChangesData } from '../src/k8s/change-assessment.ts';
 
-const USAGE = 'changes <namespace>/<deployment> | <namespace>/deployment/<name> | <namespace>/pod/<name>';
+const USAGE = usageLine(changesCommand);
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
@@ -130,10 +132,11 @@ async function run(payload: ChangesPayload, deps: DiagnosticDeps): Promise<Diagn
 export const changesDiagnostic = defineDiagnostic({
   name: 'changes',
   usage: USAGE,
+  command: changesCommand,
   description: 'What changed around a workload and when: rollout history (revisions, images, config), restarts, HPA scaling',
   payload: changesPayload,
   parseArgs(tokens) {
-    const { positionals } = parseTokens(tokens, {}, USAGE);
+    const { positionals } = parseTokens(tokens, parserOptions(changesCommand.flags), USAGE);
     if (positionals.length !== 1) throw new UsageError(`expected one <namespace>/<deployment> or <namespace>/pod/<name>, got ${positionals.length}`, USAGE);
     return parseTarget(positionals[0] ?? '');
   },

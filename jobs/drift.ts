@@ -7,6 +7,8 @@
 // turns those observations into ranked causes.
 import { z } from 'zod';
 import { parseTokens } from '../src/command/args.ts';
+import { parserOptions, usageLine } from '../src/command/command-spec.ts';
+import { driftCommand } from './commands.ts';
 import { DEFAULT_MAX_BYTES, parseByteSize, readDataset } from '../src/data/source.ts';
 import { defineDiagnostic } from '../src/core/diagnostic.ts';
 import { UsageError } from '../src/core/errors.ts';
@@ -17,8 +19,7 @@ import { CHARTED_FEATURES, driftReport } from '../src/drift/drift-report.ts';
 import { DRIFT_VOCABULARY } from '../src/drift/observations.ts';
 import { DRIFT_TESTS } from '../src/drift/test-choice.ts';
 
-const USAGE =
-  'drift <reference> <current> [--features a,b] [--test ks|chi2|z|wasserstein|jensenshannon|psi] [--correction fdr|bonferroni|none] [--drift-share 0.5] [--categorical a,b] [--numeric c] [--max-size 2GB] [--model NAME]  (or --reference FILE|URL --current FILE|URL)';
+const USAGE = usageLine(driftCommand);
 
 const names = z.array(z.string().min(1)).min(1);
 
@@ -53,6 +54,7 @@ export type DriftPayload = z.infer<typeof driftPayloadSchema>;
 export const driftDiagnostic = defineDiagnostic({
   name: 'drift',
   usage: USAGE,
+  command: driftCommand,
   description: 'compare reference and current data feature by feature (KS, chi-square, Z, Wasserstein, Jensen–Shannon, PSI): what drifted and what to check first',
   payload: driftPayloadSchema,
   observes: DRIFT_VOCABULARY,
@@ -61,18 +63,7 @@ export const driftDiagnostic = defineDiagnostic({
   parseArgs(tokens) {
     const parsed = parseTokens(
       tokens,
-      {
-        reference: { type: 'string' },
-        current: { type: 'string' },
-        features: { type: 'string' },
-        test: { type: 'string' },
-        correction: { type: 'string' },
-        'drift-share': { type: 'string' },
-        categorical: { type: 'string' },
-        numeric: { type: 'string' },
-        'max-size': { type: 'string' },
-        model: { type: 'string' },
-      },
+      parserOptions(driftCommand.flags),
       USAGE,
     );
     const values = parsed.values as Record<string, string | undefined>;

@@ -8,6 +8,8 @@
 import { readFile as fsReadFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { parseTokens } from '../src/command/args.ts';
+import { parserOptions, usageLine } from '../src/command/command-spec.ts';
+import { gpuCommand } from './commands.ts';
 import { defineDiagnostic, type DiagnosticDeps } from '../src/core/diagnostic.ts';
 import { InputError, oneLine, UsageError } from '../src/core/errors.ts';
 import { displayName } from '../src/data/source.ts';
@@ -22,7 +24,7 @@ import { emptyResult, worstSeverity, SEVERITIES, type DiagnosticResult, type Sev
 import { readBoundedText } from '../src/net/http-body.ts';
 import { TargetRefusedError } from '../src/policy/target-policy.ts';
 
-const USAGE = 'gpu [<node>] [--pod <namespace>/<pod>] [--dcgm-url URL]';
+const USAGE = usageLine(gpuCommand);
 /** Largest DCGM exporter answer read, bytes (a node's exporter sends tens of KiB). */
 const MAX_DCGM_BYTES = 16 * 2 ** 20;
 /** Deadline of the DCGM exporter scrape, ms. */
@@ -186,10 +188,11 @@ function notable(o: Observation): Severity | null {
 export const gpuDiagnostic = defineDiagnostic({
   name: 'gpu',
   usage: USAGE,
+  command: gpuCommand,
   description: 'GPU evidence on a node: memory, foreign processes, utilization, Xid, ECC, row remapping, throttling, clocks, MIG, PCIe',
   payload: gpuPayload,
   parseArgs(tokens) {
-    const { values, positionals } = parseTokens(tokens, { 'dcgm-url': { type: 'string' }, pod: { type: 'string' } }, USAGE);
+    const { values, positionals } = parseTokens(tokens, parserOptions(gpuCommand.flags), USAGE);
     if (positionals.length > 1) throw new UsageError(`expected at most one node name, got ${positionals.length} words`, USAGE);
     let pod: { namespace: string; name: string } | undefined;
     if (typeof values.pod === 'string') {

@@ -9,6 +9,8 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { durationMs, parseTokens } from '../src/command/args.ts';
+import { parserOptions, usageLine } from '../src/command/command-spec.ts';
+import { healthCommand } from './commands.ts';
 import { defineDiagnostic, type DiagnosticDeps } from '../src/core/diagnostic.ts';
 import { UsageError } from '../src/core/errors.ts';
 import { assessHealth } from '../src/health/assess.ts';
@@ -21,8 +23,7 @@ import { parseExposition } from '../src/prometheus/exposition.ts';
 import { redactUrl, withoutCredentials } from '../src/net/url-credentials.ts';
 import { TargetRefusedError } from '../src/policy/target-policy.ts';
 
-const USAGE =
-  'health <url> [--health-path /health] [--metrics-path /metrics] [--latency-metric NAME] [--interval 3s] [--slo-p99 MS] [--probe-body JSON] [--probe-path /predict]';
+const USAGE = usageLine(healthCommand);
 
 /** Deadline of each HTTP request the diagnostic makes, ms. */
 export const HEALTH_FETCH_TIMEOUT_MS = 5000;
@@ -57,6 +58,7 @@ export type HealthPayload = z.infer<typeof healthPayloadSchema>;
 export const healthDiagnostic = defineDiagnostic({
   name: 'health',
   usage: USAGE,
+  command: healthCommand,
   description: 'probe /health and scrape /metrics 6× over the interval: latency vs SLO and the last healthy run, errors by route, memory slope, restarts, GC, throttling',
   payload: healthPayloadSchema,
   observes: HEALTH_VOCABULARY,
@@ -66,15 +68,7 @@ export const healthDiagnostic = defineDiagnostic({
   parseArgs(tokens) {
     const { values, positionals } = parseTokens(
       tokens,
-      {
-        'health-path': { type: 'string' },
-        'metrics-path': { type: 'string' },
-        'latency-metric': { type: 'string' },
-        interval: { type: 'string' },
-        'slo-p99': { type: 'string' },
-        'probe-body': { type: 'string' },
-        'probe-path': { type: 'string' },
-      },
+      parserOptions(healthCommand.flags),
       USAGE,
     );
     if (positionals.length !== 1) {

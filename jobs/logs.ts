@@ -9,6 +9,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { parseTokens } from '../src/command/args.ts';
+import { parserOptions, usageLine } from '../src/command/command-spec.ts';
+import { logsCommand } from './commands.ts';
 import { observer, type Observation } from '../src/diagnosis/observation.ts';
 import { TARGET_VOCABULARY } from '../src/diagnosis/vocabulary.ts';
 import { defineDiagnostic, type DiagnosticDeps } from '../src/core/diagnostic.ts';
@@ -17,8 +19,7 @@ import { KubeNotFoundError } from '../src/k8s/kube-errors.ts';
 import { classifyByteStream, LogClassifier, type LogClassification, type SignatureHit } from '../src/logs/classifier.ts';
 import { emptyResult, worstSeverity, type DiagnosticResult } from '../src/report/model.ts';
 
-const USAGE =
-  'logs <namespace>/<pod> | <label-selector> [--namespace ns] [--tail 5000] [--since 1h] [--container c] [--previous] | logs --file <path>';
+const USAGE = usageLine(logsCommand);
 /** Pods read at most for a label selector. */
 const MAX_PODS = 20;
 const DEFAULT_TAIL = 5000;
@@ -176,22 +177,16 @@ function targetObservations(payload: LogsPayload, observe: ReturnType<typeof obs
 export const logsDiagnostic = defineDiagnostic({
   name: 'logs',
   usage: USAGE,
+  command: logsCommand,
   description: 'Pod logs (or a log file) classified against a catalogue of ML failure signatures, secrets redacted',
   payload: logsPayload,
   // From Slack, --file would read any file on a worker.
-  cliOnlyFlags: ['--file'],
+  cliOnlyFlags: logsCommand.flags.filter((f) => f.cliOnly).map((f) => `--${f.name}`),
   observes: LOGS_VOCABULARY,
   parseArgs(tokens) {
     const parsed = parseTokens(
       tokens,
-      {
-        namespace: { type: 'string', short: 'n' },
-        tail: { type: 'string' },
-        since: { type: 'string' },
-        container: { type: 'string', short: 'c' },
-        previous: { type: 'boolean', short: 'p' },
-        file: { type: 'string' },
-      },
+      parserOptions(logsCommand.flags),
       USAGE,
     );
     // node:util parseArgs (strict) guarantees these types for the options declared above

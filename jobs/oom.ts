@@ -8,6 +8,8 @@ import { findingFor, settle, type KubeFinding } from '../src/k8s/kube-findings.t
 import type { V1Pod } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { parseTokens } from '../src/command/args.ts';
+import { parserOptions, usageLine } from '../src/command/command-spec.ts';
+import { oomCommand } from './commands.ts';
 import { defineDiagnostic, type DiagnosticDeps } from '../src/core/diagnostic.ts';
 import { observer, type Observation } from '../src/diagnosis/observation.ts';
 import { TARGET_VOCABULARY } from '../src/diagnosis/vocabulary.ts';
@@ -20,7 +22,7 @@ import { formatBytes } from '../src/k8s/quantity.ts';
 import { classifyLines } from '../src/logs/classifier.ts';
 import { emptyResult, worstSeverity, type DiagnosticResult, type Evidence } from '../src/report/model.ts';
 
-const USAGE = 'oom <namespace>/<pod> [--container <name>]';
+const USAGE = usageLine(oomCommand);
 /** Log lines read from each container's previous instance. */
 const LOG_TAIL_LINES = 5000;
 /** CUDA OOM records kept in the result. */
@@ -385,10 +387,11 @@ function fillResult(result: DiagnosticResult, e: OomEvidence, findings: OomFindi
 export const oomDiagnostic = defineDiagnostic({
   name: 'oom',
   usage: USAGE,
+  command: oomCommand,
   description: 'Why a pod runs out of memory: OOMKilled, CUDA OOM numbers from its previous logs, limits vs usage, events, node pressure',
   payload: oomPayload,
   parseArgs(tokens) {
-    const { values, positionals } = parseTokens(tokens, { container: { type: 'string', short: 'c' } }, USAGE);
+    const { values, positionals } = parseTokens(tokens, parserOptions(oomCommand.flags), USAGE);
     if (positionals.length !== 1) throw new UsageError(`expected one <namespace>/<pod>, got ${positionals.length}`, USAGE);
     const [namespace, pod, ...rest] = (positionals[0] ?? '').split('/');
     if (!namespace || !pod || rest.length > 0) throw new UsageError(`"${positionals[0]}" is not <namespace>/<pod>`, USAGE);

@@ -8,6 +8,8 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { durationMs, numberList, parseTokens } from '../src/command/args.ts';
+import { parserOptions, usageLine } from '../src/command/command-spec.ts';
+import { profileCommand } from './commands.ts';
 import { defineDiagnostic } from '../src/core/diagnostic.ts';
 import { InputError, UsageError } from '../src/core/errors.ts';
 import { checkLocalPath } from '../src/policy/local-files.ts';
@@ -18,10 +20,7 @@ import { PROFILE_VOCABULARY } from '../src/profile/observations.ts';
 import { endpointProfileResult, modelProfileResult } from '../src/profile/profile-report.ts';
 import { redactUrl } from '../src/net/url-credentials.ts';
 
-const USAGE =
-  'profile <model.onnx|model-url|endpoint-url> | --model <file.onnx|url> | --url <endpoint> [--body <json|@file>] ' +
-  '[--iterations N | --duration 30s] [--warmup N] [--batch-sizes 1,8,32] [--concurrency 1,4,16] [--dim name=value]… ' +
-  '[--value input=value]… [--inputs file.json] [--sweep batch,threads,opt,concurrency|none] [--metrics-url url] [--node name]';
+const USAGE = usageLine(profileCommand);
 
 /** Warm-up runs (model mode) when `--warmup` is not given. */
 export const DEFAULT_WARMUP = 10;
@@ -103,6 +102,7 @@ function isModelTarget(target: string): boolean {
 export const profileDiagnostic = defineDiagnostic({
   name: 'profile',
   usage: USAGE,
+  command: profileCommand,
   description: 'Where inference time goes: an ONNX model in-process (cold start, percentiles, operators, sweeps) or an HTTP endpoint under load',
   payload: profilePayload,
   observes: PROFILE_VOCABULARY,
@@ -111,22 +111,7 @@ export const profileDiagnostic = defineDiagnostic({
   parseArgs(tokens) {
     const { values, positionals } = parseTokens(
       tokens,
-      {
-        model: { type: 'string' },
-        url: { type: 'string' },
-        body: { type: 'string' },
-        iterations: { type: 'string' },
-        duration: { type: 'string' },
-        warmup: { type: 'string' },
-        'batch-sizes': { type: 'string' },
-        concurrency: { type: 'string' },
-        dim: { type: 'string', multiple: true },
-        value: { type: 'string', multiple: true },
-        inputs: { type: 'string' },
-        sweep: { type: 'string' },
-        'metrics-url': { type: 'string' },
-        node: { type: 'string' },
-      },
+      parserOptions(profileCommand.flags),
       USAGE,
     );
     const v = values as Partial<Record<'model' | 'url' | 'body' | 'iterations' | 'duration' | 'warmup' | 'batch-sizes' | 'concurrency' | 'inputs' | 'sweep' | 'metrics-url' | 'node', string>> & {

@@ -26,7 +26,7 @@ export function debugCommand(deps: RequestDeps) {
     }
     if (parsed.kind === 'help') {
       deps.count('help');
-      await ack({ response_type: 'ephemeral', text: helpText(deps.diagnostics) });
+      await ack({ response_type: 'ephemeral', text: helpText(deps.diagnostics, parsed.topic) });
       return;
     }
     if (parsed.kind === 'runbooks') {

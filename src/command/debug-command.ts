@@ -6,11 +6,14 @@ import type { Diagnostic } from '../core/diagnostic.ts';
 import { UsageError } from '../core/errors.ts';
 import { parsePayload } from '../core/run-diagnostic.ts';
 import { INVESTIGATE_USAGE, planInvestigation, type Investigation } from '../triage/investigation.ts';
+import { investigateCommand } from './builtin-commands.ts';
+import { commandHelp } from './command-spec.ts';
 import type { LoadedRunbook } from '../runbooks/runbook-schema.ts';
 import { givenVariables } from '../runbooks/template.ts';
 
 export type DebugCommand =
-  | { kind: 'help' }
+  /** `topic`: `/debug <command> help` asks for that command's options and examples. */
+  | { kind: 'help'; topic?: string }
   | { kind: 'status'; requestId: string }
   | { kind: 'diagnostic'; diagnostic: Diagnostic; payload: unknown; title: string }
   | { kind: 'investigation'; investigation: Investigation; title: string }
@@ -29,7 +32,15 @@ const BUILTIN = [
 
 const requestIdSchema = z.string().regex(/^r[0-9a-f]{16}$/, 'a request id looks like r0123456789abcdef');
 
-export function helpText(diagnostics: readonly Diagnostic[]): string {
+/** Asks for a command's help: `/debug drift help`, `--help`, `-h`. */
+const HELP_WORDS = new Set(['help', '--help', '-h']);
+
+/** `/debug help`: every subcommand; with a topic (`/debug drift help`): that command's options, units, defaults and examples. */
+export function helpText(diagnostics: readonly Diagnostic[], topic?: string): string {
+  const spec = topic === 'investigate' ? investigateCommand : diagnostics.find((d) => d.name === topic)?.command;
+  if (spec) return commandHelp(spec, { prefix: '/debug' });
+  const own = diagnostics.find((d) => d.name === topic);
+  if (own) return `*/debug ${own.usage}* — ${own.description}`;
   const rows = [...diagnostics.map((d) => ({ usage: d.usage, description: d.description })), ...BUILTIN];
   return ['*/debug* — debug production ML inference. Subcommands:', ...rows.map((r) => `• \`/debug ${r.usage}\` — ${r.description}`)].join('\n');
 }
@@ -44,7 +55,8 @@ export function parseCommand(text: string, diagnostics: readonly Diagnostic[], r
   const sub = z.enum(names as [string, ...string[]]).safeParse((tokens[0] ?? 'help').toLowerCase());
   if (!sub.success) throw new UsageError(`unknown subcommand "${tokens[0]}"`, usageLine(diagnostics));
   const rest = tokens.slice(1);
-  if (sub.data === 'help') return { kind: 'help' };
+  if (sub.data === 'help') return rest[0] && names.includes(rest[0].toLowerCase()) ? { kind: 'help', topic: rest[0].toLowerCase() } : { kind: 'help' };
+  if (rest.length === 1 && HELP_WORDS.has(rest[0]!.toLowerCase()) && (sub.data === 'investigate' || diagnostics.some((d) => d.name === sub.data))) return { kind: 'help', topic: sub.data };
   if (sub.data === 'investigate') {
     const investigation = planInvestigation(rest, diagnostics);
     return { kind: 'investigation', investigation, title: `investigate ${rest.join(' ')}`.trim() };

@@ -4,6 +4,7 @@
 // does not choose hypotheses itself.
 // Each diagnostic lives in its own file under jobs/; jobs/registry.ts lists them.
 import type { z } from 'zod';
+import type { CommandSpec } from '../command/command-spec.ts';
 import type { ObservationVocabulary } from '../diagnosis/observation.ts';
 import type { KubeAccess } from '../k8s/kube-access.ts';
 import type { TargetGuard } from '../policy/target-guard.ts';
@@ -54,6 +55,8 @@ export interface Diagnostic<S extends z.ZodType = z.ZodType> {
   usage: string;
   /** One line for `/debug help`. */
   description: string;
+  /** Its command (jobs/commands.ts): the flags its parser accepts, with units, defaults and examples, for `--help` and `/debug <name> help`. */
+  command?: CommandSpec;
   /** The job payload. Parsed before `run`; a failure is unrecoverable. */
   payload: S;
   /**

@@ -1,8 +1,7 @@
 // The real I/O a diagnostic gets in production (worker or CLI): network, clock, node name,
 // processes without a shell (nvidia-smi), /proc files, and read-only Kubernetes access.
-import { readFile } from 'node:fs/promises';
 import type { CliConfig } from '../core/config.ts';
-import { runCommand } from '../gpu/run-command.ts';
+import { baseDeps } from './base-deps.ts';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createKubeAccess, type KubeAccess } from '../k8s/kube-access.ts';
 import type { BaseDeps } from '../core/run-diagnostic.ts';
@@ -28,11 +27,7 @@ export function productionDeps(config: DepsConfig): BaseDeps {
   let kube: KubeAccess | undefined;
   let looked = false;
   return {
-    fetch: globalThis.fetch,
-    now: () => Date.now(),
-    nodeName: config.NODE_NAME,
-    runCommand,
-    readFile: (path) => readFile(path, 'utf8'),
+    ...baseDeps(config),
     // Built on first use: the kubeconfig (KUBECONFIG, ~/.kube/config, in-cluster) is read only by diagnostics that need it.
     get kube() {
       if (!looked) {

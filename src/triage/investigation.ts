@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { parseTokens, tokenize } from '../command/args.ts';
+import { investigateCommand } from '../command/builtin-commands.ts';
+import { parserOptions } from '../command/command-spec.ts';
 import { CATEGORIES, type Category } from '../diagnosis/causes.ts';
 import type { Observation } from '../diagnosis/observation.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
@@ -137,14 +139,7 @@ const NEED_HINT: Record<Need, string> = {
 export function planInvestigation(tokens: string[], diagnostics: readonly Diagnostic[], plans: Plans = defaultPlans()): Investigation {
   const { values, positionals } = parseTokens(
     tokens,
-    {
-      url: { type: 'string' },
-      pod: { type: 'string' },
-      node: { type: 'string' },
-      model: { type: 'string' },
-      reference: { type: 'string' },
-      current: { type: 'string' },
-    },
+    parserOptions(investigateCommand.flags),
     INVESTIGATE_USAGE,
   );
   const [target, ...words] = positionals;

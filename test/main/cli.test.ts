@@ -4,7 +4,7 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/main/cli.ts';
+import { main } from '../../src/main/infdbg.ts';
 import { startModelServer } from '../../examples/model-server/server.ts';
 
 async function run(argv: string[]) {

@@ -1,0 +1,286 @@
+// `infdbg`, the binary: the top-level help, `--version`, each command's `--help`, shell
+// completion, and every diagnostic and investigation run in-process. It starts fast: this file
+// imports only the command tables; a command imports what it needs when it runs (a drift run
+// never loads the Slack or Kubernetes clients). The long-running processes and the runbook
+// commands live in src/main/cli.ts, loaded only for them.
+// Exit codes: 0 ran, 1 could not run, 2 bad usage or configuration (one line on stderr).
+import { readFileSync } from 'node:fs';
+import { diagnosticCommands, findDiagnosticCommand, type DiagnosticEntry } from '../../jobs/commands.ts';
+import { completionCommand, helpCommand, investigateCommand, runbookCommand, runbooksCommand, serveCommand, TERMINAL_FLAGS, workerCommand } from '../command/builtin-commands.ts';
+import { commandHelp, commandList, type CommandSpec, type FlagSpec } from '../command/command-spec.ts';
+import { completionScript, SHELLS, type Shell } from '../command/completion.ts';
+import type { Diagnostic } from '../core/diagnostic.ts';
+import { ConfigError, InfdbgError, UsageError, oneLine } from '../core/errors.ts';
+import type { DiagnosticFailure, DiagnosticResult } from '../report/model.ts';
+
+export interface Io {
+  stdout(s: string): void;
+  stderr(s: string): void;
+  /** Whether stderr is a terminal (progress is drawn only there). Default: process.stderr.isTTY. */
+  stderrIsTTY?: boolean;
+}
+
+/** Commands that are not diagnostics, in the order the help lists them. */
+const OTHER_COMMANDS: readonly CommandSpec[] = [investigateCommand, runbooksCommand, runbookCommand, serveCommand, workerCommand, completionCommand, helpCommand];
+/** Handled by src/main/cli.ts. */
+const PROCESS_COMMANDS = new Set(['serve', 'worker', 'runbooks', 'runbook']);
+
+function allCommands(): CommandSpec[] {
+  return [...diagnosticCommands.map((d) => d.command), ...OTHER_COMMANDS];
+}
+
+/** The version in package.json, found from this file upwards (the checkout, or dist/ in the package). */
+export function version(): string {
+  for (let dir = new URL('.', import.meta.url); dir.pathname !== '/'; dir = new URL('..', dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'inference-debugger' && pkg.version) return pkg.version;
+    } catch {
+      // no package.json here: look one folder up
+    }
+  }
+  return 'unknown';
+}
+
+function topHelp(): string {
+  const diagnostics = commandList(diagnosticCommands.map((d) => d.command), 'infdbg').split('\n\n')[0];
+  const others = commandList(OTHER_COMMANDS, 'infdbg').split('\n\n')[0];
+  return `infdbg ${version()} — debug production ML inference: the diagnostics of /debug, in a terminal
+
+usage: infdbg <command> [arguments] [options]
+
+diagnostics:
+${diagnostics}
+
+more:
+${others}
+
+Run \`infdbg <command> --help\` for its options, units, defaults and examples.
+Exit codes: 0 ran, 1 could not run, 2 bad usage,
+3 the report reached --fail-on, 4 a regression against --baseline.
+`;
+}
+
+/** `--help`/`-h` among a command's own tokens (not after `--`). */
+function asksForHelp(tokens: string[]): boolean {
+  const end = tokens.indexOf('--');
+  return (end < 0 ? tokens : tokens.slice(0, end)).some((t) => t === '--help' || t === '-h');
+}
+
+function helpFor(name: string): string | undefined {
+  const diagnostic = findDiagnosticCommand(name);
+  if (diagnostic) return commandHelp(diagnostic.command, { prefix: 'infdbg', common: TERMINAL_FLAGS });
+  if (name === 'investigate') return commandHelp(investigateCommand, { prefix: 'infdbg', common: TERMINAL_FLAGS });
+  const other = OTHER_COMMANDS.find((c) => c.name === name);
+  return other && commandHelp(other, { prefix: 'infdbg' });
+}
+
+/** The terminal's own flags (--format, --charts-dir, …) taken out of a command's tokens; the rest goes to the diagnostic. */
+export interface TerminalOptions {
+  format: 'md' | 'json';
+  chartsDir: string;
+  rest: string[];
+}
+
+function terminalFlag(token: string): { flag: FlagSpec; inline?: string } | undefined {
+  const [name, inline] = token.startsWith('--') && token.includes('=') ? [token.slice(2, token.indexOf('=')), token.slice(token.indexOf('=') + 1)] : [token.slice(2), undefined];
+  const flag = token.startsWith('--') ? TERMINAL_FLAGS.find((f) => f.name === name && f.name !== 'help') : undefined;
+  return flag && { flag, ...(inline === undefined ? {} : { inline }) };
+}
+
+export function splitTerminalFlags(tokens: string[]): TerminalOptions {
+  const values = new Map<string, string>();
+  const rest: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const found = terminalFlag(tokens[i]!);
+    if (!found) {
+      rest.push(tokens[i]!);
+      continue;
+    }
+    const value = found.inline ?? tokens[++i];
+    if (value === undefined) throw new UsageError(`--${found.flag.name} needs a value (${found.flag.unit ?? found.flag.value})`);
+    values.set(found.flag.name, value);
+  }
+  const format = values.get('format') ?? 'md';
+  if (format !== 'md' && format !== 'json') throw new UsageError(`--format must be md or json, got "${format}"`);
+  return { format, chartsDir: values.get('charts-dir') ?? 'infdbg-out', rest };
+}
+
+/** A terminal's deps: production I/O (Kubernetes only for a diagnostic that reads it), baselines remembered in a file beside the charts. */
+async function terminalDeps(chartsDir: string, kube: boolean) {
+  const [{ cliConfigSchema, loadConfig }, { FileBaselineStore }, { join, resolve }] = await Promise.all([import('../core/config.ts'), import('../diagnosis/baseline-store.ts'), import('node:path')]);
+  const config = loadConfig(cliConfigSchema);
+  const io = kube ? (await import('./deps.ts')).productionDeps(config) : (await import('./base-deps.ts')).baseDeps(config);
+  return { ...io, baselines: new FileBaselineStore(join(resolve(chartsDir), 'baselines.json')) };
+}
+
+async function writeCharts(results: DiagnosticResult[], chartsDir: string, io: Io): Promise<void> {
+  const charts = results.flatMap((r) => r.charts);
+  if (charts.length === 0) return;
+  const [{ mkdir, writeFile }, { join, resolve }] = await Promise.all([import('node:fs/promises'), import('node:path')]);
+  const dir = resolve(chartsDir);
+  await mkdir(dir, { recursive: true });
+  for (const c of charts) {
+    await writeFile(join(dir, c.filename), Buffer.from(c.pngBase64, 'base64'));
+    io.stderr(`chart: ${join(dir, c.filename)}\n`);
+  }
+}
+
+/** Progress on stderr, only on a terminal: one line redrawn in place, ended at 100 % on its own line. */
+function progressLine(io: Io, label: string) {
+  let last = -1;
+  let ended = false;
+  return {
+    draw(percent: number, message?: string) {
+      if (!io.stderrIsTTY || ended) return;
+      const shown = Math.max(last, Math.min(100, Math.round(percent)));
+      last = shown;
+      io.stderr(`\r\x1b[2K[${label}] ${String(shown).padStart(3)}% ${message ?? ''}`.slice(0, 200));
+    },
+    end() {
+      if (!io.stderrIsTTY || ended || last < 0) return;
+      ended = true;
+      io.stderr(`\r\x1b[2K[${label}] 100% done\n`);
+    },
+  };
+}
+
+async function runDiagnosticCommand(entry: DiagnosticEntry | { diagnostic: Diagnostic }, tokens: string[], io: Io): Promise<number> {
+  const options = splitTerminalFlags(tokens);
+  const [diagnostic, { parsePayload, runDiagnostic }] = await Promise.all(['load' in entry ? entry.load() : entry.diagnostic, import('../core/run-diagnostic.ts')]);
+  const payload = parsePayload(diagnostic, diagnostic.parseArgs(options.rest));
+  const deps = await terminalDeps(options.chartsDir, 'load' in entry ? Boolean(entry.kube) : true);
+  const progress = progressLine(io, diagnostic.name);
+  let result: DiagnosticResult;
+  try {
+    result = await runDiagnostic(diagnostic, payload, { ...deps, progress: (percent, message) => progress.draw(percent, message) });
+  } finally {
+    progress.end();
+  }
+  await writeCharts([result], options.chartsDir, io);
+  if (options.format === 'json') {
+    const { renderResultJson } = await import('../report/render-json.ts');
+    io.stdout(JSON.stringify(renderResultJson(result), null, 2) + '\n');
+  } else {
+    const { renderResultMarkdown } = await import('../report/render-markdown.ts');
+    io.stdout(renderResultMarkdown(result) + '\n');
+  }
+  return 0;
+}
+
+/** `infdbg investigate …`: the plan's diagnostics run in parallel in-process; one report ranks causes over all of them. */
+async function runInvestigationCommand(tokens: string[], io: Io): Promise<number> {
+  const options = splitTerminalFlags(tokens);
+  const [{ diagnostics }, { planInvestigation, investigationNote }, { runDiagnostic }, { buildReport }] = await Promise.all([
+    import('../../jobs/registry.ts'),
+    import('../triage/investigation.ts'),
+    import('../core/run-diagnostic.ts'),
+    import('../report/build.ts'),
+  ]);
+  const investigation = planInvestigation(options.rest, diagnostics);
+  const base = await terminalDeps(options.chartsDir, true);
+  const percents = new Map<string, number>();
+  const progress = progressLine(io, 'investigate');
+  const settled = await Promise.allSettled(
+    investigation.steps.map((step) =>
+      runDiagnostic(step.diagnostic, step.payload, {
+        ...base,
+        progress: (percent) => {
+          percents.set(step.diagnostic.name, percent);
+          const all = investigation.steps.map((s) => percents.get(s.diagnostic.name) ?? 0);
+          progress.draw(all.reduce((a, b) => a + b, 0) / Math.max(1, all.length), investigation.steps.map((s) => `${s.diagnostic.name} ${Math.round(percents.get(s.diagnostic.name) ?? 0)}%`).join('  '));
+        },
+      }),
+    ),
+  );
+  progress.end();
+  const results: DiagnosticResult[] = [];
+  const failures: DiagnosticFailure[] = [];
+  settled.forEach((s, i) => {
+    const step = investigation.steps[i]!;
+    if (s.status === 'fulfilled') results.push(s.value);
+    else failures.push({ diagnostic: step.diagnostic.name, title: step.command, error: oneLine(s.reason) });
+  });
+  const title = `investigate ${options.rest.join(' ')}`.trim();
+  const report = buildReport({ title, incidentKey: 'cli', results, failures, now: new Date(), observations: investigation.observations, investigation: investigationNote(investigation) });
+  await writeCharts(results, options.chartsDir, io);
+  if (options.format === 'json') {
+    const { renderReportJson } = await import('../report/render-json.ts');
+    io.stdout(JSON.stringify(renderReportJson(report), null, 2) + '\n');
+  } else {
+    const { renderMarkdown } = await import('../report/render-markdown.ts');
+    io.stdout(renderMarkdown(report));
+  }
+  return 0;
+}
+
+function completion(tokens: string[], io: Io): number {
+  const [shell, ...extra] = tokens;
+  if (!SHELLS.includes(shell as Shell) || extra.length) throw new UsageError(shell ? `no completion for "${shell}" (bash or zsh)` : 'which shell? bash or zsh', 'completion bash|zsh');
+  // Diagnostics and investigate also take the terminal's flags (--format, --fail-on, …).
+  const specs = allCommands().map((c) => (findDiagnosticCommand(c.name) || c.name === 'investigate' ? { ...c, flags: [...c.flags, ...TERMINAL_FLAGS] } : c));
+  io.stdout(completionScript(shell as Shell, specs));
+  return 0;
+}
+
+const processIo: Io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), stderrIsTTY: Boolean(process.stderr.isTTY) };
+
+/** Runs one command line; the exit code, or -1 for a long-running process (serve, worker) that exits on a signal. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined) {
+      io.stderr(topHelp());
+      return 2;
+    }
+    if (command === '--version' || command === '-V' || command === 'version') {
+      io.stdout(`${version()}\n`);
+      return 0;
+    }
+    if (command === 'help' || command === '--help' || command === '-h') {
+      const [topic, ...extra] = rest;
+      if (topic === undefined) {
+        io.stdout(topHelp());
+        return 0;
+      }
+      const help = helpFor(topic);
+      if (!help || extra.length) throw new UsageError(`no command "${[topic, ...extra].join(' ')}" (try: infdbg help)`);
+      io.stdout(help);
+      return 0;
+    }
+    const help = helpFor(command);
+    if (help && asksForHelp(rest)) {
+      io.stdout(help);
+      return 0;
+    }
+    const entry = findDiagnosticCommand(command);
+    if (entry) return await runDiagnosticCommand(entry, rest, io);
+    if (command === 'investigate') return await runInvestigationCommand(rest, io);
+    if (command === 'completion') return completion(rest, io);
+    if (PROCESS_COMMANDS.has(command)) return await (await import('./cli.ts')).main(argv, io);
+    // A diagnostic in the registry without a command in jobs/commands.ts yet: loaded with all the others.
+    const { findDiagnostic } = await import('../../jobs/registry.ts');
+    const unlisted = findDiagnostic(command);
+    if (unlisted) return await runDiagnosticCommand({ diagnostic: unlisted }, rest, io);
+    throw new UsageError(`unknown command "${command}" (try: infdbg help)`);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      // A command with a spec: its short usage and where the rest is; otherwise the usage the error carries.
+      const spec = command === undefined ? undefined : allCommands().find((c) => c.name === command);
+      const usage = spec ? `${[spec.name, spec.args].filter(Boolean).join(' ')} [options] (infdbg ${spec.name} --help)` : err.usage;
+      io.stderr(`infdbg: ${oneLine(err)}${usage ? ` — usage: infdbg ${usage}` : ''}\n`);
+      return 2;
+    }
+    if (err instanceof ConfigError) {
+      io.stderr(`infdbg: ${oneLine(err)}\n`);
+      return 2;
+    }
+    io.stderr(`infdbg: ${err instanceof InfdbgError ? '' : 'error: '}${oneLine(err)}\n`);
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  const code = await main(process.argv.slice(2));
+  if (code >= 0) process.exitCode = code;
+}
