@@ -151,8 +151,16 @@ describe('runbook checklist in a thread', () => {
     const c = await openChecklist(stack);
     try {
       expect(stepLine(current(stack, c.ts, c.threadTs).text, 6)).toContain('waiting — once a report names the top cause');
-      await stack.clickButton({ channel: CHANNEL, ts: c.ts }, button(stack, c.ts, c.threadTs, 'service-health', 'run'), 'U0ONCALL');
+      // A double click on Run: one request, the second click is told.
+      const run = button(stack, c.ts, c.threadTs, 'service-health', 'run');
+      const clicks = await Promise.all([stack.clickButton({ channel: CHANNEL, ts: c.ts }, run, 'U0ONCALL'), stack.clickButton({ channel: CHANNEL, ts: c.ts }, run, 'U0ONCALL')]);
       await stack.slack.waitFor(() => stepLine(current(stack, c.ts, c.threadTs).text, 1).includes(':white_check_mark:'), 30_000);
+      await waitIdle(stack.connection, stack.prefix);
+      const told = clicks.flatMap((k) => ephemeralOf(stack, k.responseUrl));
+      expect(told).toHaveLength(1);
+      expect(told[0]).toMatch(/^Step 1 is already (running, started by|done by) <@U0ONCALL>/);
+      expect(stack.slack.callsTo('chat.postMessage').filter((m) => String(m.args.text).startsWith(':mag: Step 1'))).toHaveLength(1);
+      expect(stack.slack.callsTo('chat.postMessage').filter((m) => m.args.thread_ts === c.threadTs && String(m.args.text).includes('Runbook step 1: How is the service?') && !String(m.args.text).startsWith(':mag:'))).toHaveLength(1);
       const thread = stack.slack.transcript(CHANNEL, c.threadTs);
       // The step's status reply (then rewritten with the request's progress) and the report, in the thread.
       expect(stack.slack.callsTo('chat.postMessage').filter((m) => m.args.thread_ts === c.threadTs).map((m) => String(m.args.text))).toContainEqual(expect.stringMatching(/^:mag: Step 1, \*How is the service\?\* — `\/debug health http:\/\/ranker\.ml\.svc:8080` queued \(`r[0-9a-f]{16}`, by <@U0ONCALL>\)$/));
