@@ -12,8 +12,12 @@ import type { Incident } from './incident.ts';
 
 /** How long a resolved incident is kept: a new alert of its group within it reopens the same thread. */
 export const RESOLVED_TTL_SECONDS = 24 * 3600;
-/** How long a claimed post may take before another replica may take it over (ms). */
-export const POST_LEASE_MS = 120_000;
+/**
+ * How long a claimed post may take before another replica may take it over (ms). A slow post
+ * (the WebClient waiting out a 429) that loses its claim finds the other's post on record and
+ * deletes its own.
+ */
+export const POST_LEASE_MS = 30_000;
 
 const COMMIT = `
 local v = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
