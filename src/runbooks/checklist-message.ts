@@ -128,7 +128,14 @@ function headLine(run: ChecklistRun, view: ChecklistView): string {
   const rb = run.runbook;
   const where = run.incidentKey ? 'for this incident' : run.startedBy ? `started by <@${run.startedBy}>` : '';
   const lines = [`:clipboard: *Runbook: ${shown(rb.title)}* (\`${rb.name}\`) · steps ${view.done}/${view.total}${where ? ` · ${where}` : ''}${view.complete ? ' · :checkered_flag: complete' : ''}`];
-  if (rb.variables.missing.length) lines.push(`_Not known: ${rb.variables.missing.map((m) => `\`${m}\``).join(', ')} — start it with \`/debug runbook ${rb.name} ${rb.variables.missing.map((m) => `${m}=…`).join(' ')}\` to fill the steps that need them._`);
+  if (rb.variables.missing.length) {
+    const names = rb.variables.missing.map((m) => `\`${m}\``).join(', ');
+    lines.push(
+      run.incidentKey
+        ? `_The alert does not give ${names}: the steps that need them show a placeholder and can only be skipped here (or run by hand with the value)._`
+        : `_Not known: ${names} — start it with \`/debug runbook ${rb.name} ${rb.variables.missing.map((m) => `${m}=…`).join(' ')}\` to fill the steps that need them._`,
+    );
+  }
   for (const n of rb.variables.notes.slice(0, 3)) lines.push(`:warning: ${shown(n)}`);
   return lines.join('\n');
 }
