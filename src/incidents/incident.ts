@@ -95,8 +95,8 @@ export interface Incident {
   resolutions: number;
   timeline: TimelineEntry[];
   runs: InvestigationRun[];
-  /** Runbook checklist progress for the parent ("steps 3/7"); the checklist fills it. */
-  runbookSteps: { done: number; total: number };
+  /** Runbook checklist progress for the parent ("steps 3/7"); the checklist fills it (`at`: epoch ms of its last change). */
+  runbookSteps: { done: number; total: number; at?: number };
   pagerduty?: AlertEvent['pagerduty'];
   externalUrl?: string;
   outbox: IncidentEffect[];

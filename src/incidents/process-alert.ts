@@ -27,9 +27,9 @@ import { IncidentStore, POST_LEASE_MS } from './incident-store.ts';
 import { INCIDENT_POST_EVENT, isChannelError, type IncidentPost, type IncidentSlack } from './incident-slack.ts';
 import { renderIncidentSummary } from './incident-summary.ts';
 
-/** The processor's own follow-up jobs: `edit` (the parent), `drain` (the outbox), `reinvestigate` (the button). */
+/** The processor's own jobs: `edit` (the parent), `drain` (the outbox), `reinvestigate` (the button), `steps` (the checklist's progress). */
 export const INCIDENT_QUEUE = 'incidents';
-export type IncidentJob = { name: 'edit' | 'drain'; data: { incidentId: string } } | { name: 'reinvestigate'; data: ReinvestigateRequest };
+export type IncidentJob = { name: 'edit' | 'drain'; data: { incidentId: string } } | { name: 'reinvestigate'; data: ReinvestigateRequest } | { name: 'steps'; data: RunbookStepsRequest };
 
 export interface ReinvestigateRequest {
   incidentId: string;
@@ -37,6 +37,25 @@ export interface ReinvestigateRequest {
   afterRun: number;
   /** Slack user id of who asked. */
   user: string;
+}
+
+/** The runbook checklist's progress for the parent ("steps 3/7"): job `steps` on INCIDENT_QUEUE. */
+export interface RunbookStepsRequest {
+  incidentId: string;
+  done: number;
+  total: number;
+  /** Epoch ms of the change: an older one arriving late does not overwrite a newer one. */
+  at: number;
+}
+
+/**
+ * The job that sets an incident's checklist progress, for whoever keeps the checklist (the bot's
+ * step buttons): `queue(INCIDENT_QUEUE).add(j.name, j.data, j.opts)`. `incidentKey` is
+ * AlertEvent.incidentKey; the same progress twice is one job.
+ */
+export function runbookStepsJob(incidentKey: string, done: number, total: number, at = Date.now()): { name: 'steps'; data: RunbookStepsRequest; opts: typeof FOLLOW_UP_OPTS & { jobId: string } } {
+  const id = incidentId(incidentKey);
+  return { name: 'steps', data: { incidentId: id, done, total, at }, opts: { ...FOLLOW_UP_OPTS, jobId: `steps-${id}-${done}-${total}-${at}` } };
 }
 
 /** Job id of a re-investigation: one per incident and run, so a double click is one re-run. */
@@ -257,10 +276,12 @@ export class IncidentProcessor {
     await this.handleEvent(event, `:arrows_counterclockwise: Reconciled: ${escapeMrkdwn(t.reason)}.`);
   }
 
-  /** Sets the runbook checklist's progress shown in the parent ("steps 3/7") and edits the parent. */
-  async setRunbookSteps(incidentKey: string, done: number, total: number): Promise<void> {
-    const id = incidentId(incidentKey);
-    const committed = await this.o.store.update(id, (cur) => (cur && (cur.runbookSteps.done !== done || cur.runbookSteps.total !== total) ? { ...cur, runbookSteps: { done, total } } : null));
+  /** Sets the runbook checklist's progress shown in the parent ("steps 3/7") and edits the parent (coalesced). `at`: when it changed (a late older change is ignored). */
+  async setRunbookSteps(id: string, done: number, total: number, at = this.o.now()): Promise<void> {
+    const committed = await this.o.store.update(id, (cur) => {
+      if (!cur || (cur.runbookSteps.at ?? 0) > at || (cur.runbookSteps.done === done && cur.runbookSteps.total === total)) return null;
+      return { ...cur, runbookSteps: { done, total, at } };
+    });
     if (committed?.applied) await this.requestEdit(id);
   }
 
@@ -490,6 +511,11 @@ export class IncidentProcessor {
     if (typeof data?.incidentId !== 'string') throw new UnrecoverableError(`incident job "${job.name}" without incidentId`);
     if (job.name === 'edit') return this.requestEdit(data.incidentId);
     if (job.name === 'drain') return this.settle(data.incidentId);
+    if (job.name === 'steps') {
+      const { done, total, at } = job.data as RunbookStepsRequest;
+      if (!Number.isInteger(done) || !Number.isInteger(total) || done < 0 || total < done) throw new UnrecoverableError(`runbook steps ${done}/${total} are not a progress`);
+      return this.setRunbookSteps(data.incidentId, done, total, typeof at === 'number' ? at : this.o.now());
+    }
     if (job.name === 'reinvestigate') {
       const outcome = await this.reinvestigate(job.data as ReinvestigateRequest);
       this.o.logger.info('re-investigation', { incident: data.incidentId, outcome });

@@ -9,6 +9,7 @@ import type { AlertEvent } from '../../src/alerts/alert-event.ts';
 import { incidentId, type Incident } from '../../src/incidents/incident.ts';
 import { REINVESTIGATE_ACTION_ID } from '../../src/incidents/incident-message.ts';
 import { IncidentStore } from '../../src/incidents/incident-store.ts';
+import { INCIDENT_QUEUE, runbookStepsJob } from '../../src/incidents/process-alert.ts';
 import { ALERT_JOB, ALERT_QUEUE, REPORT_QUEUE } from '../../src/queue/names.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 import { CHANNEL, alertEvent, decisionFor, member, quickHealth, waitIdle } from './support.ts';
@@ -196,4 +197,23 @@ describe('incident threads', () => {
     expect(t.parent(ts).text).toContain('FIRING: ModelErrorRateHigh ranker');
     expect(t.stack.slack.callsTo('chat.update').filter((c) => c.args.ts === ts).every((c) => String(c.args.text).startsWith('FIRING:'))).toBe(true);
   }, 60_000);
+
+  it('the runbook checklist sets the progress in the parent through a job; a late older change does not overwrite it', async () => {
+    const t = await incidentStack();
+    await t.send([alertEvent('ranker', [member('a', 'firing')])]);
+    await t.idle();
+    const inc = await t.incident('ranker');
+    const followUps = new Queue(INCIDENT_QUEUE, { connection: t.stack.connection, prefix: t.stack.prefix });
+    const now = Date.now();
+    const newer = runbookStepsJob(inc.incidentKey, 3, 7, now);
+    const older = runbookStepsJob(inc.incidentKey, 2, 7, now - 1000);
+    await followUps.add(newer.name, newer.data, newer.opts);
+    await t.idle();
+    await followUps.add(older.name, older.data, older.opts);
+    await t.idle();
+    await followUps.close();
+    expect(t.parent(inc.thread.parentTs!).blocks).toContain('steps 3/7');
+    expect((await t.incident('ranker')).runbookSteps).toMatchObject({ done: 3, total: 7 });
+  }, 60_000);
 });
+
