@@ -116,6 +116,29 @@ export const changesCommand: CommandSpec = {
   examples: ['changes ml/ranker', 'changes ml/pod/ranker-7d9f-abcde'],
 };
 
+export const modelCommand: CommandSpec = {
+  name: 'model',
+  args: '<model.onnx|url>',
+  summary: 'is it the right model, and does it compute right?',
+  notes: ['Identity and version (sha256, metadata), golden outputs within tolerances, an A/B against another version, the first layer with NaN/Inf, and whether a real request matches the input contract.'],
+  flags: [
+    { name: 'model', value: 'FILE|URL', description: 'the ONNX model, instead of the positional argument' },
+    { name: 'expect-sha256', value: 'HEX', unit: '64 hex digits', description: 'the sha256 the served file should have' },
+    { name: 'expect-version', value: 'VERSION', description: 'the version tag it should carry (metadata or model_version)' },
+    { name: 'golden', value: 'DIR|FILE', unit: 'JSON file or folder of cases', description: 'golden inputs and outputs to check it against' },
+    { name: 'atol', value: 'X', unit: 'absolute difference', default: '0.0001', description: 'tolerance of an output against its golden value' },
+    { name: 'rtol', value: 'X', unit: 'relative difference', default: '0.001', description: 'relative tolerance of an output against its golden value' },
+    { name: 'compare', value: 'FILE|URL', description: 'another version of the model to run on the same inputs (A/B)' },
+    { name: 'layers', description: 'look inside: the first layer whose output has NaN/Inf, dead or saturated layers' },
+    { name: 'inputs', value: 'FILE', unit: 'JSON, .npy or .pb', description: 'a real request\'s tensors' },
+    { name: 'reference-inputs', value: 'FILE', unit: 'JSON, .npy or .pb', description: 'tensors known to be preprocessed right, compared with --inputs' },
+    { name: 'dim', value: 'NAME=N', multiple: true, description: 'size of a symbolic input dimension' },
+    { name: 'value', value: 'INPUT=VALUE', multiple: true, description: 'fixed value of a scalar input' },
+    { name: 'node', value: 'NAME', description: 'run on this node\'s worker (from Slack)' },
+  ],
+  examples: ['model ranker.onnx --expect-sha256 9f2c…e1 --golden golden/', 'model ranker-v2.onnx --compare ranker-v1.onnx --inputs request.json --layers'],
+};
+
 /** One diagnostic of the table: its command, and its module loaded on demand. */
 export interface DiagnosticEntry {
   command: CommandSpec;
@@ -132,6 +155,7 @@ export const diagnosticCommands: readonly DiagnosticEntry[] = [
   { command: gpuCommand, kube: true, load: async () => (await import('./gpu.ts')).gpuDiagnostic as Diagnostic },
   { command: logsCommand, kube: true, load: async () => (await import('./logs.ts')).logsDiagnostic as Diagnostic },
   { command: changesCommand, kube: true, load: async () => (await import('./changes.ts')).changesDiagnostic as Diagnostic },
+  { command: modelCommand, load: async () => (await import('./model.ts')).modelDiagnostic as Diagnostic },
 ];
 
 export function findDiagnosticCommand(name: string): DiagnosticEntry | undefined {

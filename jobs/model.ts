@@ -6,6 +6,8 @@
 // `profile`, `--node <name>` runs it on that node's queue (where the file or the GPU is).
 import { z } from 'zod';
 import { parseTokens } from '../src/command/args.ts';
+import { parserOptions, usageLine } from '../src/command/command-spec.ts';
+import { modelCommand } from './commands.ts';
 import { defineDiagnostic } from '../src/core/diagnostic.ts';
 import { UsageError } from '../src/core/errors.ts';
 import { checkModel } from '../src/model/model-check.ts';
@@ -16,9 +18,7 @@ import { redactUrl } from '../src/net/url-credentials.ts';
 import { checkLocalPath } from '../src/policy/local-files.ts';
 import { isUrl, openModelSource, type ModelFile } from '../src/profile/model-source.ts';
 
-const USAGE =
-  'model <model.onnx|url> [--expect-sha256 H] [--expect-version V] [--golden dir|file] [--atol X] [--rtol X] [--compare other.onnx|url] ' +
-  '[--layers] [--inputs sample.json|.npy] [--reference-inputs ref.json|.npy] [--dim name=value]… [--value input=value]… [--node name]';
+const USAGE = usageLine(modelCommand);
 
 const positiveInt = z.number().int().positive();
 const tolerance = z.number().min(0).max(1e6);
@@ -72,6 +72,7 @@ const shown = (source: string): string => (isUrl(source) ? redactUrl(new URL(sou
 export const modelDiagnostic = defineDiagnostic({
   name: 'model',
   usage: USAGE,
+  command: modelCommand,
   description: 'Is it the right model, and does it compute right: identity and version, golden outputs, version A/B, the first layer with NaN/Inf, the input contract',
   payload: modelPayload,
   observes: MODEL_CHECK_VOCABULARY,
@@ -80,21 +81,7 @@ export const modelDiagnostic = defineDiagnostic({
   parseArgs(tokens) {
     const { values, positionals } = parseTokens(
       tokens,
-      {
-        model: { type: 'string' },
-        'expect-sha256': { type: 'string' },
-        'expect-version': { type: 'string' },
-        golden: { type: 'string' },
-        atol: { type: 'string' },
-        rtol: { type: 'string' },
-        compare: { type: 'string' },
-        layers: { type: 'boolean' },
-        inputs: { type: 'string' },
-        'reference-inputs': { type: 'string' },
-        dim: { type: 'string', multiple: true },
-        value: { type: 'string', multiple: true },
-        node: { type: 'string' },
-      },
+      parserOptions(modelCommand.flags),
       USAGE,
     );
     const v = values as Partial<Record<'model' | 'expect-sha256' | 'expect-version' | 'golden' | 'atol' | 'rtol' | 'compare' | 'inputs' | 'reference-inputs' | 'node', string>> & { layers?: boolean; dim?: string[]; value?: string[] };

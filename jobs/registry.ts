@@ -1,16 +1,11 @@
-// The one table of diagnostics: name → payload schema, argument parser, routing, run.
-// `/debug help`, the CLI and the workers all read it, so adding a diagnostic here is enough.
+// The table of diagnostics, loaded: name → payload schema, argument parser, routing, run, for
+// the bot, the workers and the tests. The table itself is jobs/commands.ts (each diagnostic's
+// command and a loader for its module), so the CLI can start without loading any of them;
+// adding a diagnostic there is enough — `/debug help`, the CLI and the workers all follow.
 import type { Diagnostic } from '../src/core/diagnostic.ts';
-import { changesDiagnostic } from './changes.ts';
-import { driftDiagnostic } from './drift.ts';
-import { gpuDiagnostic } from './gpu.ts';
-import { healthDiagnostic } from './health.ts';
-import { logsDiagnostic } from './logs.ts';
-import { modelDiagnostic } from './model.ts';
-import { oomDiagnostic } from './oom.ts';
-import { profileDiagnostic } from './profile.ts';
+import { diagnosticCommands } from './commands.ts';
 
-export const diagnostics: readonly Diagnostic[] = [healthDiagnostic, profileDiagnostic, driftDiagnostic, oomDiagnostic, gpuDiagnostic, logsDiagnostic, changesDiagnostic, modelDiagnostic] as Diagnostic[];
+export const diagnostics: readonly Diagnostic[] = await Promise.all(diagnosticCommands.map((entry) => entry.load()));
 
 export function findDiagnostic(name: string): Diagnostic | undefined {
   return diagnostics.find((d) => d.name === name);

@@ -9,7 +9,6 @@ import { diagnosticCommands, findDiagnosticCommand, type DiagnosticEntry } from 
 import { completionCommand, helpCommand, investigateCommand, runbookCommand, runbooksCommand, serveCommand, TERMINAL_FLAGS, workerCommand } from '../command/builtin-commands.ts';
 import { commandHelp, commandList, type CommandSpec, type FlagSpec } from '../command/command-spec.ts';
 import { completionScript, SHELLS, type Shell } from '../command/completion.ts';
-import type { Diagnostic } from '../core/diagnostic.ts';
 import { ConfigError, InfdbgError, UsageError, oneLine } from '../core/errors.ts';
 import type { DiagnosticFailure, DiagnosticResult } from '../report/model.ts';
 
@@ -145,11 +144,11 @@ function progressLine(io: Io, label: string) {
   };
 }
 
-async function runDiagnosticCommand(entry: DiagnosticEntry | { diagnostic: Diagnostic }, tokens: string[], io: Io): Promise<number> {
+async function runDiagnosticCommand(entry: DiagnosticEntry, tokens: string[], io: Io): Promise<number> {
   const options = splitTerminalFlags(tokens);
-  const [diagnostic, { parsePayload, runDiagnostic }] = await Promise.all(['load' in entry ? entry.load() : entry.diagnostic, import('../core/run-diagnostic.ts')]);
+  const [diagnostic, { parsePayload, runDiagnostic }] = await Promise.all([entry.load(), import('../core/run-diagnostic.ts')]);
   const payload = parsePayload(diagnostic, diagnostic.parseArgs(options.rest));
-  const deps = await terminalDeps(options.chartsDir, 'load' in entry ? Boolean(entry.kube) : true);
+  const deps = await terminalDeps(options.chartsDir, Boolean(entry.kube));
   const progress = progressLine(io, diagnostic.name);
   let result: DiagnosticResult;
   try {
@@ -258,10 +257,6 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (command === 'investigate') return await runInvestigationCommand(rest, io);
     if (command === 'completion') return completion(rest, io);
     if (PROCESS_COMMANDS.has(command)) return await (await import('./cli.ts')).main(argv, io);
-    // A diagnostic in the registry without a command in jobs/commands.ts yet: loaded with all the others.
-    const { findDiagnostic } = await import('../../jobs/registry.ts');
-    const unlisted = findDiagnostic(command);
-    if (unlisted) return await runDiagnosticCommand({ diagnostic: unlisted }, rest, io);
     throw new UsageError(`unknown command "${command}" (try: infdbg help)`);
   } catch (err) {
     if (err instanceof UsageError) {

@@ -29,6 +29,7 @@ const MINIMAL: Record<string, string[]> = {
   gpu: [],
   logs: ['app=ranker'],
   changes: ['ml/ranker'],
+  model: ['model.onnx'],
 };
 
 describe('infdbg help', () => {
@@ -38,6 +39,11 @@ describe('infdbg help', () => {
     const names = [...diagnosticCommands.map((d) => d.command.name), 'investigate', 'runbooks', 'runbook', 'serve', 'worker', 'completion'];
     for (const name of names) expect(r.stdout, name).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
     for (const line of r.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
+  });
+
+  it('has, for every diagnostic the workers run, its command in the light table', () => {
+    expect(diagnostics.map((d) => d.name)).toEqual(diagnosticCommands.map((e) => e.command.name));
+    for (const d of diagnostics) expect(d.command, d.name).toBe(diagnosticCommands.find((e) => e.command.name === d.name)!.command);
   });
 
   it('prints --version from package.json', async () => {
@@ -58,7 +64,7 @@ describe('infdbg help', () => {
 
   it('lists in a diagnostic\'s help every flag its parser accepts, and its parser accepts no other', async () => {
     for (const d of diagnostics) {
-      if (!d.command) continue;
+      if (!d.command) throw new Error(`${d.name} has no command in jobs/commands.ts`);
       const help = (await run([d.name, '--help'])).stdout;
       for (const f of [...d.command.flags, ...TERMINAL_FLAGS]) expect(help, `${d.name} --${f.name}`).toMatch(new RegExp(`--${f.name}\\b`));
       for (const f of d.command.flags) {
