@@ -92,7 +92,7 @@ export function renderParent(i: Incident, incidentId: string, options: ParentOpt
     });
   }
   const s = STATUS[i.status];
-  return { text: `${s.word}: ${i.title} (${plural(memberCount(i), 'alert')})`.slice(0, 3000), blocks };
+  return { text: escapeMrkdwn(`${s.word}: ${i.title} (${plural(memberCount(i), 'alert')})`).slice(0, 3000), blocks };
 }
 
 /** The thread's first reply: what triage decided and why, the problems it met. */

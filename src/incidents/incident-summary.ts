@@ -3,6 +3,7 @@
 // the top hypothesis with its evidence, fix, verification, prevention) filled from what
 // happened — the stored incident and its last investigation's Report. Pure.
 import type { Hypothesis, Report } from '../report/model.ts';
+import { escapeMrkdwn } from '../report/render-slack.ts';
 import { currentRun, formatDuration, memberCount, type Incident, type TimelineEntry } from './incident.ts';
 
 export interface IncidentSummary {
@@ -115,7 +116,8 @@ export function renderIncidentSummary(i: Incident, report: Report | null, incide
   if (f.verification.length) slack.push(`*Verification*\n${bullet(f.verification)}`);
   if (f.prevention.length) slack.push(`*Prevention*\n${bullet(f.prevention)}`);
   slack.push('_Full summary attached as Markdown._');
-  let slackText = slack.join('\n');
+  // Alert text must not become links or mentions: nothing here is meant as `<…>`.
+  let slackText = escapeMrkdwn(slack.join('\n'));
   if (slackText.length > 3800) slackText = `${slackText.slice(0, 3780)}…`;
   return { slackText, markdown, filename: `incident-${incidentId}-summary-${i.resolutions}.md` };
 }
