@@ -1,11 +1,13 @@
-// `infdbg`: one binary for the bot (`serve`), the workers (`worker`) and every diagnostic run
-// in-process (`infdbg health <url> --format md|json`). Exit 0 on success, 2 on bad usage or
-// configuration, 1 when the diagnostic could not run — always with one line on stderr.
+// The long-running processes of `infdbg` — the bot (`serve`) and the workers (`worker`) — and the
+// runbook commands, which need the whole registry and the Slack and Redis clients. The binary's
+// entry is src/main/infdbg.ts (help, completion, the diagnostics), which loads this file only for
+// these commands; run directly, this file hands everything else to it. Exit 0 on success, 2 on bad
+// usage or configuration, 1 when it could not run — always with one line on stderr.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { webApi } from '@slack/bolt';
 import { oomDiagnosticWithRouting } from '../../jobs/oom.ts';
-import { diagnostics, findDiagnostic } from '../../jobs/registry.ts';
+import { diagnostics } from '../../jobs/registry.ts';
 import { createApp } from './app.ts';
 import { cliConfigSchema, loadConfig, serveConfigSchema, workerConfigSchema, type CliConfig } from '../core/config.ts';
 import { productionDeps, routingKube } from './deps.ts';
@@ -20,12 +22,8 @@ import { FlowEnqueuer } from '../queue/flow.ts';
 import { JobStore } from '../queue/job-store.ts';
 import { RedisProbe, redisOptions } from '../queue/redis.ts';
 import { FileBaselineStore } from '../diagnosis/baseline-store.ts';
-import { buildReport } from '../report/build.ts';
-import type { DiagnosticFailure, DiagnosticResult } from '../report/model.ts';
-import { renderReportJson, renderResultJson } from '../report/render-json.ts';
-import { renderMarkdown, renderResultMarkdown } from '../report/render-markdown.ts';
-import { INVESTIGATE_USAGE, investigationNote, planInvestigation } from '../triage/investigation.ts';
-import { parsePayload, runDiagnostic } from '../core/run-diagnostic.ts';
+import type { DiagnosticResult } from '../report/model.ts';
+import { runDiagnostic } from '../core/run-diagnostic.ts';
 import { SlackThread } from '../slack/thread.ts';
 import { startWorkers } from './worker.ts';
 import { loadRunbooks, readRunbookSources, validateRunbookSources } from '../runbooks/load-runbooks.ts';
@@ -39,19 +37,6 @@ import { checklistService } from '../runbooks/checklist-worker.ts';
 import { webClientUserGroups } from '../slack/user-groups.ts';
 import { triageAlert } from '../triage/triage-alert.ts';
 
-const USAGE = `usage: infdbg <command> [args]
-
-  serve                      run the Slack bot (HTTP receiver on $PORT, or Socket Mode)
-  worker                     run BullMQ workers for the shared queue and this node's queue
-${diagnostics.map((d) => `  ${d.usage}\n      ${d.description}`).join("\n")}
-  ${INVESTIGATE_USAGE}
-      symptom words pick the diagnostics; they run in parallel and one ranked list of causes covers them all
-  runbooks [validate [DIR]]
-      list the runbooks ($RUNBOOKS_DIR, default ./runbooks) and what they match, or validate a folder of them
-  runbook <name> [var=value …] [--no-run]
-      print a runbook's steps filled with your values; its diagnostic steps run in-process (not with --no-run)
-
-Diagnostics take --format md|json (default md) and --charts-dir DIR (default ./infdbg-out).`;
 
 interface Io {
   stdout(s: string): void;
@@ -76,57 +61,6 @@ function splitCliFlags(tokens: string[]): { format: 'md' | 'json'; chartsDir: st
     } else rest.push(t);
   }
   return { format, chartsDir, rest };
-}
-
-async function runDiagnosticCommand(name: string, tokens: string[], io: Io, isTty: boolean): Promise<number> {
-  const diagnostic = findDiagnostic(name)!;
-  const { format, chartsDir, rest } = splitCliFlags(tokens);
-  const payload = parsePayload(diagnostic, diagnostic.parseArgs(rest));
-  const config = loadConfig(cliConfigSchema);
-  const result = await runDiagnostic(diagnostic, payload, {
-    ...terminalDeps(config, chartsDir),
-    progress: (percent, message) => {
-      if (isTty) io.stderr(`\r[${name}] ${String(Math.round(percent)).padStart(3)}% ${message ?? ''}`.padEnd(80) + (percent >= 100 ? '\n' : ''));
-    },
-  });
-  await writeCharts([result], chartsDir, io);
-  io.stdout(format === 'json' ? JSON.stringify(renderResultJson(result), null, 2) + '\n' : renderResultMarkdown(result) + '\n');
-  return 0;
-}
-
-/** `infdbg investigate …`: the plan's diagnostics run in parallel in-process; one report ranks causes over all of them. */
-async function runInvestigationCommand(tokens: string[], io: Io, isTty: boolean): Promise<number> {
-  const { format, chartsDir, rest } = splitCliFlags(tokens);
-  const investigation = planInvestigation(rest, diagnostics);
-  const config = loadConfig(cliConfigSchema);
-  const base = terminalDeps(config, chartsDir);
-  const percents = new Map<string, number>();
-  const settled = await Promise.allSettled(
-    investigation.steps.map((step) =>
-      runDiagnostic(step.diagnostic, step.payload, {
-        ...base,
-        progress: (percent) => {
-          percents.set(step.diagnostic.name, percent);
-          if (!isTty) return;
-          const line = investigation.steps.map((s) => `${s.diagnostic.name} ${String(Math.round(percents.get(s.diagnostic.name) ?? 0)).padStart(3)}%`).join('  ');
-          io.stderr(`\r[investigate] ${line}`.padEnd(80));
-        },
-      }),
-    ),
-  );
-  if (isTty) io.stderr('\n');
-  const results: DiagnosticResult[] = [];
-  const failures: DiagnosticFailure[] = [];
-  settled.forEach((s, i) => {
-    const step = investigation.steps[i]!;
-    if (s.status === 'fulfilled') results.push(s.value);
-    else failures.push({ diagnostic: step.diagnostic.name, title: step.command, error: oneLine(s.reason) });
-  });
-  const title = `investigate ${rest.join(' ')}`.trim();
-  const report = buildReport({ title, incidentKey: 'cli', results, failures, now: new Date(), observations: investigation.observations, investigation: investigationNote(investigation) });
-  await writeCharts(results, chartsDir, io);
-  io.stdout(format === 'json' ? JSON.stringify(renderReportJson(report), null, 2) + '\n' : renderMarkdown(report));
-  return 0;
 }
 
 /** A terminal's deps: production I/O, with baselines remembered in a file beside the charts. */
@@ -288,17 +222,12 @@ async function worker(): Promise<void> {
 export async function main(argv: string[], io: Io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (!command || command === 'help' || command === '--help' || command === '-h') {
-      io.stdout(USAGE + '\n');
-      return command ? 0 : 2;
-    }
     if (command === 'serve') return await serve().then(() => -1);
     if (command === 'worker') return await worker().then(() => -1);
-    if (findDiagnostic(command)) return await runDiagnosticCommand(command, rest, io, Boolean(process.stderr.isTTY));
-    if (command === 'investigate') return await runInvestigationCommand(rest, io, Boolean(process.stderr.isTTY));
     if (command === 'runbooks') return runbooksCommand(rest, io);
     if (command === 'runbook') return await runbookCommand(rest, io);
-    throw new UsageError(`unknown command "${command}" (try: infdbg help)`);
+    // Help, completion, the diagnostics and investigate: the binary's entry.
+    return await (await import('./infdbg.ts')).main(argv, io);
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(`infdbg: ${oneLine(err)}${err.usage ? ` — usage: infdbg ${err.usage}` : ''}\n`);
