@@ -47,7 +47,7 @@ export const REDIS_DOWN = ':warning: The job queue (Redis) is unreachable, so no
 const ENQUEUE_DEADLINE_MS = 5000;
 
 /** What a command runs: one diagnostic, or an investigation's plan with its note and the reported symptoms. */
-export function requestPlan(command: Extract<DebugCommand, { kind: 'diagnostic' | 'investigation' }>): Pick<EnqueueRequest, 'plan' | 'investigation' | 'observations'> {
+function requestPlan(command: Extract<DebugCommand, { kind: 'diagnostic' | 'investigation' }>): Pick<EnqueueRequest, 'plan' | 'investigation' | 'observations'> {
   if (command.kind === 'diagnostic') return { plan: [{ diagnostic: command.diagnostic, payload: command.payload }] };
   return {
     plan: command.investigation.steps.map((s) => ({ diagnostic: s.diagnostic, payload: s.payload })),

@@ -108,15 +108,10 @@ export async function startWorkers(opts: WorkerRuntimeOptions): Promise<WorkerRu
     return report;
   };
 
-  // The incident's parent shows the checklist's progress: the processor is started just below (a job before that is retried).
-  let incidentsStarted = false;
-  const checklists: Awaited<ReturnType<typeof startChecklistWorker>> | null = opts.checklists
-    ? await startChecklistWorker({ ...opts.checklists, connection, prefix, diagnostics: opts.diagnostics, now: opts.deps.now, logger, incidentProgress: (key, done, total): Promise<void> => (incidentsStarted ? (incidents?.processor.setRunbookSteps(key, done, total) ?? Promise.resolve()) : Promise.reject(new Error('incident processor not started yet'))) })
-    : null;
+  const checklists = opts.checklists ? await startChecklistWorker({ ...opts.checklists, connection, prefix, diagnostics: opts.diagnostics, now: opts.deps.now, logger }) : null;
   const incidents = opts.incidents
     ? await startIncidentWorkers({ ...opts.incidents, ...(checklists ? { checklists: checklists.service } : {}), connection, prefix, diagnostics: opts.diagnostics, jobs: store, now: opts.deps.now, logger })
     : null;
-  incidentsStarted = true;
   const common = { connection, prefix, concurrency: opts.concurrency };
   const diagnosticQueues = [SHARED_QUEUE, nodeQueue(opts.nodeName)];
   const workers: Worker[] = diagnosticQueues.map((q) => new Worker<DiagnosticJobData, DiagnosticResult>(q, processDiagnostic, common));

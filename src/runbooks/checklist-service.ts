@@ -14,7 +14,7 @@ import { UsageError, oneLine } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { incidentId, type Incident } from '../incidents/incident.ts';
 import type { IncidentSlack } from '../incidents/incident-slack.ts';
-import type { FlowEnqueuer, PlannedDiagnostic, ReportJobData } from '../queue/flow.ts';
+import type { EnqueueRequest, FlowEnqueuer, ReportJobData } from '../queue/flow.ts';
 import type { Report } from '../report/model.ts';
 import type { UserGroupDirectory } from '../slack/user-groups.ts';
 import { investigationNote } from '../triage/investigation.ts';
@@ -36,10 +36,10 @@ import { slackEscape } from './render-runbook.ts';
 import type { LoadedRunbook } from './runbook-schema.ts';
 import { commandText } from './template.ts';
 
-/** The checklists' timers and follow-ups: `remind`, `escalate` (delayed) and `progress` (the incident's parent). */
+/** The checklists' timers: `remind` and `escalate` (delayed jobs). */
 export const CHECKLIST_QUEUE = 'checklists';
 
-export type ChecklistJob = { name: 'remind' | 'escalate'; data: { runId: string; stepId: string } } | { name: 'progress'; data: { runId: string } };
+export type ChecklistJob = { name: 'remind' | 'escalate'; data: { runId: string; stepId: string } };
 
 export interface ChecklistServiceOptions {
   store: ChecklistStore;
@@ -49,12 +49,9 @@ export interface ChecklistServiceOptions {
   diagnostics: readonly Diagnostic[];
   /** Enqueues a diagnostic step's request (the bot); absent in a process that never runs steps. */
   enqueuer?: Pick<FlowEnqueuer, 'enqueue'>;
-  /** CHECKLIST_QUEUE: reminders, timed escalations, progress follow-ups. */
+  /** CHECKLIST_QUEUE: reminders and timed escalations. */
   timers: Pick<Queue, 'add' | 'remove'>;
-  /**
-   * Shows the progress in the incident's parent (the worker: IncidentProcessor.setRunbookSteps).
-   * Absent (the bot): a `progress` job asks a worker to do it.
-   */
+  /** Shows the progress in the incident's parent ("steps 3/7"): the incidents queue's `steps` job (runbookStepsJob). */
   incidentProgress?: (incidentKey: string, done: number, total: number) => Promise<void>;
   /** Ms in a runbook minute (reminders, escalation timers). Default 60,000; tests make it short. */
   minuteMs?: number;
@@ -231,7 +228,14 @@ export class ChecklistService {
 
     let outcome: PressOutcome = { outcome: 'moved' };
     if (p.verb === 'run') outcome = await this.runStep(run, v, p.user);
-    if (p.verb === 'escalate') await this.postEscalation(run, v, p.user, '');
+    if (p.verb === 'escalate') {
+      try {
+        await this.postEscalation(run, v, p.user, '');
+      } catch (err) {
+        await this.o.store.move(p.runId, p.stepId, 'done', undefined, { at: this.o.now(), by: BOT_ACTOR, step: p.stepId, action: 'escalate', result: `back to do: ${oneLine(err)}` });
+        outcome = { outcome: 'failed', reply: `:x: The escalation was not posted: ${oneLine(err)}` };
+      }
+    }
     await this.afterChange(p.runId);
     return outcome;
   }
@@ -246,15 +250,16 @@ export class ChecklistService {
     if (step.kind !== 'diagnostic' || !step.tokens) return back('it needs values the run does not have');
     if (!this.o.enqueuer) return back('this process cannot enqueue requests');
     const text = commandText(step.tokens);
-    let plan: { plan: PlannedDiagnostic[]; investigation?: ReturnType<typeof investigationNote>; observations?: import('../diagnosis/observation.ts').Observation[] };
+    let plan: Pick<EnqueueRequest, 'plan' | 'investigation' | 'observations'>;
     try {
       const parsed = parseCommand(text, this.o.diagnostics);
       if (parsed.kind === 'diagnostic') plan = { plan: [{ diagnostic: parsed.diagnostic, payload: parsed.payload }] };
       else if (parsed.kind === 'investigation') plan = { plan: parsed.investigation.steps.map((s) => ({ diagnostic: s.diagnostic, payload: s.payload })), investigation: investigationNote(parsed.investigation), observations: parsed.investigation.observations };
-      else return back(`\`${text}\` is not a diagnostic`);
+      else return back(`\`${shown(text)}\` is not a diagnostic`);
     } catch (err) {
-      if (err instanceof UsageError) return back(oneLine(err));
-      throw err;
+      // A usage error is the runbook's (validated at start-up against this bot's diagnostics); anything else is said too, never left running.
+      if (!(err instanceof UsageError)) this.o.logger.warn('checklist step command not parsed', { run: run.id, step: step.id, error: oneLine(err) });
+      return back(shown(oneLine(err)));
     }
     const state = (await this.o.store.get(run.id))!.state;
     const attempt = (await this.o.store.auditTrail(run.id)).filter((e) => e.step === step.id && e.action === 'run' && e.result === 'moved to running').length;
@@ -273,7 +278,7 @@ export class ChecklistService {
       });
     } catch (err) {
       this.o.logger.warn('checklist step not enqueued', { run: run.id, step: step.id, error: oneLine(err) });
-      return back(oneLine(err));
+      return back(shown(oneLine(err)));
     }
     // Keep who pressed Run and the request id on the running record.
     await this.o.store.move(run.id, step.id, 'running', { ...state.steps[step.id]!, requestId }, { at: this.o.now(), by: BOT_ACTOR, step: step.id, action: 'run', result: 'enqueued', requestId });
@@ -308,7 +313,6 @@ export class ChecklistService {
   /** A job of CHECKLIST_QUEUE (the worker). */
   async process(job: Job): Promise<void> {
     const j = { name: job.name, data: job.data } as ChecklistJob;
-    if (j.name === 'progress') return this.syncProgress(j.data.runId);
     if (j.name === 'remind') return this.remind(j.data.runId, j.data.stepId);
     if (j.name === 'escalate') return this.escalateUnclaimed(j.data.runId, j.data.stepId);
     throw new Error(`unknown checklist job "${job.name}"`);
@@ -358,9 +362,8 @@ export class ChecklistService {
     const view = checklistView(got.run, got.state);
     await this.refresh(runId).catch((err: unknown) => this.o.logger.warn('checklist message not updated', { run: runId, error: oneLine(err) }));
     await this.reschedule(got.run, got.state, view);
-    if (got.run.incidentKey) {
-      if (this.o.incidentProgress) await this.o.incidentProgress(got.run.incidentKey, view.done, view.total).catch((err: unknown) => this.o.logger.warn('incident progress not updated', { run: runId, error: oneLine(err) }));
-      else await this.o.timers.add('progress', { runId }, { ...TIMER_OPTS, jobId: `progress-${runId}-${got.state.version}` });
+    if (got.run.incidentKey && this.o.incidentProgress) {
+      await this.o.incidentProgress(got.run.incidentKey, view.done, view.total).catch((err: unknown) => this.o.logger.warn('incident progress not updated', { run: runId, error: oneLine(err) }));
     }
     if (view.complete && (await this.o.store.once(runId, 'prevent'))) {
       try {
@@ -371,14 +374,6 @@ export class ChecklistService {
         throw err;
       }
     }
-  }
-
-  /** Shows the run's current progress in its incident's parent (a `progress` job, in the worker). */
-  private async syncProgress(runId: string): Promise<void> {
-    const got = await this.o.store.get(runId);
-    if (!got?.run.incidentKey || !this.o.incidentProgress) return;
-    const view = checklistView(got.run, got.state);
-    await this.o.incidentProgress(got.run.incidentKey, view.done, view.total);
   }
 
   /** Edits the checklist message until it shows the latest version; one editor at a time (the others' changes are picked up by it). */

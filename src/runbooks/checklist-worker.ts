@@ -1,11 +1,13 @@
-// The checklist service in `infdbg worker`: its store, its timer queue (CHECKLIST_QUEUE: reminders,
-// timed escalations, progress follow-ups from the bot) and the BullMQ worker that runs them. The
-// bot builds its own service with `checklistService` (no worker: its timers run here).
+// The checklist service in `infdbg worker`: its store, its timer queue (CHECKLIST_QUEUE: reminders
+// and timed escalations) and the BullMQ worker that runs them. The bot builds its own service with
+// `checklistService` (no worker: its timers run here). Either one sends an incident's progress
+// to the incident processor as a `steps` job on the incidents queue.
 import { Queue, Worker, type ConnectionOptions, type RedisOptions } from 'bullmq';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { oneLine } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { IncidentSlack } from '../incidents/incident-slack.ts';
+import { INCIDENT_QUEUE, runbookStepsJob } from '../incidents/process-alert.ts';
 import { FlowEnqueuer } from '../queue/flow.ts';
 import { UserGroupDirectory, type UserGroup } from '../slack/user-groups.ts';
 import { CHECKLIST_QUEUE, ChecklistService, type ChecklistServiceOptions } from './checklist-service.ts';
@@ -29,11 +31,16 @@ interface Common {
   logger: Logger;
 }
 
-/** A service with its own store, timer queue and enqueuer; `close` ends them. */
-export function checklistService(o: ChecklistWorkerOptions & Common & Pick<ChecklistServiceOptions, 'incidentProgress'>): { service: ChecklistService; close(): Promise<void> } {
+/** A service with its own store, queues and enqueuer; `close` ends them. */
+export function checklistService(o: ChecklistWorkerOptions & Common): { service: ChecklistService; close(): Promise<void> } {
   const store = new ChecklistStore(o.connection as RedisOptions, o.prefix);
   const timers = new Queue(CHECKLIST_QUEUE, { connection: o.connection, prefix: o.prefix });
+  const incidents = new Queue(INCIDENT_QUEUE, { connection: o.connection, prefix: o.prefix });
   const enqueuer = new FlowEnqueuer(o.connection, o.prefix);
+  const incidentProgress: ChecklistServiceOptions['incidentProgress'] = async (incidentKey, done, total) => {
+    const j = runbookStepsJob(incidentKey, done, total, o.now());
+    await incidents.add(j.name, j.data, j.opts);
+  };
   const service = new ChecklistService({
     store,
     slack: o.slack,
@@ -42,15 +49,15 @@ export function checklistService(o: ChecklistWorkerOptions & Common & Pick<Check
     diagnostics: o.diagnostics,
     enqueuer,
     timers,
-    ...(o.incidentProgress ? { incidentProgress: o.incidentProgress } : {}),
+    incidentProgress,
     ...(o.minuteMs !== undefined ? { minuteMs: o.minuteMs } : {}),
     now: o.now,
     logger: o.logger,
   });
-  return { service, close: async () => void (await Promise.all([store.close(), timers.close(), enqueuer.close()])) };
+  return { service, close: async () => void (await Promise.all([store.close(), timers.close(), incidents.close(), enqueuer.close()])) };
 }
 
-export async function startChecklistWorker(o: ChecklistWorkerOptions & Common & Pick<ChecklistServiceOptions, 'incidentProgress'>): Promise<{ service: ChecklistService; close(): Promise<void> }> {
+export async function startChecklistWorker(o: ChecklistWorkerOptions & Common): Promise<{ service: ChecklistService; close(): Promise<void> }> {
   const built = checklistService(o);
   const worker = new Worker(CHECKLIST_QUEUE, (job) => built.service.process(job), { connection: o.connection, prefix: o.prefix, concurrency: 4 });
   worker.on('failed', (job, err) => o.logger.warn('checklist job failed', { job: job?.id, attempt: job?.attemptsMade, error: oneLine(err) }));
