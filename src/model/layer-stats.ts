@@ -84,43 +84,54 @@ export function exposeIntermediates(model: ModelMessage): { model: ModelMessage;
   return { model: { ...model, graph: { ...graph, output: [...graph.output, ...added] } }, nodes };
 }
 
+/**
+ * Statistics in one pass over the typed array itself (no copy). Sums are of x − shift (the first
+ * finite value), which keeps the variance exact enough in float64 without a second pass.
+ * `x !== x` is NaN; `x - x !== 0` is ±Inf (or NaN).
+ */
 export function tensorStats(values: ArrayLike<number>): TensorStats {
+  const len = values.length;
   let nan = 0;
   let inf = 0;
   let zeros = 0;
-  let n = 0;
-  let mean = 0;
-  let m2 = 0;
+  let shift = Number.NaN;
+  let sum = 0;
+  let sq = 0;
   let min = Infinity;
   let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
+  for (let i = 0; i < len; i++) {
     const x = values[i] as number;
-    if (Number.isNaN(x)) {
-      nan++;
+    if (x - x !== 0) {
+      if (x !== x) nan++;
+      else inf++;
       continue;
     }
-    if (!Number.isFinite(x)) {
-      inf++;
-      continue;
-    }
+    if (shift !== shift) shift = x;
     if (x === 0) zeros++;
-    n++;
-    const d = x - mean;
-    mean += d / n;
-    m2 += d * (x - mean);
+    const d = x - shift;
+    sum += d;
+    sq += d * d;
     if (x < min) min = x;
     if (x > max) max = x;
   }
+  const n = len - nan - inf;
+  const meanShifted = n > 0 ? sum / n : 0;
   return {
-    elements: values.length,
-    mean: n > 0 ? mean : null,
-    std: n > 0 ? Math.sqrt(m2 / n) : null,
+    elements: len,
+    mean: n > 0 ? shift + meanShifted : null,
+    std: n > 0 ? Math.sqrt(Math.max(0, sq / n - meanShifted * meanShifted)) : null,
     min: n > 0 ? min : null,
     max: n > 0 ? max : null,
     nanCount: nan,
     infCount: inf,
-    zeroFraction: values.length > 0 ? zeros / values.length : 0,
+    zeroFraction: len > 0 ? zeros / len : 0,
   };
+}
+
+/** The values of a tensor as numbers without a copy where its data already are numbers. */
+function numericView(t: Tensor): ArrayLike<number> {
+  if (t.type === 'float32' || t.type === 'float64' || t.type === 'int32' || t.type === 'int16' || t.type === 'int8' || t.type === 'uint8' || t.type === 'uint16' || t.type === 'uint32' || t.type === 'bool') return t.data as ArrayLike<number>;
+  return ortNumbers(t);
 }
 
 /**
@@ -139,7 +150,7 @@ export function analyseLayers(
   const byOutput = new Map<string, TensorStats>();
   const skipped: string[] = [];
   const saturated: LayerAnalysis['saturated'] = [];
-  for (const [name, t] of Object.entries(feeds)) byOutput.set(name, tensorStats(ortNumbers(t)));
+  for (const [name, t] of Object.entries(feeds)) byOutput.set(name, tensorStats(numericView(t)));
   let firstNonFinite: FirstNonFinite | null = null;
   for (const n of nodes) {
     for (const out of n.outputs) {
@@ -148,7 +159,7 @@ export function analyseLayers(
         skipped.push(out);
         continue;
       }
-      const values = ortNumbers(t);
+      const values = numericView(t);
       const stats = tensorStats(values);
       byOutput.set(out, stats);
       const row: LayerStats = { node: n.node, op: n.op, output: out, type: t.type, ...stats };
