@@ -84,7 +84,8 @@ export interface IncidentProcessorOptions {
   editIntervalMs?: number;
   /**
    * chat.update calls per window for all incidents together, across replicas (Slack's Tier 3 is
-   * about 50 a minute). Default 45 per 60,000 ms.
+   * about 50 a minute). Default 7 per 10,000 ms: 42 a minute, and at most 49 in any 60 s (a
+   * minute-long window would let 2 × its budget through around a window's edge).
    */
   editBudget?: { calls: number; windowMs: number };
   /** Ms a resolve waits for a running investigation's report before the summary goes without it. Default 300,000. */
@@ -119,7 +120,7 @@ export class IncidentProcessor {
   constructor(options: IncidentProcessorOptions) {
     this.o = options;
     this.editIntervalMs = options.editIntervalMs ?? 2000;
-    this.budget = options.editBudget ?? { calls: 45, windowMs: 60_000 };
+    this.budget = options.editBudget ?? { calls: 7, windowMs: 10_000 };
     this.summaryWaitMs = options.summaryWaitMs ?? 300_000;
     this.parentOptions = { pagerDutyButtons: Boolean(options.pagerduty) };
   }
