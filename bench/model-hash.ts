@@ -21,7 +21,7 @@ try {
   const out = createWriteStream(file);
   for (let written = 0; written < gib * 1024 ** 3; written += chunk.length) {
     randomFillSync(chunk);
-    if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((r, j) => out.end((err?: Error | null) => (err ? j(err) : r())));
 

@@ -80,7 +80,15 @@ export function describeModel(model: ModelMessage): Omit<ModelIdentity, 'sha256'
  */
 export async function readModel(path: string, label: string, signal?: AbortSignal): Promise<{ identity: ModelIdentity; model: ModelMessage }> {
   const { sha256, sizeBytes } = await hashFile(path, signal);
-  const model = decodeModel(await readFile(path), label);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ERR_FS_FILE_TOO_LARGE') throw new InputError(`${label} is ${sizeBytes} bytes: a single-file ONNX model cannot exceed 2 GiB (the protobuf limit); export it with external data`, { cause: err });
+    throw new InputError(`${label}: cannot read it (${code ?? 'error'})`, { cause: err });
+  }
+  const model = decodeModel(bytes, label);
   const externalData: ModelIdentity['externalData'] = [];
   for (const f of externalDataFiles(model.graph!)) {
     const rel = normalize(f.location);

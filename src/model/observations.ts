@@ -25,7 +25,7 @@ export const MODEL_CHECK_VOCABULARY = {
   'compare.cosine': { unit: 'ratio', description: 'cosine similarity of the two versions on one output (subject): 1 = same direction' },
   'compare.argmax_agreement': { unit: 'ratio', description: 'share of rows of one output (subject) where both versions pick the same class' },
   'compare.latency_delta': { unit: 'ms', description: 'median run of the other version minus median run of this one, same inputs, CPU' },
-  'outputs.non_finite': { unit: 'count', description: 'NaN and Inf elements in one model output (subject) on the inputs used' },
+  'outputs.non_finite': { unit: 'count', description: 'NaN and Inf elements in one model output (named in the text) on the inputs used' },
   'layers.first_non_finite': { unit: 'label', description: 'the first node in topological order whose output holds NaN or Inf (value: its op; subject: the node)' },
   'layers.non_finite_nodes': { unit: 'count', description: 'node outputs holding NaN or Inf (--layers)' },
   'layers.first_non_finite_from_input': { unit: 'boolean', description: 'whether an input of the first non-finite node already held NaN/Inf (then the cause is upstream of the graph)' },
@@ -111,7 +111,7 @@ export function modelCheckObservations(c: ModelCheck, label: string): Observatio
 
   for (const o of c.outputs) {
     const n = o.nanCount + o.infCount;
-    out.push(observe('outputs.non_finite', n, n > 0 ? `output ${o.name} holds ${o.nanCount} NaN and ${o.infCount} Inf of ${o.dims.reduce((a, b) => a * b, 1)} elements` : `output ${o.name} is finite`, { subject: o.name }));
+    out.push(observe('outputs.non_finite', n, n > 0 ? `output ${o.name} holds ${o.nanCount} NaN and ${o.infCount} Inf of ${o.dims.reduce((a, b) => a * b, 1)} elements` : `output ${o.name} is finite`));
   }
 
   const l = c.layers;
