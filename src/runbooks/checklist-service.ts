@@ -53,6 +53,8 @@ export interface ChecklistServiceOptions {
   timers: Pick<Queue, 'add' | 'remove'>;
   /** Shows the progress in the incident's parent ("steps 3/7"): the incidents queue's `steps` job (runbookStepsJob). */
   incidentProgress?: (incidentKey: string, done: number, total: number) => Promise<void>;
+  /** Whether the incident is still open: a resolved one's checklist gets no more reminders or timed escalations. Absent: always open. */
+  incidentOpen?: (incidentKey: string) => Promise<boolean>;
   /** Ms in a runbook minute (reminders, escalation timers). Default 60,000; tests make it short. */
   minuteMs?: number;
   now(): number;
@@ -324,6 +326,7 @@ export class ChecklistService {
     if (!got) return;
     const v = checklistView(got.run, got.state).steps.find((s) => s.step.id === stepId);
     if (v?.status !== 'todo' || v.step.remindAfterMinutes === undefined) return;
+    if (await this.resolved(got.run)) return;
     if (!(await this.o.store.once(runId, `reminded:${stepId}`))) return;
     try {
       const text = reminderText(got.run, v, v.step.remindAfterMinutes, await this.o.groups.ids());
@@ -341,11 +344,19 @@ export class ChecklistService {
     if (!got) return;
     const v = checklistView(got.run, got.state).steps.find((s) => s.step.id === stepId);
     if (v?.status !== 'todo' || v.step.kind !== 'escalate') return;
+    if (await this.resolved(got.run)) return;
     const why = `nobody took a step within ${v.step.afterMinutes} min`;
     const moved = await this.o.store.move(runId, stepId, undefined, { state: 'done', by: BOT_ACTOR, at: this.o.now(), result: why }, { at: this.o.now(), by: BOT_ACTOR, step: stepId, action: 'escalate', result: `moved to done: ${why}` });
     if (!moved.moved) return;
     await this.postEscalation(got.run, v, BOT_ACTOR, why);
     await this.afterChange(runId);
+  }
+
+  /** A run of an incident that has been resolved (said in the audit): its timers stay quiet. */
+  private async resolved(run: ChecklistRun): Promise<boolean> {
+    if (!run.incidentKey || !this.o.incidentOpen || (await this.o.incidentOpen(run.incidentKey))) return false;
+    await this.o.store.audit(run.id, { at: this.o.now(), by: BOT_ACTOR, step: '', action: 'timer', result: 'quiet: the incident is resolved' });
+    return true;
   }
 
   /** After any change: automatic escalations, the message, the reminder, the incident's progress, the prevention checklist. */

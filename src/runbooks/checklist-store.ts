@@ -147,7 +147,9 @@ export class ChecklistStore {
 
   /** A once-only flag of the run (`prevent`, `reminded:<step>`): true for the one caller that set it. */
   async once(id: string, flag: string): Promise<boolean> {
-    return (await this.redis.hsetnx(this.keys(id).meta, `once:${flag}`, String(Date.now()))) === 1;
+    const k = this.keys(id).meta;
+    const [[, set]] = (await this.redis.multi().hsetnx(k, `once:${flag}`, String(Date.now())).expire(k, CHECKLIST_TTL_SECONDS).exec()) as [[null, number]];
+    return set === 1;
   }
 
   /** Clears a flag whose action failed, so a later attempt may do it. */

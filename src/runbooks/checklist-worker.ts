@@ -7,6 +7,8 @@ import type { Diagnostic } from '../core/diagnostic.ts';
 import { oneLine } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { IncidentSlack } from '../incidents/incident-slack.ts';
+import { incidentId } from '../incidents/incident.ts';
+import { IncidentStore } from '../incidents/incident-store.ts';
 import { INCIDENT_QUEUE, runbookStepsJob } from '../incidents/process-alert.ts';
 import { FlowEnqueuer } from '../queue/flow.ts';
 import { UserGroupDirectory, type UserGroup } from '../slack/user-groups.ts';
@@ -37,6 +39,8 @@ export function checklistService(o: ChecklistWorkerOptions & Common): { service:
   const timers = new Queue(CHECKLIST_QUEUE, { connection: o.connection, prefix: o.prefix });
   const incidents = new Queue(INCIDENT_QUEUE, { connection: o.connection, prefix: o.prefix });
   const enqueuer = new FlowEnqueuer(o.connection, o.prefix);
+  const incidentStore = new IncidentStore(o.connection as RedisOptions, o.prefix);
+  const incidentOpen: ChecklistServiceOptions['incidentOpen'] = async (incidentKey) => (await incidentStore.get(incidentId(incidentKey)))?.status !== 'resolved';
   const incidentProgress: ChecklistServiceOptions['incidentProgress'] = async (incidentKey, done, total) => {
     const j = runbookStepsJob(incidentKey, done, total, o.now());
     await incidents.add(j.name, j.data, j.opts);
@@ -50,11 +54,12 @@ export function checklistService(o: ChecklistWorkerOptions & Common): { service:
     enqueuer,
     timers,
     incidentProgress,
+    incidentOpen,
     ...(o.minuteMs !== undefined ? { minuteMs: o.minuteMs } : {}),
     now: o.now,
     logger: o.logger,
   });
-  return { service, close: async () => void (await Promise.all([store.close(), timers.close(), incidents.close(), enqueuer.close()])) };
+  return { service, close: async () => void (await Promise.all([store.close(), timers.close(), incidents.close(), enqueuer.close(), incidentStore.close()])) };
 }
 
 export async function startChecklistWorker(o: ChecklistWorkerOptions & Common): Promise<{ service: ChecklistService; close(): Promise<void> }> {

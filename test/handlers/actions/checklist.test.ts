@@ -293,6 +293,32 @@ describe("an incident's checklist", () => {
   }, 60_000);
 });
 
+describe("a resolved incident's checklist", () => {
+  it('gets no reminder once the incident is resolved', async () => {
+    // A runbook minute of 1 s: step 1's reminder is due 3 s after the checklist is posted.
+    const stack = await checklistStack(1000, true);
+    const alerts = new Queue(ALERT_QUEUE, { connection: stack.connection, prefix: stack.prefix });
+    const incidents = new IncidentStore(stack.connection, stack.prefix);
+    const store = new ChecklistStore(stack.connection, stack.prefix);
+    try {
+      const send = (e: ReturnType<typeof alertEvent>) => alerts.add(ALERT_JOB, e, { jobId: `alert-${createHash('sha256').update(e.eventId).digest('hex').slice(0, 24)}` });
+      const firing = alertEvent('ranker', [member('a', 'firing')]);
+      await send(firing);
+      const id = incidentId(firing.incidentKey);
+      const parentTs = await until(async () => (await incidents.get(id))?.thread.parentTs);
+      await stack.slack.waitFor(() => checklistIn(stack, parentTs));
+      const { runId } = checklistIn(stack, parentTs)!;
+      await send(alertEvent('ranker', [member('a', 'resolved')]));
+      await until(async () => (await incidents.get(id))?.status === 'resolved');
+      const quiet = await until(async () => (await store.auditTrail(runId)).find((e) => e.action === 'timer'), 15_000);
+      expect(quiet.result).toBe('quiet: the incident is resolved');
+      expect(stack.slack.callsTo('chat.postMessage').filter((m) => m.args.thread_ts === parentTs && String(m.args.text).startsWith(':alarm_clock:'))).toEqual([]);
+    } finally {
+      await Promise.all([alerts.close(), incidents.close(), store.close()]);
+    }
+  }, 60_000);
+});
+
 describe('escalation steps of a shipped runbook (error-burst: escalate after 20 min unclaimed)', () => {
   const shipped = loadRunbooks('runbooks', diagnostics);
   // A runbook minute of 50 ms: the escalation timer is 1 s.
