@@ -1,6 +1,16 @@
 #!/usr/bin/env node
-// Entry for `npx infdbg …` in a checkout: Node 24 (the `node` devDependency) runs the TypeScript sources directly.
-import { main } from '../src/main/infdbg.ts';
+// Entry for `infdbg` (`npx infdbg …` in a checkout, the `infdbg` an installed package puts on the
+// PATH). It checks the Node it runs on — npm's `engines` check would judge the Node that runs npm,
+// which in a checkout is not the Node 24 of the `node` devDependency that runs infdbg — then runs
+// the TypeScript sources in a checkout, or their JavaScript build (dist/) in the installed package.
+import { existsSync } from 'node:fs';
 
+const NEEDS = 24;
+if (Number(process.versions.node.split('.')[0]) < NEEDS) {
+  process.stderr.write(`infdbg: needs Node.js ${NEEDS} or later; ${process.execPath} is ${process.versions.node}\n`);
+  process.exit(1);
+}
+const checkout = new URL('../src/main/infdbg.ts', import.meta.url);
+const { main } = await import(existsSync(checkout) ? checkout.href : new URL('../dist/src/main/infdbg.js', import.meta.url).href);
 const code = await main(process.argv.slice(2));
 if (code >= 0) process.exitCode = code;
