@@ -16,6 +16,8 @@ import { tokenize } from '../../src/command/args.ts';
 import { InputError, UsageError } from '../../src/core/errors.ts';
 import { parsePayload, runDiagnostic } from '../../src/core/run-diagnostic.ts';
 import { renderMarkdown } from '../../src/report/render-markdown.ts';
+import { renderSlackReport } from '../../src/report/render-slack.ts';
+import { assertWithinSlackLimits } from '../report/slack-limits.ts';
 import { buildReport } from '../../src/report/build.ts';
 import { planInvestigation } from '../../src/triage/investigation.ts';
 import { startStack, type Stack } from '../support/stack.ts';
@@ -150,6 +152,16 @@ describe('layers', () => {
     expect(table.rows.map((row) => row[0])).toEqual(['log_1', 'mul_2']);
     expect(Buffer.from(r.charts[0]!.pngBase64, 'base64').subarray(0, 4)).toEqual(PNG);
     expect(renderMarkdown(buildReport({ title: 't', incidentKey: 'k', results: [r], failures: [], now: new Date() }))).toContain('NaN first appears at node `log_1` (Log)');
+  });
+
+  it('keeps a report of every check at once within Slack\'s Block Kit limits', async () => {
+    const r = await run(`${DIR}/ranker-v2.onnx --layers --golden ${DIR}/golden-v1 --compare ${DIR}/ranker-v1.onnx --expect-version 1.4.0 --inputs ${DIR}/golden-v1/case-npy/input_x.npy`);
+    const report = buildReport({ title: 'model', incidentKey: 'k', results: [r], failures: [], now: new Date() });
+    const text = assertWithinSlackLimits(renderSlackReport(report).blocks).join('\n');
+    expect(text).toContain('golden');
+    // The wrong version explains the failing golden cases and the divergence: it ranks first, the others stay listed.
+    expect(r.hypotheses[0]!.cause).toBe('wrong-model-deployed');
+    expect(r.hypotheses.filter((h) => h.likelihood === 'high').map((h) => h.cause)).toEqual(expect.arrayContaining(['divergent-model-version', 'golden-outputs-regressed']));
   });
 });
 
