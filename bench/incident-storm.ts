@@ -236,6 +236,8 @@ async function main(): Promise<void> {
 
   clearInterval(stamp);
   await Promise.all([reports.close(), shared.close(), alertsQ.close(), store.close()]);
+  // The processes first: a running worker writes its queues' bookkeeping keys again.
+  await Promise.all(children.splice(0).map((c) => new Promise<void>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve() : (c.once('exit', () => resolve()), c.kill('SIGTERM'))))));
   const keys = await redis.keys(`${prefix}:*`);
   for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
   redis.disconnect();
