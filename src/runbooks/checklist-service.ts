@@ -93,6 +93,15 @@ export function commandChecklistId(channel: string, text: string, nowMs: number)
   return 'k' + digest('runbook', channel, text.trim().replace(/\s+/g, ' '), String(Math.floor(nowMs / 300_000))).slice(0, 24);
 }
 
+/**
+ * A run as stored: `scheme://user:password@` removed from every value (an alert's service_url may
+ * carry them), so they reach neither Redis nor Slack; a step then runs without them, as a typed
+ * command does.
+ */
+function withoutUrlCredentials<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value).replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"\\]+@/gi, '$1')) as T;
+}
+
 const reminderJobId = (runId: string, stepId: string) => `remind-${runId}-${stepId}`;
 const escalateJobId = (runId: string, stepId: string) => `escalate-${runId}-${stepId}`;
 
@@ -117,8 +126,8 @@ export class ChecklistService {
     const id = commandChecklistId(args.channel, args.text, this.o.now());
     // Typed twice (or retried by Slack): the first one opens the thread, the others are told.
     if (!(await this.o.store.once(id, 'start'))) return { state: 'already', runId: id };
-    const prepared = prepareRunbook(args.runbook, { given: args.variables });
-    const given = Object.entries(args.variables).map(([k, v]) => `${k}=${v}`).join(' ');
+    const prepared = withoutUrlCredentials(prepareRunbook(args.runbook, { given: args.variables }));
+    const given = withoutUrlCredentials(Object.entries(args.variables).map(([k, v]) => `${k}=${v}`).join(' '));
     let rootTs: string;
     try {
       rootTs = await this.o.slack.post({ channel: args.channel, text: `:clipboard: Runbook *${slackEscape(prepared.title)}* (\`${prepared.name}\`${given ? ` ${shown(given)}` : ''}) started by <@${args.user}> — the checklist is in the thread.` });
@@ -144,7 +153,7 @@ export class ChecklistService {
       return;
     }
     const id = incidentChecklistId(incident.incidentKey);
-    const prepared = prepareRunbook(runbook, { given: incident.triage.variables ?? {} });
+    const prepared = withoutUrlCredentials(prepareRunbook(runbook, { given: incident.triage.variables ?? {} }));
     const run: ChecklistRun = { id, runbook: prepared, thread: { channel: incident.thread.channel, threadTs: parentTs }, incidentKey: incident.incidentKey, startedAt: this.o.now() };
     if (await this.o.store.create(run)) await this.o.store.audit(id, { at: this.o.now(), by: BOT_ACTOR, step: '', action: 'start', result: `attached ${name} to incident ${incidentId(incident.incidentKey)}` });
     await this.o.store.linkIncident(incidentId(incident.incidentKey), id);

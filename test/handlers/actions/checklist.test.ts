@@ -46,12 +46,12 @@ afterEach(async () => {
   for (const s of open.splice(0)) await s.close();
 });
 
-async function checklistStack(minuteMs = 60_000, incidents = false, runbooks: readonly LoadedRunbook[] = [RUNBOOK]): Promise<Stack> {
+async function checklistStack(minuteMs = 60_000, incidents = false, runbooks: readonly LoadedRunbook[] = [RUNBOOK], variables: Record<string, string> = { service: 'ranker', url: 'http://ranker.ml.svc:8080' }): Promise<Stack> {
   const stack = await startStack({
     diagnostics: [quickHealth],
     runbooks,
     checklistMinuteMs: minuteMs,
-    ...(incidents ? { incidents: { triage: (e) => ({ ...decisionFor(e), runbook: 'checklist-test', runbookFile: RUNBOOK.file, variables: { service: 'ranker', url: 'http://ranker.ml.svc:8080' } }), defaultChannel: CHANNEL, joinWindowMs: 600_000, editIntervalMs: 100 } } : {}),
+    ...(incidents ? { incidents: { triage: (e) => ({ ...decisionFor(e), runbook: 'checklist-test', runbookFile: RUNBOOK.file, variables }), defaultChannel: CHANNEL, joinWindowMs: 600_000, editIntervalMs: 100 } } : {}),
   });
   stack.slack.usergroups.set('S0MLONCALL', { handle: 'ml-oncall', name: 'ML on-call', users: ['U0ONCALL', 'U0SECOND'] });
   stack.slack.usergroups.set('S0PLATFORM', { handle: 'platform-oncall', name: 'Platform on-call', users: ['U0PLATFORM'] });
@@ -287,6 +287,32 @@ describe("an incident's checklist", () => {
       expect((await incidents.get(id))!.runbookSteps).toMatchObject({ done: 1, total: 7 });
       // One checklist per incident, whatever the retries.
       expect(stack.slack.callsTo('chat.postMessage').filter((m) => m.args.thread_ts === parentTs && JSON.stringify(m.args.blocks ?? '').includes('infdbg_checklist_'))).toHaveLength(1);
+    } finally {
+      await Promise.all([alerts.close(), incidents.close(), store.close()]);
+    }
+  }, 60_000);
+});
+
+describe("an alert's URL credentials", () => {
+  it('reach neither the stored run nor Slack; the step runs without them', async () => {
+    const stack = await checklistStack(60_000, true, [RUNBOOK], { service: 'ranker', url: 'http://svc:s3cr3t@ranker.ml.svc:8080' });
+    const alerts = new Queue(ALERT_QUEUE, { connection: stack.connection, prefix: stack.prefix });
+    const incidents = new IncidentStore(stack.connection, stack.prefix);
+    const store = new ChecklistStore(stack.connection, stack.prefix);
+    try {
+      const firing = alertEvent('ranker', [member('a', 'firing')]);
+      await alerts.add(ALERT_JOB, firing, { jobId: 'alert-creds' });
+      const parentTs = await until(async () => (await incidents.get(incidentId(firing.incidentKey)))?.thread.parentTs);
+      await stack.slack.waitFor(() => checklistIn(stack, parentTs));
+      const { runId } = checklistIn(stack, parentTs)!;
+      const got = (await store.get(runId))!;
+      const step = got.run.runbook.steps.find((x) => x.id === 'service-health');
+      expect(step?.kind === 'diagnostic' && step.tokens).toEqual(['health', 'http://ranker.ml.svc:8080']);
+      expect(JSON.stringify(got)).not.toContain('s3cr3t');
+      await waitIdle(stack.connection, stack.prefix);
+      const checklistCalls = stack.slack.calls.filter((c) => JSON.stringify(c.args).includes('infdbg_checklist_'));
+      expect(checklistCalls.length).toBeGreaterThan(0);
+      expect(JSON.stringify(checklistCalls)).not.toContain('s3cr3t');
     } finally {
       await Promise.all([alerts.close(), incidents.close(), store.close()]);
     }
