@@ -93,38 +93,46 @@ export function tensorStats(values: ArrayLike<number>): TensorStats {
   const len = values.length;
   let nan = 0;
   let inf = 0;
+  let i = 0;
+  // Leading non-finite elements; the first finite one is the shift.
+  for (; i < len; i++) {
+    const x = values[i] as number;
+    if (x - x === 0) break;
+    if (x !== x) nan++;
+    else inf++;
+  }
+  if (i === len) return { elements: len, mean: null, std: null, min: null, max: null, nanCount: nan, infCount: inf, zeroFraction: 0 };
+  const shift = values[i] as number;
   let zeros = 0;
-  let shift = Number.NaN;
   let sum = 0;
   let sq = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < len; i++) {
+  let min = shift;
+  let max = shift;
+  for (; i < len; i++) {
     const x = values[i] as number;
-    if (x - x !== 0) {
+    const d = x - shift;
+    if (d - d !== 0) {
       if (x !== x) nan++;
       else inf++;
       continue;
     }
-    if (shift !== shift) shift = x;
     if (x === 0) zeros++;
-    const d = x - shift;
     sum += d;
     sq += d * d;
     if (x < min) min = x;
-    if (x > max) max = x;
+    else if (x > max) max = x;
   }
   const n = len - nan - inf;
-  const meanShifted = n > 0 ? sum / n : 0;
+  const meanShifted = sum / n;
   return {
     elements: len,
-    mean: n > 0 ? shift + meanShifted : null,
-    std: n > 0 ? Math.sqrt(Math.max(0, sq / n - meanShifted * meanShifted)) : null,
-    min: n > 0 ? min : null,
-    max: n > 0 ? max : null,
+    mean: shift + meanShifted,
+    std: Math.sqrt(Math.max(0, sq / n - meanShifted * meanShifted)),
+    min,
+    max,
     nanCount: nan,
     infCount: inf,
-    zeroFraction: len > 0 ? zeros / len : 0,
+    zeroFraction: zeros / len,
   };
 }
 
