@@ -3,6 +3,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { parseCommand } from '../../src/command/debug-command.ts';
 import { UsageError, oneLine } from '../../src/core/errors.ts';
+import { stripUrlCredentials } from '../../src/net/url-credentials.ts';
 import { startRequest, type RequestDeps } from '../start-request.ts';
 
 export function rerunAction(deps: RequestDeps) {
@@ -11,9 +12,11 @@ export function rerunAction(deps: RequestDeps) {
     const reply = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
     const channel = body.channel?.id;
     if (!channel) return void (await reply(':x: Re-run works from a channel message only.'));
+    // A button posted before credentials were stripped at the edge must not carry them on.
+    const text = stripUrlCredentials(action.value ?? '');
     let parsed;
     try {
-      parsed = parseCommand(action.value ?? '', deps.diagnostics);
+      parsed = parseCommand(text, deps.diagnostics);
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
       return void (await reply(`:x: cannot re-run: ${oneLine(err)}`));
@@ -22,6 +25,6 @@ export function rerunAction(deps: RequestDeps) {
     deps.count('rerun');
     // Scoped to the report message, so a double click is one re-run and the original's window does not swallow it.
     const dedupScope = `${channel}:rerun:${body.message?.ts ?? body.container.message_ts ?? ''}`;
-    await startRequest(deps, parsed, { channel, user: body.user.id, text: action.value ?? '', dedupScope, client, reply });
+    await startRequest(deps, parsed, { channel, user: body.user.id, text, dedupScope, client, reply });
   };
 }

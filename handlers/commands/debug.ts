@@ -3,6 +3,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { helpText, parseCommand } from '../../src/command/debug-command.ts';
 import { UsageError, oneLine } from '../../src/core/errors.ts';
+import { stripUrlCredentials } from '../../src/net/url-credentials.ts';
 import { prepareRunbook } from '../../src/runbooks/prepare-runbook.ts';
 import { runbookListText, runbookPreviewText } from '../../src/runbooks/render-runbook.ts';
 import type { RequestStatus } from '../../src/queue/job-store.ts';
@@ -15,9 +16,11 @@ function describeStatus(s: RequestStatus): string {
 
 export function debugCommand(deps: RequestDeps) {
   return async ({ command, ack, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    // URL credentials go no further than here: not into the title, the root message, the Re-run button or job data.
+    const text = stripUrlCredentials(command.text);
     let parsed;
     try {
-      parsed = parseCommand(command.text, deps.diagnostics, deps.runbooks);
+      parsed = parseCommand(text, deps.diagnostics, deps.runbooks);
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
       deps.count('usage_error');
@@ -41,7 +44,7 @@ export function debugCommand(deps: RequestDeps) {
       deps.count('runbook');
       if (!(await deps.redisReady())) return void (await reply(REDIS_DOWN));
       try {
-        const started = await deps.checklists.startFromCommand({ runbook: parsed.runbook, variables: parsed.variables, channel: command.channel_id, user: command.user_id, text: command.text });
+        const started = await deps.checklists.startFromCommand({ runbook: parsed.runbook, variables: parsed.variables, channel: command.channel_id, user: command.user_id, text });
         if (started.state === 'already') await reply(`That runbook was started here a moment ago with the same values: its checklist is in that thread.`);
       } catch (err) {
         const notInChannel = /not_in_channel|channel_not_found/.test(oneLine(err));
@@ -74,6 +77,7 @@ _From a terminal, \`infdbg runbook ${parsed.runbook.name} …\` runs its diagnos
       await reply(status ? describeStatus(status) : `No request \`${parsed.requestId}\` (finished requests are kept 24 h).`);
       return;
     }
-    await startRequest(deps, parsed, { channel: command.channel_id, user: command.user_id, text: command.text, dedupScope: command.channel_id, client, reply });
+    if (text !== command.text) await reply(':lock: I removed the credentials (`user:password@`) from the URL: they are never stored or shown, so the request runs without them.');
+    await startRequest(deps, parsed, { channel: command.channel_id, user: command.user_id, text, dedupScope: command.channel_id, client, reply });
   };
 }

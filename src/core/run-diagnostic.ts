@@ -6,6 +6,10 @@ import { withDiagnosis } from '../diagnosis/diagnose.ts';
 import type { Diagnostic, DiagnosticDeps } from './diagnostic.ts';
 import { InfdbgError, UsageError } from './errors.ts';
 import type { DiagnosticResult } from '../report/model.ts';
+import { redactDeep, redactSecrets } from '../logs/redact.ts';
+
+/** Result fields left alone by redaction: chart images (base64 PNG). */
+const CHART_BYTES = new Set(['pngBase64']);
 
 class DeadlineError extends InfdbgError {
   constructor(diagnostic: string, timeoutMs: number) {
@@ -43,9 +47,14 @@ export async function runDiagnostic(
     });
     const run = diagnostic.run(payload, { ...deps, signal, progress: deps.progress ?? (() => {}) });
     run.catch(() => {}); // settled below or superseded by the deadline
-    const result = await Promise.race([run, aborted]);
+    // Secrets are redacted before anything leaves: a body, a log line or an error text a target echoed.
+    const result = redactDeep(await Promise.race([run, aborted]), CHART_BYTES);
     // The diagnostic observed; the engine decides what that means (same for workers and the CLI).
     return withDiagnosis({ ...result, observations: result.observations ?? [], durationMs: result.durationMs || deps.now() - started });
+  } catch (err) {
+    // The message becomes the thread's "could not run" line: no secret a target echoed goes with it.
+    if (err instanceof Error && redactSecrets(err.message) !== err.message) Object.defineProperty(err, 'message', { value: redactSecrets(err.message) });
+    throw err;
   } finally {
     clearTimeout(timer);
   }

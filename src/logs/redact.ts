@@ -16,8 +16,8 @@ const SECRET_WORDS = 'password|passwd|passphrase|pwd|secret|credentials?|token|a
 const KEY = `(?:[A-Za-z0-9_.-]*(?:${SECRET_WORDS})[A-Za-z0-9_.-]*|[A-Za-z0-9_.-]*[_.-]key|pass|pw|auth|key)`;
 /** camelCase keys ending in Key (`SecretAccessKey`, `privateKey`, `apiKey`): case matters, so `monkey` is left alone. */
 const CAMEL_KEY = '(?:[A-Za-z0-9_]*[a-z0-9]Key(?:Id)?)';
-/** Not inside a longer key name. */
-const BEFORE_KEY = '(?<![A-Za-z0-9_.-])';
+/** Not inside a longer key name, nor a path component (`/etc/passwd: not found` is no secret). */
+const BEFORE_KEY = '(?<![A-Za-z0-9_./-])';
 /**
  * A value: quoted with \" (JSON inside a JSON string), double- or single-quoted (escapes kept
  * inside), or bare up to whitespace, a quote, an escaped quote or `&`.

@@ -24,3 +24,26 @@ export function withoutCredentials(url: URL): { url: URL; headers: Record<string
   target.password = '';
   return { url: target, headers: { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` } };
 }
+
+/** `scheme://userinfo@` in running text: user:password, :password (an empty user), a lone token. */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#'"<>`|]*@/gi;
+
+/**
+ * `text` with the credentials of every URL in it removed (`redis://:pw@host` → `redis://host`):
+ * what a person typed, before it becomes a thread title, a root message, a button value or job
+ * data. The request then runs without them.
+ */
+export function stripUrlCredentials(text: string): string {
+  return text.replace(URL_USERINFO, '$1');
+}
+
+/** Every string inside `value` (objects and arrays walked) through stripUrlCredentials: job data before it is written to Redis. */
+export function withoutUrlCredentials<T>(value: T): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return stripUrlCredentials(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}

@@ -5,6 +5,7 @@ import { FlowProducer, type ConnectionOptions } from 'bullmq';
 import type { Observation } from '../diagnosis/observation.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import type { InvestigationNote } from '../report/model.ts';
+import { withoutUrlCredentials } from '../net/url-credentials.ts';
 import { REPORT_QUEUE, SHARED_QUEUE, childJobId, nodeQueue } from './names.ts';
 
 /** Where the report goes in Slack; null when nobody waits in a thread (CLI, tests). */
@@ -86,7 +87,8 @@ export class FlowEnqueuer {
     for (const p of req.plan) {
       children.push({ diagnostic: p.diagnostic.name, queue: await routeOf(p), jobId: childJobId(req.requestId, p.diagnostic.name) });
     }
-    const data: ReportJobData = {
+    // URL credentials never reach job data (Redis), whoever enqueues: the edge removed them from what a person typed; this catches the rest.
+    const data: ReportJobData = withoutUrlCredentials({
       requestId: req.requestId,
       title: req.title,
       ...(req.command === undefined ? {} : { command: req.command }),
@@ -96,7 +98,7 @@ export class FlowEnqueuer {
       ...(req.investigation ? { investigation: req.investigation } : {}),
       ...(req.observations?.length ? { observations: req.observations } : {}),
       ...(req.checklist ? { checklist: req.checklist } : {}),
-    };
+    });
     await this.producer.add({
       name: 'report',
       queueName: REPORT_QUEUE,
@@ -104,7 +106,7 @@ export class FlowEnqueuer {
       opts: { jobId: req.requestId, attempts: CHILD_ATTEMPTS, backoff: { type: 'exponential', delay: 2000 }, ...RETENTION },
       children: req.plan.map((p, i) => {
         const child = children[i]!;
-        const jobData: DiagnosticJobData = { requestId: req.requestId, payload: p.payload, thread: req.thread };
+        const jobData: DiagnosticJobData = withoutUrlCredentials({ requestId: req.requestId, payload: p.payload, thread: req.thread });
         return {
           name: p.diagnostic.name,
           queueName: child.queue,

@@ -144,3 +144,10 @@ describe('redactSecrets: property over secret keys, separators and quoting', () 
     );
   });
 });
+
+describe('redactSecrets: paths are not keys', () => {
+  it('leaves a path that ends in a secret-looking word alone', () => {
+    const line = '/etc/passwd: not under the directories workers may read; /run/secrets/token: no such file';
+    expect(redactSecrets(line)).toBe(line);
+  });
+});
