@@ -401,8 +401,9 @@ export async function checkModel(options: ModelCheckOptions, deps: ModelCheckDep
         });
       } catch (err) {
         if (!(err instanceof InputError)) throw err;
-        feedError = err.message;
+        feedError = from === 'synthesized' ? `${err.message} — synthesised inputs${defaultedDims.length > 0 ? ` with ${defaultedDims.join(', ')} set to 1` : ''}: pass --dim name=N, --value input=v or --inputs <request>` : err.message;
         feeds = null;
+        from = 'none';
       }
     }
 

@@ -79,6 +79,14 @@ export function modelCheckResult(c: ModelCheck, label: string, title: string, du
     { label: 'producer', value: `${id.producer.name || '—'} ${id.producer.version}`.trim(), detail: `IR ${id.irVersion}, opsets ${id.opsets.map((o) => `${o.domain} ${o.version}`).join(', ')}; graph ${id.graphName || '—'}, ${id.nodes} nodes` },
     { label: 'version tag', value: id.versionTag ? `${id.versionTag.value}` : 'none', detail: Object.keys(id.metadata).length > 0 ? `metadata: ${Object.entries(id.metadata).map(([k, v]) => `${k}=${v}`).join(', ').slice(0, 300)}` : 'no metadata_props' },
   ];
+  const fed = c.feeds;
+  // A model that did not run is said once, as the no-run finding below.
+  if (fed.from !== 'none')
+    evidence.push({
+    label: 'inputs used',
+    value: fed.from === 'inputs' ? 'the request (--inputs)' : fed.from === 'golden' ? 'the first golden case' : 'synthesised from the model\'s inputs',
+    detail: fed.defaultedDims.length > 0 ? `dynamic dims set to 1: ${fed.defaultedDims.join(', ')} (pass --dim name=N)` : `one CPU run${c.runMs !== null ? ` in ${num(c.runMs)} ms` : ''}`,
+  });
   for (const f of findings) evidence.push({ label: f.kind, value: f.text, severity: f.severity });
 
   const tables: MetricsTable[] = [
@@ -133,7 +141,7 @@ export function modelCheckResult(c: ModelCheck, label: string, title: string, du
   const summary =
     problems.length > 0
       ? `${problems[0]!.text}.${problems.length > 1 ? ` ${problems.length - 1} more finding(s) below.` : ''}`
-      : `${label}: sha256 ${id.sha256.slice(0, 12)}…, ${id.versionTag ? `version ${id.versionTag.value}` : 'no version tag'}${g ? `, ${g.cases} golden case(s) pass` : ''}${cmp ? (cmp.identical ? ', the other version is the same file' : ', the other version agrees within the tolerance') : ''}${l ? `, all ${l.layers.length} node outputs finite` : ''}.`;
+      : `${label}: sha256 ${id.sha256.slice(0, 12)}…, ${id.versionTag ? `version ${id.versionTag.value}` : 'no version tag'}${g ? `, ${g.cases} golden case(s) pass` : ''}${cmp ? (cmp.identical ? ', the other version is the same file' : ', the other version agrees within the tolerance') : ''}${l ? `, all ${l.layers.length} node outputs finite` : ''}${c.feeds.from === 'none' ? `; not run: ${c.feeds.error ?? 'no inputs'}` : c.feeds.from === 'synthesized' ? ', outputs finite on synthesised inputs' : ', outputs finite'}.`;
 
   return {
     diagnostic: 'model',

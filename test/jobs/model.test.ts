@@ -95,6 +95,13 @@ describe('identity', () => {
     expect(r.severity).toBe('ok');
   });
 
+  it('still states the identity when the synthesised inputs do not suit the model, and says how to run it', async () => {
+    const r = await run(SILERO);
+    expect(r.data.sha256).toBe(SILERO_SHA256);
+    expect((r.data.feeds as { from: string }).from).toBe('none');
+    expect(r.evidence.find((e) => e.label === 'no-run')?.value).toMatch(/rejected the inputs .*synthesised inputs with batch, sequence set to 1: pass --dim name=N, --value input=v or --inputs <request>$/);
+  });
+
   it('names the wrong model deployed: the expected and the actual sha256 and version', async () => {
     const r = await run(`${DIR}/ranker-v2.onnx --expect-sha256 ${'ab'.repeat(32)} --expect-version 1.4.0`);
     const top = r.hypotheses[0]!;
