@@ -45,8 +45,9 @@ export function helpText(diagnostics: readonly Diagnostic[], topic?: string): st
   return ['*/debug* — debug production ML inference. Subcommands:', ...rows.map((r) => `• \`/debug ${r.usage}\` — ${r.description}`)].join('\n');
 }
 
+/** The subcommands, for an unknown one; the reply puts `/debug ` in front (as for every usage line). */
 function usageLine(diagnostics: readonly Diagnostic[]): string {
-  return `/debug ${[...diagnostics.map((d) => d.name), ...BUILTIN.map((b) => b.name)].join('|')} …`;
+  return `${[...diagnostics.map((d) => d.name), ...BUILTIN.map((b) => b.name)].join('|')} …`;
 }
 
 export function parseCommand(text: string, diagnostics: readonly Diagnostic[], runbooks: readonly LoadedRunbook[] = []): DebugCommand {

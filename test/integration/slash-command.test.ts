@@ -70,6 +70,7 @@ describe('/debug through Bolt, BullMQ and the worker', () => {
 
     const unknown = await stack.sendCommand('explode now');
     expect(JSON.stringify(unknown.body)).toMatch(/unknown subcommand \\"explode\\"/);
+    expect(String((unknown.body as { text: string }).text)).toMatch(/\nUsage: `\/debug probe\|investigate\|help\|status\|runbooks\|runbook …`$/);
     const badArg = await stack.sendCommand('probe sideways');
     expect(JSON.stringify(badArg.body)).toContain('Usage: `/debug probe <mode> [--steps N]`');
     const oversized = await stack.sendCommand('probe ok ' + 'x'.repeat(3000));
