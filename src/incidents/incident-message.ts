@@ -81,6 +81,7 @@ export function renderParent(i: Incident, incidentId: string, options: ParentOpt
     { type: 'section', text: { type: 'mrkdwn', text: head!.slice(0, 3000) } },
     { type: 'section', text: { type: 'mrkdwn', text: rest.join('\n').slice(0, 3000) } },
   ];
+  if (i.thread.note) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: i.thread.note.slice(0, 3000) }] });
   if (i.status !== 'resolved') {
     blocks.push({
       type: 'actions',

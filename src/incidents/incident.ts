@@ -73,8 +73,8 @@ export interface Incident {
   severity: IncidentSeverity;
   /** Triage's decision at opening: runbook, channel, the investigation's tokens. */
   triage: TriageDecision;
-  /** Where the thread is; `parentTs` once the parent message is posted. */
-  thread: { channel: string; parentTs?: string };
+  /** Where the thread is; `parentTs` once the parent message is posted; `note`: why it is not where triage sent it. */
+  thread: { channel: string; parentTs?: string; note?: string };
   /** Members by fingerprint (up to MAX_TRACKED_MEMBERS; the rest only counted). */
   members: Record<string, IncidentMember>;
   /** Firing members beyond MAX_TRACKED_MEMBERS: the most one event carried (counted as firing). */

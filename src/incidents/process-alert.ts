@@ -361,14 +361,14 @@ export class IncidentProcessor {
   private async ensureParent(id: string, incident: Incident): Promise<Incident | undefined> {
     if (incident.thread.parentTs) return incident;
     let channel = incident.thread.channel;
-    const message = (i: Incident, note?: string): IncidentPost => {
-      const r = renderParent(i, id, this.parentOptions);
-      const blocks = note ? [...r.blocks, { type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: note }] }] : r.blocks;
-      return { channel, text: r.text, blocks };
+    let note: string | undefined;
+    const message = (): IncidentPost => {
+      const r = renderParent({ ...incident, thread: { channel, ...(note ? { note } : {}) } }, id, this.parentOptions);
+      return { channel, text: r.text, blocks: r.blocks };
     };
     let ts: string;
     try {
-      const first = message(incident);
+      const first = message();
       const posted = await this.postOnce(id, 'parent', first, false);
       if (posted === undefined) return undefined;
       ts = posted;
@@ -377,11 +377,12 @@ export class IncidentProcessor {
       const fallback = this.o.defaultChannel;
       if (!isChannelError(err) || !fallback || fallback === channel) throw err;
       this.o.logger.warn('incident channel refused the bot; using the default channel', { incident: id, channel, error: oneLine(err) });
-      const refused = channel;
+      note = `:warning: Could not post in <#${channel}> (${oneLine(err)}): invite the bot there.`;
       channel = fallback;
-      ts = await this.postOnce(id, 'parent', message(incident, `Could not post in <#${refused}> (${oneLine(err)}): invite the bot there.`));
+      ts = await this.postOnce(id, 'parent', message());
     }
-    const after = await this.o.store.update(id, (cur) => (cur && !cur.thread.parentTs ? { ...cur, thread: { channel, parentTs: ts } } : null));
+    const thread = { channel, parentTs: ts, ...(note ? { note } : {}) };
+    const after = await this.o.store.update(id, (cur) => (cur && !cur.thread.parentTs ? { ...cur, thread } : null));
     return after?.incident ?? (await this.o.store.get(id)) ?? incident;
   }
 

@@ -200,3 +200,19 @@ describe('a post whose answer was lost', () => {
     expect(t.stack.slack.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts)).toHaveLength(2);
   }, 60_000);
 });
+
+describe('a channel that refuses the bot', () => {
+  it('the thread opens in INCIDENT_CHANNEL instead, saying where it could not post', async () => {
+    const t = await setup({}, false);
+    t.stack.slack.notInChannel.add('C0TEAMML');
+    const p = t.replica({ triage: (e) => ({ ...decisionFor(e), channel: 'C0TEAMML' }) });
+    const event = alertEvent('ranker', [member('a', 'firing')]);
+    await p.handleEvent(event);
+    const inc = (await t.store.get(incidentId(event.incidentKey)))!;
+    expect(inc.thread.channel).toBe(CHANNEL);
+    const parents = t.stack.slack.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts);
+    expect(parents.map((c) => c.args.channel)).toEqual(['C0TEAMML', CHANNEL]); // refused, then the default
+    expect(t.stack.slack.transcript(CHANNEL, inc.thread.parentTs!)).toContain('Could not post in <#C0TEAMML>');
+    expect(t.replies(inc.thread.parentTs!).filter((x) => x.startsWith('Triage:'))).toHaveLength(1);
+  }, 60_000);
+});
