@@ -2,7 +2,8 @@
 // app token is set), the /debug listener, the alert webhooks (POST /webhooks/pagerduty and
 // /webhooks/alertmanager), /healthz and /metrics, one app.error. `serve` and the tests both build
 // it through createApp.
-import { App, LogLevel } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type CustomRoute } from '@slack/bolt';
+import { refuseFutureRequests } from '../slack/signature.ts';
 import { oneLine } from '../core/errors.ts';
 import { register as registerActions } from '../../handlers/actions/index.ts';
 import { register as registerCommands } from '../../handlers/commands/index.ts';
@@ -48,32 +49,34 @@ export function createApp(deps: AppDeps): App {
     count: countWebhook,
   });
 
+  const customRoutes: CustomRoute[] = [
+    {
+      path: '/healthz',
+      method: ['GET'],
+      handler: async (_req, res) => {
+        const redis = await deps.redisReady();
+        res.writeHead(redis ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok: redis, redis: redis ? 'up' : 'unreachable' }));
+      },
+    },
+    {
+      path: '/metrics',
+      method: ['GET'],
+      handler: (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+        res.end(metrics());
+      },
+    },
+    ...webhooks,
+  ];
   const app = new App({
-    signingSecret: deps.signingSecret,
     token: deps.botToken,
-    ...(deps.appToken ? { socketMode: true, appToken: deps.appToken } : {}),
+    ...(deps.appToken
+      ? { socketMode: true, appToken: deps.appToken, signingSecret: deps.signingSecret, customRoutes }
+      : // Bolt's own HTTP receiver, made to refuse signed requests dated in the future as it refuses stale ones.
+        { receiver: refuseFutureRequests(new HTTPReceiver({ signingSecret: deps.signingSecret, customRoutes, logLevel: LogLevel.WARN }), deps.now) }),
     ...(deps.slackApiUrl ? { clientOptions: { slackApiUrl: deps.slackApiUrl } } : {}),
     logLevel: LogLevel.WARN,
-    customRoutes: [
-      {
-        path: '/healthz',
-        method: ['GET'],
-        handler: async (_req, res) => {
-          const redis = await deps.redisReady();
-          res.writeHead(redis ? 200 : 503, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ ok: redis, redis: redis ? 'up' : 'unreachable' }));
-        },
-      },
-      {
-        path: '/metrics',
-        method: ['GET'],
-        handler: (_req, res) => {
-          res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-          res.end(metrics());
-        },
-      },
-      ...webhooks,
-    ],
   });
 
   registerCommands(app, { ...deps, count });
