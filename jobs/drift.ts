@@ -22,6 +22,8 @@ import { DRIFT_TESTS } from '../src/drift/test-choice.ts';
 const USAGE = usageLine(driftCommand);
 
 const names = z.array(z.string().min(1)).min(1);
+/** Largest `--max-size`, bytes: about what a worker's memory can hold as columns. */
+const MAX_DRIFT_BYTES = 16e9;
 
 export const driftPayloadSchema = z.strictObject({
   /** Reference data (training set or a known-good window): a path on the worker or an http(s) URL. CSV, TSV, JSON Lines, Parquet, optionally .gz. */
@@ -44,8 +46,8 @@ export const driftPayloadSchema = z.strictObject({
   categorical: names.optional(),
   /** Columns treated as numeric even with few distinct values. */
   numeric: names.optional(),
-  /** Largest file or download accepted, bytes. Default 2 GB. */
-  maxBytes: z.number().int().positive().default(DEFAULT_MAX_BYTES),
+  /** Largest file or download accepted, bytes (columns take about as much memory): at most MAX_DRIFT_BYTES. Default 2 GB. */
+  maxBytes: z.number().int().positive().max(MAX_DRIFT_BYTES, `--max-size: at most ${MAX_DRIFT_BYTES / 1e9} GB (a worker holds the columns in memory)`).default(DEFAULT_MAX_BYTES),
   /** The model these inputs feed (a name, file or URL), named in the next steps. */
   model: z.string().min(1).optional(),
 });

@@ -13,7 +13,7 @@ import { profileCommand } from './commands.ts';
 import { defineDiagnostic } from '../src/core/diagnostic.ts';
 import { InputError, UsageError } from '../src/core/errors.ts';
 import { checkLocalPath } from '../src/policy/local-files.ts';
-import { checkRequestBodyArg, ENDPOINT_DEFAULTS, loadRequestBody, profileEndpoint } from '../src/profile/endpoint.ts';
+import { checkRequestBodyArg, ENDPOINT_DEFAULTS, loadRequestBody, MAX_CONCURRENCY as MAX_ENDPOINT_CONCURRENCY, profileEndpoint } from '../src/profile/endpoint.ts';
 import { parseSweeps, profileModel, SWEEP_KINDS } from '../src/profile/model-profile.ts';
 import { isUrl, openModelSource } from '../src/profile/model-source.ts';
 import { PROFILE_VOCABULARY } from '../src/profile/observations.ts';
@@ -32,6 +32,12 @@ const ITERATIONS_TIME_BOUND_MS = 120_000;
 const DURATION_RUN_BOUND = 1_000_000;
 /** Longest `--duration`, ms. */
 const MAX_DURATION_MS = 5 * 60_000;
+/** Endpoint mode: levels in one concurrency sweep. */
+const MAX_LEVELS = 16;
+/** Endpoint mode: longest inline `--body`, characters. */
+const MAX_INLINE_BODY_CHARS = 1_000_000;
+/** Endpoint mode: the whole sweep (--duration × levels), ms; the job's deadline is 15 min. */
+const MAX_SWEEP_MS = 12 * 60_000;
 /** Most worker threads in a model-mode concurrency sweep (each holds its own copy of the model). */
 const MAX_MODEL_CONCURRENCY = 64;
 
@@ -61,13 +67,25 @@ export const profilePayload = z.discriminatedUnion('mode', [
   z.object({
     mode: z.literal('endpoint'),
     url: z.url({ protocol: /^https?$/ }),
-    /** Inline JSON, or `@path` read on the node that runs the job. */
-    body: z.string().optional(),
-    concurrency: z.array(positiveInt).min(1).optional(),
+    /** Inline JSON (at most MAX_INLINE_BODY_CHARS), or `@path` read on the node that runs the job. */
+    body: z.string().max(MAX_INLINE_BODY_CHARS, `--body: at most ${MAX_INLINE_BODY_CHARS / 1000} kB inline; a larger body as @file on the node`).optional(),
+    /** Connections per level (each at most MAX_ENDPOINT_CONCURRENCY), at most MAX_LEVELS levels. Default 1,4,16. */
+    concurrency: z
+      .array(positiveInt.max(MAX_ENDPOINT_CONCURRENCY, `--concurrency: at most ${MAX_ENDPOINT_CONCURRENCY} connections per level`))
+      .min(1)
+      .max(MAX_LEVELS, `--concurrency: at most ${MAX_LEVELS} levels`)
+      .optional(),
     metricsUrl: z.url({ protocol: /^https?$/ }).optional(),
     ...common,
   }),
-]);
+]).superRefine((p, ctx) => {
+  // Refused in the ack rather than cut short by the job's deadline: every level runs for --duration.
+  if (p.mode !== 'endpoint' || p.durationMs === undefined) return;
+  const levels = p.concurrency?.length ?? ENDPOINT_DEFAULTS.concurrency.length;
+  if (p.durationMs * levels > MAX_SWEEP_MS) {
+    ctx.addIssue({ code: 'custom', path: ['durationMs'], message: `--duration × ${levels} levels is ${Math.round((p.durationMs * levels) / 60_000)} min; the sweep may take at most ${MAX_SWEEP_MS / 60_000} min` });
+  }
+});
 export type ProfilePayload = z.infer<typeof profilePayload>;
 
 function keyValues(list: string[] | undefined, flag: string): Record<string, string> {

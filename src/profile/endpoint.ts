@@ -117,7 +117,8 @@ export const ENDPOINT_DEFAULTS = {
 
 /** Largest `--body @file` read, bytes. */
 const MAX_BODY_FILE_BYTES = 16 * 1024 * 1024;
-const MAX_CONCURRENCY = 1024;
+/** Most connections of one concurrency level (the payload schema refuses more in the ack). */
+export const MAX_CONCURRENCY = 1024;
 /** Bounds the per-level sample arrays (two Float64Arrays: 16 MB). */
 const MAX_REQUESTS_PER_LEVEL = 1_000_000;
 /** Responses per level whose per-stage Server-Timing is kept for the stage distributions. */
