@@ -6,13 +6,16 @@ import type { CommandSpec, FlagSpec } from './command-spec.ts';
 /** Severity levels a CI run can fail on, lowest first (src/report/model.ts SEVERITIES without `info`). */
 export const FAIL_ON_LEVELS = ['warning', 'critical'] as const;
 
+/** How much worse than --baseline a latency or throughput may get before it is a regression, %. */
+export const DEFAULT_TOLERANCE_PERCENT = 10;
+
 /** Flags of every diagnostic and investigation in a terminal (not from Slack). */
 export const TERMINAL_FLAGS: readonly FlagSpec[] = [
   { name: 'format', value: 'FORMAT', unit: 'tty|md|json', default: 'tty on a terminal, md when piped', description: 'how the report is printed: rendered for the terminal, Markdown, or JSON (schema/report.schema.json)' },
   { name: 'charts-dir', value: 'DIR', default: './infdbg-out', description: 'where the charts (PNG) and the remembered baselines are written' },
   { name: 'fail-on', value: 'LEVEL', unit: 'warning|critical', description: 'exit 3 when the report\'s severity reaches this level (for CI)' },
   { name: 'baseline', value: 'REPORT.json', unit: 'an earlier --format json report', description: 'compare with it (latency p50/p99, throughput, drift verdicts); exit 4 on a regression beyond --tolerance' },
-  { name: 'tolerance', value: 'PERCENT', unit: '%', default: '10', description: 'how much worse than the baseline a latency or throughput may get before it is a regression' },
+  { name: 'tolerance', value: 'PERCENT', unit: '%', default: String(DEFAULT_TOLERANCE_PERCENT), description: 'how much worse than the baseline a latency or throughput may get before it is a regression' },
   { name: 'help', short: 'h', description: 'this help' },
 ];
 

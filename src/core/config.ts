@@ -95,7 +95,12 @@ const runbooks = {
 /** Workers post reports, so they need the bot token but not the signing secret. */
 export const workerConfigSchema = z.object({ ...base, ...slackWebApi, ...incidents, ...runbooks, ...targets });
 export const serveConfigSchema = z.object({ ...base, ...slackWebApi, ...bot, ...webhooks, ...incidents, ...runbooks, ...targets });
-export const cliConfigSchema = z.object({ ...base, ...runbooks });
+/** A terminal's output: any non-empty NO_COLOR (https://no-color.org) turns colour off. */
+const terminal = {
+  NO_COLOR: z.string().optional(),
+};
+
+export const cliConfigSchema = z.object({ ...base, ...runbooks, ...terminal });
 
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;
 export type ServeConfig = z.infer<typeof serveConfigSchema>;

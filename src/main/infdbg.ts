@@ -3,20 +3,31 @@
 // imports only the command tables; a command imports what it needs when it runs (a drift run
 // never loads the Slack or Kubernetes clients). The long-running processes and the runbook
 // commands live in src/main/cli.ts, loaded only for them.
-// Exit codes: 0 ran, 1 could not run, 2 bad usage or configuration (one line on stderr).
+// Exit codes: 0 ran, 1 could not run, 2 bad usage or configuration (one line on stderr), 3 the
+// report reached --fail-on, 4 a regression against --baseline.
 import { readFileSync } from 'node:fs';
 import { diagnosticCommands, findDiagnosticCommand, type DiagnosticEntry } from '../../jobs/commands.ts';
-import { completionCommand, helpCommand, investigateCommand, runbookCommand, runbooksCommand, serveCommand, TERMINAL_FLAGS, workerCommand } from '../command/builtin-commands.ts';
+import { completionCommand, DEFAULT_TOLERANCE_PERCENT, FAIL_ON_LEVELS, helpCommand, investigateCommand, runbookCommand, runbooksCommand, serveCommand, TERMINAL_FLAGS, workerCommand } from '../command/builtin-commands.ts';
 import { commandHelp, commandList, type CommandSpec, type FlagSpec } from '../command/command-spec.ts';
 import { completionScript, SHELLS, type Shell } from '../command/completion.ts';
 import { ConfigError, InfdbgError, UsageError, oneLine } from '../core/errors.ts';
-import type { DiagnosticFailure, DiagnosticResult } from '../report/model.ts';
+import type { BaselineComparison } from '../report/baseline-compare.ts';
+import type { DiagnosticFailure, DiagnosticResult, Severity } from '../report/model.ts';
+
+/** Exit code when the report's severity reaches --fail-on. */
+export const EXIT_FAIL_ON = 3;
+/** Exit code on a regression against --baseline (it wins over EXIT_FAIL_ON). */
+export const EXIT_REGRESSION = 4;
+/** Severities lowest first (src/report/model.ts SEVERITIES; not imported, to keep the start light). */
+const SEVERITY_RANK: readonly Severity[] = ['ok', 'info', 'warning', 'critical'];
 
 export interface Io {
   stdout(s: string): void;
   stderr(s: string): void;
-  /** Whether stderr is a terminal (progress is drawn only there). Default: process.stderr.isTTY. */
+  /** Whether stderr is a terminal (progress is drawn only there). */
   stderrIsTTY?: boolean;
+  /** Whether stdout is a terminal (the report is rendered for it, in colour unless NO_COLOR). */
+  stdoutIsTTY?: boolean;
 }
 
 /** Commands that are not diagnostics, in the order the help lists them. */
@@ -74,20 +85,31 @@ function helpFor(name: string): string | undefined {
   return other && commandHelp(other, { prefix: 'infdbg' });
 }
 
-/** The terminal's own flags (--format, --charts-dir, …) taken out of a command's tokens; the rest goes to the diagnostic. */
-export interface TerminalOptions {
-  format: 'md' | 'json';
+/** The terminal's own flags (--format, --charts-dir, --fail-on, …), taken out of a command's tokens; the rest goes to the diagnostic. */
+export interface TerminalFlags {
+  /** Undefined: `tty` when stdout is a terminal, else `md`. */
+  format?: 'tty' | 'md' | 'json';
   chartsDir: string;
+  failOn?: (typeof FAIL_ON_LEVELS)[number];
+  baseline?: string;
+  tolerancePercent: number;
   rest: string[];
 }
 
 function terminalFlag(token: string): { flag: FlagSpec; inline?: string } | undefined {
-  const [name, inline] = token.startsWith('--') && token.includes('=') ? [token.slice(2, token.indexOf('=')), token.slice(token.indexOf('=') + 1)] : [token.slice(2), undefined];
-  const flag = token.startsWith('--') ? TERMINAL_FLAGS.find((f) => f.name === name && f.name !== 'help') : undefined;
+  if (!token.startsWith('--')) return undefined;
+  const eq = token.indexOf('=');
+  const [name, inline] = eq > 0 ? [token.slice(2, eq), token.slice(eq + 1)] : [token.slice(2), undefined];
+  const flag = TERMINAL_FLAGS.find((f) => f.name === name && f.value);
   return flag && { flag, ...(inline === undefined ? {} : { inline }) };
 }
 
-export function splitTerminalFlags(tokens: string[]): TerminalOptions {
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value !== undefined && !allowed.includes(value as T)) throw new UsageError(`--${flag} must be ${allowed.join(' or ')}, got "${value}"`);
+  return value as T | undefined;
+}
+
+export function splitTerminalFlags(tokens: string[]): TerminalFlags {
   const values = new Map<string, string>();
   const rest: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
@@ -100,17 +122,21 @@ export function splitTerminalFlags(tokens: string[]): TerminalOptions {
     if (value === undefined) throw new UsageError(`--${found.flag.name} needs a value (${found.flag.unit ?? found.flag.value})`);
     values.set(found.flag.name, value);
   }
-  const format = values.get('format') ?? 'md';
-  if (format !== 'md' && format !== 'json') throw new UsageError(`--format must be md or json, got "${format}"`);
-  return { format, chartsDir: values.get('charts-dir') ?? 'infdbg-out', rest };
+  const tolerance = values.get('tolerance');
+  const tolerancePercent = tolerance === undefined ? DEFAULT_TOLERANCE_PERCENT : Number(tolerance.replace(/%$/, ''));
+  if (!(tolerancePercent >= 0 && tolerancePercent < 10_000)) throw new UsageError(`--tolerance expects a percentage like 10 or 5%, got "${tolerance}"`);
+  const format = oneOf('format', values.get('format'), ['tty', 'md', 'json'] as const);
+  const failOn = oneOf('fail-on', values.get('fail-on'), FAIL_ON_LEVELS);
+  const baseline = values.get('baseline');
+  return { ...(format ? { format } : {}), chartsDir: values.get('charts-dir') ?? 'infdbg-out', ...(failOn ? { failOn } : {}), ...(baseline ? { baseline } : {}), tolerancePercent, rest };
 }
 
-/** A terminal's deps: production I/O (Kubernetes only for a diagnostic that reads it), baselines remembered in a file beside the charts. */
+/** The CLI's configuration and a terminal's deps: production I/O (Kubernetes only for a diagnostic that reads it), baselines remembered in a file beside the charts. */
 async function terminalDeps(chartsDir: string, kube: boolean) {
   const [{ cliConfigSchema, loadConfig }, { FileBaselineStore }, { join, resolve }] = await Promise.all([import('../core/config.ts'), import('../diagnosis/baseline-store.ts'), import('node:path')]);
   const config = loadConfig(cliConfigSchema);
   const io = kube ? (await import('./deps.ts')).productionDeps(config) : (await import('./base-deps.ts')).baseDeps(config);
-  return { ...io, baselines: new FileBaselineStore(join(resolve(chartsDir), 'baselines.json')) };
+  return { config, deps: { ...io, baselines: new FileBaselineStore(join(resolve(chartsDir), 'baselines.json')) } };
 }
 
 async function writeCharts(results: DiagnosticResult[], chartsDir: string, io: Io): Promise<void> {
@@ -132,58 +158,116 @@ function progressLine(io: Io, label: string) {
   return {
     draw(percent: number, message?: string) {
       if (!io.stderrIsTTY || ended) return;
-      const shown = Math.max(last, Math.min(100, Math.round(percent)));
+      const shown = Math.max(last, Math.min(99, Math.round(percent)));
       last = shown;
-      io.stderr(`\r\x1b[2K[${label}] ${String(shown).padStart(3)}% ${message ?? ''}`.slice(0, 200));
+      io.stderr(`\r\x1b[2K[${label}] ${String(shown).padStart(3)}% ${message ?? ''}`.slice(0, 160));
     },
-    end() {
+    /** `done`: the run finished (100 %); otherwise the line says where it stopped. */
+    end(done: boolean) {
       if (!io.stderrIsTTY || ended || last < 0) return;
       ended = true;
-      io.stderr(`\r\x1b[2K[${label}] 100% done\n`);
+      io.stderr(done ? `\r\x1b[2K[${label}] 100% done\n` : `\r\x1b[2K[${label}] stopped at ${last}%\n`);
     },
   };
 }
 
-async function runDiagnosticCommand(entry: DiagnosticEntry, tokens: string[], io: Io): Promise<number> {
-  const options = splitTerminalFlags(tokens);
-  const [diagnostic, { parsePayload, runDiagnostic }] = await Promise.all([entry.load(), import('../core/run-diagnostic.ts')]);
-  const payload = parsePayload(diagnostic, diagnostic.parseArgs(options.rest));
-  const deps = await terminalDeps(options.chartsDir, Boolean(entry.kube));
-  const progress = progressLine(io, diagnostic.name);
-  let result: DiagnosticResult;
+/** The earlier report given with --baseline, read before anything runs: a bad file is a usage error, not a wasted run. */
+async function readBaseline(file: string): Promise<Record<string, unknown>[]> {
+  const [{ readFile }, { resultsOf }] = await Promise.all([import('node:fs/promises'), import('../report/baseline-compare.ts')]);
+  let text: string;
   try {
-    result = await runDiagnostic(diagnostic, payload, { ...deps, progress: (percent, message) => progress.draw(percent, message) });
-  } finally {
-    progress.end();
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--baseline ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : oneLine(err)}`);
   }
-  await writeCharts([result], options.chartsDir, io);
-  if (options.format === 'json') {
-    const { renderResultJson } = await import('../report/render-json.ts');
-    io.stdout(JSON.stringify(renderResultJson(result), null, 2) + '\n');
+  try {
+    return resultsOf(JSON.parse(text), file);
+  } catch (err) {
+    throw new UsageError(`--baseline ${file}: ${err instanceof SyntaxError ? `not JSON (${err.message})` : oneLine(err)}`);
+  }
+}
+
+interface Output {
+  severity: Severity;
+  /** What --format json prints. */
+  json: Record<string, unknown>;
+  markdown: string;
+  /** The results in JSON form, for the baseline comparison. */
+  results: Record<string, unknown>[];
+}
+
+/**
+ * Prints the report in its format, with the baseline comparison, and returns the exit code:
+ * 4 on a regression against --baseline, else 3 when the severity reaches --fail-on, else 0.
+ */
+async function emit(io: Io, flags: TerminalFlags, baseline: Record<string, unknown>[] | undefined, noColor: boolean, out: Output): Promise<number> {
+  let comparison: BaselineComparison | undefined;
+  const compare = baseline && (await import('../report/baseline-compare.ts'));
+  if (compare && baseline && flags.baseline) {
+    try {
+      comparison = compare.compareWithBaseline(out.results, baseline, flags.tolerancePercent, flags.baseline);
+    } catch (err) {
+      throw new UsageError(`--baseline ${oneLine(err)}`);
+    }
+  }
+  const format = flags.format ?? (io.stdoutIsTTY ? 'tty' : 'md');
+  if (format === 'json') {
+    io.stdout(JSON.stringify(comparison ? { ...out.json, baselineComparison: comparison } : out.json, null, 2) + '\n');
   } else {
-    const { renderResultMarkdown } = await import('../report/render-markdown.ts');
-    io.stdout(renderResultMarkdown(result) + '\n');
+    const markdown = out.markdown + (comparison && compare ? `\n${compare.baselineMarkdown(comparison)}` : '');
+    if (format === 'md') io.stdout(markdown);
+    else io.stdout((await import('../report/render-terminal.ts')).renderTerminal(markdown, { color: !noColor && Boolean(io.stdoutIsTTY) }));
+  }
+  if (comparison && comparison.regressions > 0) {
+    io.stderr(`infdbg: ${comparison.regressions} regression${comparison.regressions === 1 ? '' : 's'} against ${comparison.file} (exit ${EXIT_REGRESSION})\n`);
+    return EXIT_REGRESSION;
+  }
+  if (flags.failOn && SEVERITY_RANK.indexOf(out.severity) >= SEVERITY_RANK.indexOf(flags.failOn)) {
+    io.stderr(`infdbg: the report's severity is ${out.severity}, at or above --fail-on ${flags.failOn} (exit ${EXIT_FAIL_ON})\n`);
+    return EXIT_FAIL_ON;
   }
   return 0;
 }
 
+async function runDiagnosticCommand(entry: DiagnosticEntry, tokens: string[], io: Io): Promise<number> {
+  const flags = splitTerminalFlags(tokens);
+  const [diagnostic, { parsePayload, runDiagnostic }] = await Promise.all([entry.load(), import('../core/run-diagnostic.ts')]);
+  const payload = parsePayload(diagnostic, diagnostic.parseArgs(flags.rest));
+  const baseline = flags.baseline === undefined ? undefined : await readBaseline(flags.baseline);
+  const { config, deps } = await terminalDeps(flags.chartsDir, Boolean(entry.kube));
+  const progress = progressLine(io, diagnostic.name);
+  let result: DiagnosticResult;
+  try {
+    result = await runDiagnostic(diagnostic, payload, { ...deps, progress: (percent, message) => progress.draw(percent, message) });
+  } catch (err) {
+    progress.end(false);
+    throw err;
+  }
+  progress.end(true);
+  await writeCharts([result], flags.chartsDir, io);
+  const [{ renderResultJson }, { renderResultMarkdown }] = await Promise.all([import('../report/render-json.ts'), import('../report/render-markdown.ts')]);
+  const json = renderResultJson(result);
+  return emit(io, flags, baseline, Boolean(config.NO_COLOR), { severity: result.severity, json, markdown: renderResultMarkdown(result), results: [json] });
+}
+
 /** `infdbg investigate …`: the plan's diagnostics run in parallel in-process; one report ranks causes over all of them. */
 async function runInvestigationCommand(tokens: string[], io: Io): Promise<number> {
-  const options = splitTerminalFlags(tokens);
+  const flags = splitTerminalFlags(tokens);
   const [{ diagnostics }, { planInvestigation, investigationNote }, { runDiagnostic }, { buildReport }] = await Promise.all([
     import('../../jobs/registry.ts'),
     import('../triage/investigation.ts'),
     import('../core/run-diagnostic.ts'),
     import('../report/build.ts'),
   ]);
-  const investigation = planInvestigation(options.rest, diagnostics);
-  const base = await terminalDeps(options.chartsDir, true);
+  const investigation = planInvestigation(flags.rest, diagnostics);
+  const baseline = flags.baseline === undefined ? undefined : await readBaseline(flags.baseline);
+  const { config, deps } = await terminalDeps(flags.chartsDir, true);
   const percents = new Map<string, number>();
   const progress = progressLine(io, 'investigate');
   const settled = await Promise.allSettled(
     investigation.steps.map((step) =>
       runDiagnostic(step.diagnostic, step.payload, {
-        ...base,
+        ...deps,
         progress: (percent) => {
           percents.set(step.diagnostic.name, percent);
           const all = investigation.steps.map((s) => percents.get(s.diagnostic.name) ?? 0);
@@ -192,7 +276,7 @@ async function runInvestigationCommand(tokens: string[], io: Io): Promise<number
       }),
     ),
   );
-  progress.end();
+  progress.end(true);
   const results: DiagnosticResult[] = [];
   const failures: DiagnosticFailure[] = [];
   settled.forEach((s, i) => {
@@ -200,17 +284,12 @@ async function runInvestigationCommand(tokens: string[], io: Io): Promise<number
     if (s.status === 'fulfilled') results.push(s.value);
     else failures.push({ diagnostic: step.diagnostic.name, title: step.command, error: oneLine(s.reason) });
   });
-  const title = `investigate ${options.rest.join(' ')}`.trim();
+  const title = `investigate ${flags.rest.join(' ')}`.trim();
   const report = buildReport({ title, incidentKey: 'cli', results, failures, now: new Date(), observations: investigation.observations, investigation: investigationNote(investigation) });
-  await writeCharts(results, options.chartsDir, io);
-  if (options.format === 'json') {
-    const { renderReportJson } = await import('../report/render-json.ts');
-    io.stdout(JSON.stringify(renderReportJson(report), null, 2) + '\n');
-  } else {
-    const { renderMarkdown } = await import('../report/render-markdown.ts');
-    io.stdout(renderMarkdown(report));
-  }
-  return 0;
+  await writeCharts(results, flags.chartsDir, io);
+  const [{ renderReportJson }, { renderMarkdown }] = await Promise.all([import('../report/render-json.ts'), import('../report/render-markdown.ts')]);
+  const json = renderReportJson(report);
+  return emit(io, flags, baseline, Boolean(config.NO_COLOR), { severity: report.severity, json: json as unknown as Record<string, unknown>, markdown: renderMarkdown(report), results: json.results });
 }
 
 function completion(tokens: string[], io: Io): number {
@@ -222,7 +301,7 @@ function completion(tokens: string[], io: Io): number {
   return 0;
 }
 
-const processIo: Io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), stderrIsTTY: Boolean(process.stderr.isTTY) };
+const processIo: Io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), stderrIsTTY: Boolean(process.stderr.isTTY), stdoutIsTTY: Boolean(process.stdout.isTTY) };
 
 /** Runs one command line; the exit code, or -1 for a long-running process (serve, worker) that exits on a signal. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

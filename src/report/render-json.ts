@@ -5,10 +5,18 @@
 import type { DiagnosticFailure, DiagnosticResult, Hypothesis, Report, Severity } from './model.ts';
 
 /**
+ * Version of the JSON shape (schema/report.schema.json): raised when a field is removed or
+ * changes meaning, so a CI script can refuse a report it does not understand. New fields do not raise it.
+ */
+export const REPORT_SCHEMA_VERSION = 1;
+
+/**
  * Top-level keys owned by the report. A `data` key with one of these names is left out of the
  * JSON (the report's value wins), so diagnostics must not use them for their own fields.
  */
 export const RESERVED_RESULT_KEYS = [
+  'schemaVersion',
+  'baselineComparison',
   'diagnostic',
   'title',
   'severity',
@@ -25,9 +33,10 @@ export const RESERVED_RESULT_KEYS = [
 ] as const;
 
 /** The result's sections with charts as file names (the PNG bytes are not repeated), plus the diagnostic's own `data` fields. */
-export type ResultJson = Omit<DiagnosticResult, 'charts' | 'data'> & { charts: string[] } & Record<string, unknown>;
+export type ResultJson = Omit<DiagnosticResult, 'charts' | 'data'> & { schemaVersion: typeof REPORT_SCHEMA_VERSION; charts: string[] } & Record<string, unknown>;
 
 export interface ReportJson {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
   title: string;
   incidentKey: string;
   severity: Severity;
@@ -44,6 +53,7 @@ export function renderResultJson(result: DiagnosticResult): ResultJson {
   const reserved: ReadonlySet<string> = new Set(RESERVED_RESULT_KEYS);
   const data = Object.fromEntries(Object.entries(result.data).filter(([key]) => !reserved.has(key)));
   return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
     diagnostic: result.diagnostic,
     title: result.title,
     severity: result.severity,
@@ -63,6 +73,7 @@ export function renderResultJson(result: DiagnosticResult): ResultJson {
 
 export function renderReportJson(report: Report): ReportJson {
   return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
     title: report.title,
     incidentKey: report.incidentKey,
     severity: report.severity,
