@@ -13,6 +13,7 @@ import type { JobStore } from '../src/queue/job-store.ts';
 import { requestId } from '../src/queue/names.ts';
 import type { ChecklistService } from '../src/runbooks/checklist-service.ts';
 import { DEFAULT_TARGET_POLICY, refusedTarget, type TargetPolicy } from '../src/policy/target-policy.ts';
+import { refusedAfterDns, type ResolveHost } from '../src/policy/target-guard.ts';
 
 export interface RequestDeps {
   diagnostics: readonly Diagnostic[];
@@ -29,6 +30,8 @@ export interface RequestDeps {
   count(outcome: string): void;
   /** The target policy (INFDBG_ALLOWED_TARGETS, Redis, the bot's port); absent: metadata and link-local addresses are still refused. */
   targetPolicy?: TargetPolicy;
+  /** DNS for the ack's look at named targets (bounded; a name it cannot resolve is left to the worker). Absent: names are checked by the worker only. */
+  resolveHost?: ResolveHost;
 }
 
 export interface RequestOrigin {
@@ -56,19 +59,25 @@ function requestPlan(command: Extract<DebugCommand, { kind: 'diagnostic' | 'inve
   };
 }
 
-/** Why the target policy refuses a URL the command would make a worker touch, or undefined. */
-export function refusedCommandTarget(deps: Pick<RequestDeps, 'targetPolicy'>, command: Extract<DebugCommand, { kind: 'diagnostic' | 'investigation' }>): string | undefined {
+/** Why the target policy refuses a URL the command would make a worker touch (as written, then after a bounded DNS look), or undefined. */
+export async function refusedCommandTarget(deps: Pick<RequestDeps, 'targetPolicy' | 'resolveHost'>, command: Extract<DebugCommand, { kind: 'diagnostic' | 'investigation' }>): Promise<string | undefined> {
   const policy = deps.targetPolicy ?? DEFAULT_TARGET_POLICY;
-  for (const step of requestPlan(command).plan) {
+  const { plan } = requestPlan(command);
+  for (const step of plan) {
     const refused = refusedTarget(step.diagnostic, step.payload, policy);
     if (refused) return refused;
+  }
+  if (!deps.resolveHost) return undefined;
+  for (const step of plan) {
+    const refused = await refusedAfterDns(step.diagnostic.targets?.(step.payload) ?? [], policy, deps.resolveHost);
+    if (refused) return `${step.diagnostic.name}: ${refused}`;
   }
   return undefined;
 }
 
 export async function startRequest(deps: RequestDeps, command: Extract<DebugCommand, { kind: 'diagnostic' | 'investigation' }>, origin: RequestOrigin): Promise<void> {
   // The /debug ack refuses these already; a Re-run button reaches here directly.
-  const refused = refusedCommandTarget(deps, command);
+  const refused = await refusedCommandTarget(deps, command);
   if (refused) {
     deps.count('target_refused');
     await origin.reply(`:no_entry: ${refused}. Nothing was started.`);

@@ -112,6 +112,8 @@ export const modelDiagnostic = defineDiagnostic({
     };
   },
   route: (payload) => payload.node,
+  // The model and the A/B model may be downloaded; the other files are local.
+  targets: (payload) => [payload.model, payload.compare].filter((s): s is string => s !== undefined && isUrl(s)),
   async run(payload, deps) {
     const started = deps.now();
     const label = shown(payload.model);

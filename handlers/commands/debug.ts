@@ -62,7 +62,7 @@ _From a terminal, \`infdbg runbook ${parsed.runbook.name} …\` runs its diagnos
       return;
     }
     // A URL the target policy refuses (metadata, link-local, Redis, the bot, outside INFDBG_ALLOWED_TARGETS) is refused in the ack: nothing is enqueued.
-    const refused = parsed.kind === 'diagnostic' || parsed.kind === 'investigation' ? refusedCommandTarget(deps, parsed) : undefined;
+    const refused = parsed.kind === 'diagnostic' || parsed.kind === 'investigation' ? await refusedCommandTarget(deps, parsed) : undefined;
     if (refused) {
       deps.count('target_refused');
       await ack({ response_type: 'ephemeral', text: `:no_entry: ${refused}. Nothing was started.` });

@@ -11,7 +11,7 @@ import { diagnostics } from '../../jobs/registry.ts';
 import { createApp } from './app.ts';
 import { cliConfigSchema, loadConfig, serveConfigSchema, workerConfigSchema, type CliConfig } from '../core/config.ts';
 import { productionDeps, routingKube } from './deps.ts';
-import { createTargetGuard, guardedNetwork, localAddresses } from '../policy/target-guard.ts';
+import { ackResolver, createTargetGuard, guardedNetwork, localAddresses } from '../policy/target-guard.ts';
 import { targetPolicyFromConfig } from '../policy/target-policy.ts';
 import { ConfigError, InfdbgError, UsageError, oneLine } from '../core/errors.ts';
 import { createLogger } from '../core/logger.ts';
@@ -171,6 +171,7 @@ async function serve(): Promise<void> {
     pagerduty: pagerDutyClientFromConfig(config, { fetch: globalThis.fetch, logger }),
     // The ack refuses a command whose URLs the target policy refuses; workers check again after DNS.
     targetPolicy: targetPolicyFromConfig(config, localAddresses()),
+    resolveHost: ackResolver(),
   });
   await app.start(config.PORT);
   logger.info('bot listening', { port: config.PORT, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http', path: '/slack/events' });

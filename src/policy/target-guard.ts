@@ -4,7 +4,7 @@
 // connect) — and a fetch built on it that follows redirects itself, checking every hop.
 // Address literals never reach a lookup, so every URL is also checked as written.
 import type { LookupAddress, LookupOptions } from 'node:dns';
-import { lookup as dnsLookup } from 'node:dns/promises';
+import { Resolver, lookup as dnsLookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
@@ -12,7 +12,7 @@ import { networkInterfaces } from 'node:os';
 import { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { redactUrl } from '../net/url-credentials.ts';
-import { TargetRefusedError, assertTarget, checkResolvedAddress, type RefusedService, type TargetPolicy } from './target-policy.ts';
+import { TargetRefusedError, assertTarget, checkResolvedAddress, checkTarget, type RefusedService, type TargetPolicy } from './target-policy.ts';
 
 /** Redirects followed per request (fetch's own limit is 20). */
 export const MAX_REDIRECTS = 10;
@@ -196,4 +196,49 @@ function decoded(res: http.IncomingMessage): Readable {
 /** A diagnostic's network deps under the guard: its fetch, and the guard itself for raw sockets. */
 export function guardedNetwork(guard: TargetGuard): { fetch: typeof fetch; targetGuard: TargetGuard } {
   return { fetch: guard.fetch, targetGuard: guard };
+}
+
+/** Resolves a name to its addresses (A and AAAA); [] when it does not resolve. */
+export type ResolveHost = (hostname: string) => Promise<string[]>;
+
+/**
+ * DNS for the ack: c-ares queries (not the libuv thread pool that file and crypto work share), one
+ * try each, `timeoutMs` per query. A name the system resolver knows only from /etc/hosts is left to the worker.
+ */
+export function ackResolver(timeoutMs = 300): ResolveHost {
+  const resolver = new Resolver({ timeout: timeoutMs, tries: 1 });
+  return async (hostname) => {
+    const answers = await Promise.allSettled([resolver.resolve4(hostname), resolver.resolve6(hostname)]);
+    return answers.flatMap((a) => (a.status === 'fulfilled' ? a.value : []));
+  };
+}
+
+/**
+ * The ack's look after DNS: each URL the policy cannot decide as written (a name) is resolved
+ * within `deadlineMs`, and a refused address refuses it now rather than in the worker. A name that
+ * does not resolve in time (or from here) is left to the worker, which checks every connection.
+ */
+export async function refusedAfterDns(urls: readonly string[], policy: TargetPolicy, resolve: ResolveHost, deadlineMs = 500): Promise<string | undefined> {
+  const names = urls.flatMap((u) => {
+    if (checkTarget(u, policy).verdict !== 'resolve') return [];
+    const url = new URL(u);
+    return [{ host: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) }];
+  });
+  if (names.length === 0) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), deadlineMs).unref()));
+  const looked = Promise.all(
+    names.map(async ({ host, port }) => {
+      for (const address of await resolve(host).catch(() => [])) {
+        const why = checkResolvedAddress(host, address, port, policy);
+        if (why) return `target refused: ${why}`;
+      }
+      return undefined;
+    }),
+  ).then((reasons) => reasons.find((r) => r !== undefined));
+  try {
+    return await Promise.race([looked, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -216,7 +216,9 @@ export function checkTarget(target: string | URL, policy: TargetPolicy): TargetD
   const literal = isIP(host) !== 0;
   if (literal) {
     const why = refusedAddressReason(host);
-    if (why) return { verdict: 'refused', reason: `${shown} is ${why}` };
+    // An IPv4 address inside IPv6 ([::ffff:a9fe:a9fe]) is named as both.
+    const embedded = normalizeAddress(host).address;
+    if (why) return { verdict: 'refused', reason: `${shown}${embedded !== host && !embedded.includes(':') ? ` (${embedded})` : ''} is ${why}` };
   }
   const service = refusedServiceAt(host, undefined, port, policy);
   if (service) return { verdict: 'refused', reason: `${shown} is ${service.what}` };

@@ -7,12 +7,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { driftDiagnostic } from '../../jobs/drift.ts';
 import { gpuDiagnostic } from '../../jobs/gpu.ts';
 import { healthDiagnostic } from '../../jobs/health.ts';
+import { modelDiagnostic } from '../../jobs/model.ts';
 import { profileDiagnostic } from '../../jobs/profile.ts';
 import { createTargetGuard, guardedNetwork } from '../../src/policy/target-guard.ts';
 import { targetPolicyFromConfig } from '../../src/policy/target-policy.ts';
 import { REDIS_URL, startStack, type Stack } from '../support/stack.ts';
 
-const diagnostics = [healthDiagnostic, profileDiagnostic, driftDiagnostic, gpuDiagnostic];
+const diagnostics = [healthDiagnostic, profileDiagnostic, driftDiagnostic, gpuDiagnostic, modelDiagnostic];
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -40,9 +41,37 @@ describe('target policy through Slack', () => {
     expect(await ackText('drift http://169.254.169.254/ref.csv data/current.csv')).toContain('drift: target refused');
     expect(await ackText('gpu gpu-node-1 --dcgm-url http://2852039166/metrics')).toContain('169.254.169.254 is link-local');
     expect(await ackText('investigate http://169.254.169.254 slow p99')).toContain('target refused: 169.254.169.254');
+    expect(await ackText('model http://169.254.169.254/latest/model.onnx')).toContain('model: target refused: 169.254.169.254');
+    expect(await ackText('model ranker.onnx --compare http://[::ffff:169.254.169.254]/old.onnx')).toContain('[::ffff:a9fe:a9fe] (169.254.169.254) is link-local');
     await new Promise((r) => setTimeout(r, 200));
     expect(stack.slack.callsTo('chat.postMessage')).toHaveLength(0);
     expect(await stack.redisKeys()).toEqual([]);
+  });
+
+  it("refuses the bot's Redis, the bot's own port and targets outside INFDBG_ALLOWED_TARGETS in the ack", async () => {
+    const redisPort = new URL(REDIS_URL).port || '6379';
+    // DNS as the ack sees it (a stand-in: the test cannot publish records).
+    const zone: Record<string, string[]> = { 'internal-admin.corp': ['192.168.5.5'], 'imds.example': ['169.254.169.254'], 'ranker.ml.svc.cluster.local': ['10.20.1.9'] };
+    stack = await startStack({
+      diagnostics,
+      workers: false,
+      targetPolicy: targetPolicyFromConfig({ INFDBG_ALLOWED_TARGETS: ['.svc.cluster.local', '10.20.0.0/16'], REDIS_URL, PORT: 3000 }),
+      resolveHost: async (host) => zone[host] ?? [],
+    });
+    expect(await ackText(`health http://127.0.0.1:${redisPort}`)).toContain('is the job queue (Redis)');
+    expect(await ackText(`health http://localhost:${redisPort}`)).toContain('is the job queue (Redis)');
+    expect(await ackText('health http://127.0.0.1:3000 --health-path /slack/events')).toContain("the bot's own port");
+    // Names: refused in the ack once DNS says where they point.
+    expect(await ackText('profile http://internal-admin.corp/api/users --body {"role":"admin"}')).toContain('internal-admin.corp (192.168.5.5) is not in INFDBG_ALLOWED_TARGETS (.svc.cluster.local, 10.20.0.0/16)');
+    expect(await ackText('drift http://imds.example/ref.csv http://ranker.ml.svc.cluster.local/cur.csv')).toContain('drift: target refused: imds.example (169.254.169.254) is link-local');
+    expect(await ackText('health http://10.21.0.1:8080')).toContain('not in INFDBG_ALLOWED_TARGETS');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(stack.slack.callsTo('chat.postMessage')).toHaveLength(0);
+    expect(await stack.redisKeys()).toEqual([]);
+    // An allowed name is accepted: its thread opens.
+    const ok = await stack.sendCommand('health http://ranker.ml.svc.cluster.local:8080');
+    expect(ok.body).toBe('');
+    await stack.slack.waitFor(() => stack!.slack.callsTo('chat.postMessage').length === 1);
   });
 
   describe('in the worker, after DNS and on redirects', () => {

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.ts';
-import { createTargetGuard } from '../../src/policy/target-guard.ts';
+import { createTargetGuard, refusedAfterDns } from '../../src/policy/target-guard.ts';
 import {
   TargetRefusedError,
   checkResolvedAddress,
@@ -215,5 +215,17 @@ describe('the guard on the wire: DNS and redirects against a real HTTP server', 
     expect(((closed as Error).cause as NodeJS.ErrnoException).code).toBe('ECONNREFUSED');
     const aborted = await guard.fetch(`${base}/x`, { signal: AbortSignal.abort(new DOMException('late', 'TimeoutError')) }).catch((err: unknown) => err);
     expect((aborted as Error).name).toBe('TimeoutError');
+  });
+});
+
+describe('refusedAfterDns: the ack looks up names, bounded', () => {
+  it('refuses a name whose answer is refused, passes an allowed one, leaves literals and silent names to the worker', async () => {
+    const zone: Record<string, string[]> = { 'imds.example': ['10.0.0.1', '169.254.169.254'], 'model.example': ['10.0.0.8'] };
+    const resolve = async (host: string) => zone[host] ?? [];
+    expect(await refusedAfterDns(['http://imds.example/latest/'], open, resolve)).toMatch(/^target refused: imds\.example \(169\.254\.169\.254\) is link-local/);
+    expect(await refusedAfterDns(['http://model.example:8080/', 'http://10.0.0.9/'], open, resolve)).toBeUndefined();
+    expect(await refusedAfterDns(['http://unknown.example/'], open, async () => Promise.reject(new Error('ENOTFOUND')))).toBeUndefined();
+    // A resolver that never answers does not hold the ack: past the deadline the worker decides.
+    expect(await refusedAfterDns(['http://hang.example/'], open, () => new Promise<string[]>(() => {}), 50)).toBeUndefined();
   });
 });

@@ -20,6 +20,8 @@ import { SlackThread } from '../../src/slack/thread.ts';
 import { startWorkers, type WorkerRuntime } from '../../src/main/worker.ts';
 import { webClientSlack } from '../../src/incidents/incident-slack.ts';
 import type { IncidentWorkerOptions } from '../../src/incidents/process-alert.ts';
+import type { TargetPolicy } from '../../src/policy/target-policy.ts';
+import type { ResolveHost } from '../../src/policy/target-guard.ts';
 import type { LoadedRunbook } from '../../src/runbooks/runbook-schema.ts';
 import { checklistService } from '../../src/runbooks/checklist-worker.ts';
 import { webClientUserGroups } from '../../src/slack/user-groups.ts';
@@ -72,6 +74,10 @@ export async function startStack(options: {
   runbooks?: readonly LoadedRunbook[];
   /** Ms in a runbook minute for reminders and timed escalations (default 60,000). */
   checklistMinuteMs?: number;
+  /** The bot's target policy (the ack's check); default: metadata and link-local addresses refused. */
+  targetPolicy?: TargetPolicy;
+  /** DNS for the ack's look at named targets; default none (the worker checks names). */
+  resolveHost?: ResolveHost;
 }): Promise<Stack> {
   const prefix = `infdbg-test-${randomBytes(4).toString('hex')}`;
   const nodeName = options.nodeName ?? 'test-node';
@@ -96,6 +102,8 @@ export async function startStack(options: {
     redisReady: () => probe.ready(),
     now: () => Date.now(),
     logger: silentLogger,
+    ...(options.targetPolicy ? { targetPolicy: options.targetPolicy } : {}),
+    ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
   });
   const server = (await app.start(0)) as Server;
   const botUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
