@@ -106,6 +106,8 @@ export interface ModelCheck {
   feeds: { from: 'inputs' | 'golden' | 'synthesized' | 'none'; defaultedDims: string[]; error?: string };
   /** Non-finite values in the model's outputs on those feeds. */
   outputs: Array<{ name: string; type: string; dims: number[]; nanCount: number; infCount: number }>;
+  /** Non-finite values in the feeds themselves (a request or golden case that brings NaN in). */
+  inputs: Array<{ name: string; nanCount: number; infCount: number }>;
   golden: GoldenResult | null;
   comparison: Comparison | null;
   layers: LayerAnalysis | null;
@@ -467,7 +469,12 @@ export async function checkModel(options: ModelCheckOptions, deps: ModelCheckDep
       providers.outputs = compareOutputs(plain, cOut, outputNames, tolerance);
       providers.divergent = divergentOf(providers.outputs);
     }
-    return { identity, identityCheck, feeds: { from, defaultedDims, ...(feedError ? { error: feedError } : {}) }, outputs, golden, comparison, layers, inputContract, providers, runMs };
+    const inputs = Object.entries(feeds ?? {}).flatMap(([name, t]) => {
+      if (t.type === 'string') return [];
+      const s = tensorStats(ortNumbers(t));
+      return [{ name, nanCount: s.nanCount, infCount: s.infCount }];
+    });
+    return { identity, identityCheck, feeds: { from, defaultedDims, ...(feedError ? { error: feedError } : {}) }, outputs, inputs, golden, comparison, layers, inputContract, providers, runMs };
   } finally {
     for (const s of sessions) await s.release().catch(() => {});
   }

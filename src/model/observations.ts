@@ -25,6 +25,7 @@ export const MODEL_CHECK_VOCABULARY = {
   'compare.cosine': { unit: 'ratio', description: 'cosine similarity of the two versions on one output (subject): 1 = same direction' },
   'compare.argmax_agreement': { unit: 'ratio', description: 'share of rows of one output (subject) where both versions pick the same class' },
   'compare.latency_delta': { unit: 'ms', description: 'median run of the other version minus median run of this one, same inputs, CPU' },
+  'inputs.non_finite': { unit: 'count', description: 'NaN and Inf elements in one input (named in the text) of the feeds used: a request or golden case that brings them in' },
   'outputs.non_finite': { unit: 'count', description: 'NaN and Inf elements in one model output (named in the text) on the inputs used' },
   'layers.first_non_finite': { unit: 'label', description: 'the first node in topological order whose output holds NaN or Inf (value: its op; subject: the node)' },
   'layers.non_finite_nodes': { unit: 'count', description: 'node outputs holding NaN or Inf (--layers)' },
@@ -112,6 +113,11 @@ export function modelCheckObservations(c: ModelCheck, label: string): Observatio
   for (const o of c.outputs) {
     const n = o.nanCount + o.infCount;
     out.push(observe('outputs.non_finite', n, n > 0 ? `output ${o.name} holds ${o.nanCount} NaN and ${o.infCount} Inf of ${o.dims.reduce((a, b) => a * b, 1)} elements` : `output ${o.name} is finite`));
+  }
+
+  for (const i of c.inputs) {
+    const n = i.nanCount + i.infCount;
+    out.push(observe('inputs.non_finite', n, n > 0 ? `input ${i.name} of the ${c.feeds.from === 'inputs' ? 'request' : c.feeds.from === 'golden' ? 'golden case' : 'synthesised inputs'} holds ${i.nanCount} NaN and ${i.infCount} Inf` : `input ${i.name} is finite`));
   }
 
   const l = c.layers;

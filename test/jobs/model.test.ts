@@ -172,6 +172,18 @@ describe('layers', () => {
   });
 });
 
+describe('NaN from the request', () => {
+  it('ranks the request above the model when the NaN comes in with it, with or without --layers', async () => {
+    const file = join(tmp, 'nan-request.json');
+    await writeFile(file, JSON.stringify({ x: { dims: [2, 8], data: [null, ...Array.from({ length: 15 }, () => 0.5)] } }));
+    for (const layers of ['', '--layers']) {
+      const r = await run(`${DIR}/dead-saturated.onnx --inputs ${file} ${layers}`);
+      expect(r.hypotheses[0], layers).toMatchObject({ cause: 'nan-in-request', likelihood: 'high' });
+      expect(r.hypotheses[0]!.evidence.join(' '), layers).toContain('input x of the request holds 1 NaN and 0 Inf');
+    }
+  });
+});
+
 describe('input contract', () => {
   it.each([
     ['nhwc.npy', '', 'preprocessing-layout-changed'],
