@@ -207,9 +207,15 @@ export type ResolveHost = (hostname: string) => Promise<string[]>;
  */
 export function ackResolver(timeoutMs = 300): ResolveHost {
   const resolver = new Resolver({ timeout: timeoutMs, tries: 1 });
-  return async (hostname) => {
-    const answers = await Promise.allSettled([resolver.resolve4(hostname), resolver.resolve6(hostname)]);
-    return answers.flatMap((a) => (a.status === 'fulfilled' ? a.value : []));
+  // Answers (and failures) kept 30 s, so a burst of commands naming one service costs one lookup; the worker checks afresh.
+  const cache = new Map<string, { at: number; answer: Promise<string[]> }>();
+  return (hostname) => {
+    const hit = cache.get(hostname);
+    if (hit && Date.now() - hit.at < 30_000) return hit.answer;
+    if (cache.size >= 1000) cache.clear();
+    const answer = Promise.allSettled([resolver.resolve4(hostname), resolver.resolve6(hostname)]).then((as) => as.flatMap((a) => (a.status === 'fulfilled' ? a.value : [])));
+    cache.set(hostname, { at: Date.now(), answer });
+    return answer;
   };
 }
 
