@@ -36,7 +36,7 @@ function plural(n: number, word: string): string {
 function runLine(run: InvestigationRun | undefined): string {
   if (!run) return 'no investigation';
   const joined = run.joined > 0 ? ` · ${plural(run.joined, 'alert')} joined it` : '';
-  if (run.error) return `investigation ${run.run} could not start: ${escapeMrkdwn(run.error)}`;
+  if (run.error) return `investigation ${run.run} ${run.startedAt !== undefined ? 'failed' : 'could not start'}: ${escapeMrkdwn(run.error)}`;
   if (run.finishedAt) return `investigation ${run.run}: report in the thread${run.topCause ? ` — top cause *${escapeMrkdwn(run.topCause)}*` : ''}${joined}`;
   if (run.startedAt) return `investigation ${run.run}: running (\`${run.requestId}\`, ${escapeMrkdwn(run.reason)})${joined}`;
   return `investigation ${run.run}: starting (${escapeMrkdwn(run.reason)})`;

@@ -23,7 +23,7 @@ export function summaryTimeline(i: Incident): TimelineEntry[] {
   const entries = [...i.timeline];
   for (const run of i.runs) {
     if (run.startedAt !== undefined) entries.push({ at: run.startedAt, kind: 'investigated', text: `investigation ${run.run} started (${run.reason}, \`${run.requestId}\`)` });
-    if (run.error) entries.push({ at: run.requestedAt, kind: 'investigated', text: `investigation ${run.run} could not start: ${run.error}` });
+    if (run.error) entries.push({ at: run.requestedAt, kind: 'investigated', text: `investigation ${run.run} ${run.startedAt !== undefined ? 'failed' : 'could not start'}: ${run.error}` });
     if (run.finishedAt !== undefined) entries.push({ at: run.finishedAt, kind: 'findings', text: `investigation ${run.run} reported${run.topCause ? `: top cause ${run.topCause}` : ''}` });
   }
   return entries.sort((a, b) => a.at - b.at);
@@ -53,7 +53,7 @@ interface Findings {
 function findings(i: Incident, report: Report | null): Findings {
   const run = currentRun(i);
   if (!report) {
-    const note = !run ? 'No investigation ran.' : run.error ? `Investigation ${run.run} could not start: ${run.error}` : `Investigation ${run.run} had not reported when the incident resolved (\`/debug status ${run.requestId}\`).`;
+    const note = !run ? 'No investigation ran.' : run.error ? `Investigation ${run.run} ${run.startedAt !== undefined ? 'failed' : 'could not start'}: ${run.error}` : `Investigation ${run.run} had not reported when the incident resolved (\`/debug status ${run.requestId}\`).`;
     return { top: undefined, fixes: [], verification: [], prevention: [], note };
   }
   const top = report.hypotheses.find((h) => h.likelihood !== 'unlikely');

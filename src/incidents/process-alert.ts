@@ -27,9 +27,9 @@ import { IncidentStore, POST_LEASE_MS } from './incident-store.ts';
 import { INCIDENT_POST_EVENT, isChannelError, type IncidentPost, type IncidentSlack } from './incident-slack.ts';
 import { renderIncidentSummary } from './incident-summary.ts';
 
-/** The processor's own jobs: `edit` (the parent), `drain` (the outbox), `reinvestigate` (the button), `steps` (the checklist's progress). */
+/** The processor's own jobs: `edit` (the parent), `drain` (the outbox), `watch` (a run's deadline), `reinvestigate` (the button), `steps` (the checklist's progress). */
 export const INCIDENT_QUEUE = 'incidents';
-export type IncidentJob = { name: 'edit' | 'drain'; data: { incidentId: string } } | { name: 'reinvestigate'; data: ReinvestigateRequest } | { name: 'steps'; data: RunbookStepsRequest };
+export type IncidentJob = { name: 'edit' | 'drain'; data: { incidentId: string } } | { name: 'watch'; data: { incidentId: string; run: number } } | { name: 'reinvestigate'; data: ReinvestigateRequest } | { name: 'steps'; data: RunbookStepsRequest };
 
 export interface ReinvestigateRequest {
   incidentId: string;
@@ -90,6 +90,8 @@ export interface IncidentProcessorOptions {
   editBudget?: { calls: number; windowMs: number };
   /** Ms a resolve waits for a running investigation's report before the summary goes without it. Default 300,000. */
   summaryWaitMs?: number;
+  /** Ms after a run starts by which its report must be in, else the thread is told and the run counts as failed. Default 900,000. */
+  runDeadlineMs?: number;
   /** PagerDuty write-back is on: Acknowledge/Resolve buttons in the parent, the report as an incident note. */
   pagerduty?: Pick<PagerDutyRestClient, 'addNote'> | undefined;
   /** Alertmanager's API (ALERTMANAGER_URL): the alerts a truncated notification left out. */
@@ -113,6 +115,7 @@ export class IncidentProcessor {
   private readonly editIntervalMs: number;
   private readonly budget: { calls: number; windowMs: number };
   private readonly summaryWaitMs: number;
+  private readonly runDeadlineMs: number;
   private readonly parentOptions: { pagerDutyButtons: boolean };
   /** Versions of the incidents the last openIncidents() listed, for deterministic reconcile event ids. */
   private readonly listedVersions = new Map<string, number>();
@@ -122,6 +125,7 @@ export class IncidentProcessor {
     this.editIntervalMs = options.editIntervalMs ?? 2000;
     this.budget = options.editBudget ?? { calls: 7, windowMs: 10_000 };
     this.summaryWaitMs = options.summaryWaitMs ?? 300_000;
+    this.runDeadlineMs = options.runDeadlineMs ?? 15 * 60_000;
     this.parentOptions = { pagerDutyButtons: Boolean(options.pagerduty) };
   }
 
@@ -445,6 +449,8 @@ export class IncidentProcessor {
       return next;
     });
     this.o.logger.info('incident investigation started', { incident: id, run: runNo, requestId: run.requestId, diagnostics: enqueue.plan.map((p) => p.diagnostic.name) });
+    // Every run ends visibly: if no report has come by then, the thread is told.
+    await this.o.followUps.add('watch', { incidentId: id, run: runNo }, { ...FOLLOW_UP_OPTS, jobId: `watch-${id}-${runNo}`, delay: this.runDeadlineMs });
   }
 
   private async summarise(id: string, incident: Incident, effect: Extract<IncidentEffect, { kind: 'summary' }>): Promise<boolean> {
@@ -474,6 +480,26 @@ export class IncidentProcessor {
       await this.o.store.recordPost(id, `${effect.id}:file`, claim.token, summary.filename);
     }
     return true;
+  }
+
+  /** A run's deadline passed: if its report is not in, say so in the thread and stop waiting for it (the summary goes without it). */
+  private async watchRun(id: string, runNo: number): Promise<void> {
+    const incident = await this.o.store.get(id);
+    const run = incident?.runs[runNo - 1];
+    if (!incident?.thread.parentTs || !run || run.finishedAt !== undefined || run.error) return;
+    const job = await this.o.jobs.reportJob(run.requestId);
+    if (job?.finishedOn) return; // finished: reportFinished() is noting it
+    const state = job ? await job.getState() : 'gone';
+    const reason = `no report ${Math.round(this.runDeadlineMs / 60_000)} min after it started (report job ${state})`;
+    const committed = await this.o.store.update(id, (cur) => {
+      const r = cur?.runs[runNo - 1];
+      if (!cur || !r || r.finishedAt !== undefined || r.error) return null;
+      const next = structuredClone(cur);
+      next.runs[runNo - 1]!.error = reason;
+      next.outbox.push({ id: `watch:${runNo}`, kind: 'reply', text: `:hourglass: Investigation ${runNo} has ${reason}: \`/debug status ${run.requestId}\` shows which diagnostic is stuck.` });
+      return next;
+    });
+    if (committed?.applied) await this.settleOrLater(id);
   }
 
   /**
@@ -513,6 +539,7 @@ export class IncidentProcessor {
     if (typeof data?.incidentId !== 'string') throw new UnrecoverableError(`incident job "${job.name}" without incidentId`);
     if (job.name === 'edit') return this.requestEdit(data.incidentId);
     if (job.name === 'drain') return this.settle(data.incidentId);
+    if (job.name === 'watch') return this.watchRun(data.incidentId, Number((job.data as { run?: unknown }).run));
     if (job.name === 'steps') {
       const { done, total, at } = job.data as RunbookStepsRequest;
       if (!Number.isInteger(done) || !Number.isInteger(total) || done < 0 || total < done) throw new UnrecoverableError(`runbook steps ${done}/${total} are not a progress`);
@@ -535,6 +562,7 @@ export interface IncidentWorkerOptions {
   editIntervalMs?: number;
   editBudget?: { calls: number; windowMs: number };
   summaryWaitMs?: number;
+  runDeadlineMs?: number;
   /** Alert jobs handled at once by this worker. Default 8 (they wait on Redis and Slack). */
   concurrency?: number;
   /** PAGERDUTY_API_TOKEN's client: buttons, report notes, reconciliation. */

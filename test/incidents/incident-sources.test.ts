@@ -216,3 +216,26 @@ describe('a channel that refuses the bot', () => {
     expect(t.replies(inc.thread.parentTs!).filter((x) => x.startsWith('Triage:'))).toHaveLength(1);
   }, 60_000);
 });
+
+describe('a run whose report never comes', () => {
+  it('is said in the thread at its deadline, and the parent stops calling it running', async () => {
+    const t = await setup({}, false); // no workers: the investigation's jobs never run
+    const p = t.replica({ runDeadlineMs: 200 });
+    const event = alertEvent('ranker', [member('a', 'firing')]);
+    await p.handleEvent(event);
+    const id = incidentId(event.incidentKey);
+    const followUps = new Queue(INCIDENT_QUEUE, { connection: t.stack.connection, prefix: t.stack.prefix });
+    const watch = await followUps.getJob(`watch-${id}-1`);
+    await followUps.close();
+    expect(watch?.opts.delay).toBe(200);
+    await p.process(watch!); // what a worker does once the delay is over
+    const inc = (await t.store.get(id))!;
+    expect(inc.runs[0]!.error).toMatch(/^no report 0 min after it started \(report job waiting-children\)/);
+    expect(t.replies(inc.thread.parentTs!).filter((x) => x.startsWith(':hourglass: Investigation 1 has no report'))).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 250)); // the edit gate's interval (no worker runs the delayed edit here)
+    await p.requestEdit(id);
+    expect(t.lastParent(inc.thread.parentTs!)).toContain('investigation 1 failed: no report');
+    await p.process(watch!); // twice: said once
+    expect(t.replies(inc.thread.parentTs!).filter((x) => x.startsWith(':hourglass:'))).toHaveLength(1);
+  }, 60_000);
+});
