@@ -285,6 +285,7 @@ export async function profileEndpoint(options: EndpointProfileOptions, deps: End
   const deadline = t0 + overallMs;
   const notes: string[] = [];
   deps.targetGuard?.check(url);
+  if (metricsUrl) deps.targetGuard?.check(metricsUrl);
   const lookup = deps.targetGuard?.lookupFor(Number(url.port || (url.protocol === 'https:' ? 443 : 80)));
   const clientFor = (maxSockets: number) => createLoadClient({ url, method, headers, body, timeoutMs, maxSockets, signal, ...(lookup ? { lookup } : {}) });
 

@@ -33,6 +33,16 @@ describe('config', () => {
     expect(() => loadConfig(workerConfigSchema, {})).toThrow(/SLACK_BOT_TOKEN/);
   });
 
+  it('parses INFDBG_ALLOWED_TARGETS for the bot and the workers, and stops start-up naming each bad entry', () => {
+    const w = loadConfig(workerConfigSchema, { SLACK_BOT_TOKEN: 'xoxb-1', INFDBG_ALLOWED_TARGETS: ' .svc.cluster.local, 10.0.0.0/8 ,model-gw.example.com' });
+    expect(w.INFDBG_ALLOWED_TARGETS).toEqual(['.svc.cluster.local', '10.0.0.0/8', 'model-gw.example.com']);
+    expect(w.PORT).toBe(3000);
+    expect(loadConfig(workerConfigSchema, { SLACK_BOT_TOKEN: 'xoxb-1' }).INFDBG_ALLOWED_TARGETS).toEqual([]);
+    expect(() => loadConfig(serveConfigSchema, { SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1', INFDBG_ALLOWED_TARGETS: '10.0.0.0/40,http://x' })).toThrow(
+      /INFDBG_ALLOWED_TARGETS: "10\.0\.0\.0\/40" is not a CIDR.*"http:\/\/x" is neither a host name, a \.suffix nor a CIDR/,
+    );
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig(cliConfigSchema, { NODE_NAME: '' }).NODE_NAME).toBe('local');
   });

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.ts';
+import { profileEndpoint } from '../../src/profile/endpoint.ts';
 import { createTargetGuard, refusedAfterDns } from '../../src/policy/target-guard.ts';
 import {
   TargetRefusedError,
@@ -207,6 +208,14 @@ describe('the guard on the wire: DNS and redirects against a real HTTP server', 
     const res = await guard.fetch(`${base}/redirect?to=${encodeURIComponent('http://169.254.169.254/')}`, { redirect: 'manual' });
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('http://169.254.169.254/');
+  });
+
+  it('guards the endpoint load generator (node:http) too: a name resolving to metadata is refused before any request', async () => {
+    const deps = { signal: new AbortController().signal, progress: () => {}, now: () => Date.now(), fetch: guard.fetch, targetGuard: guard };
+    await expect(profileEndpoint({ url: 'http://evil.test/predict', concurrency: [1], maxRequestsPerLevel: 5 }, deps)).rejects.toThrow(/evil\.test \(169\.254\.169\.254\) is link-local/);
+    await expect(profileEndpoint({ url: 'http://[::ffff:169.254.169.254]/predict', concurrency: [1] }, deps)).rejects.toThrow(TargetRefusedError);
+    await expect(profileEndpoint({ url: `http://model.test:${port}/predict`, concurrency: [1], maxRequestsPerLevel: 5, warmupRequests: 1 }, { ...deps, fetch: guard.fetch })).resolves.toMatchObject({ levels: [{ concurrency: 1 }] });
+    await expect(profileEndpoint({ url: `http://model.test:${port}/predict`, metricsUrl: 'http://evil.test/metrics', concurrency: [1], maxRequestsPerLevel: 5 }, deps)).rejects.toThrow(TargetRefusedError);
   });
 
   it('fails like fetch for a closed port (TypeError with the socket error as cause) and for a timeout', async () => {
