@@ -74,6 +74,16 @@ describe('target policy through Slack', () => {
     await stack.slack.waitFor(() => stack!.slack.callsTo('chat.postMessage').length === 1);
   });
 
+  it('refuses a Re-run whose command names a refused target (the policy may have changed since the report)', async () => {
+    stack = await startStack({ diagnostics, workers: false });
+    const click = await stack.clickButton({ channel: 'C0INCIDENT', ts: '1763900000.000001' }, { action_id: 'infdbg_rerun', value: 'health http://169.254.169.254 --health-path /latest/meta-data/' });
+    expect(click.status).toBe(200);
+    const reply = await stack.slack.waitFor(() => stack!.slack.ephemeral.find((e) => e.path === new URL(click.responseUrl).pathname));
+    expect(String(reply.body.text)).toMatch(/^:no_entry: health: target refused: 169\.254\.169\.254 is link-local.*Nothing was started\.$/);
+    expect(stack.slack.callsTo('chat.postMessage')).toHaveLength(0);
+    expect(await stack.redisKeys()).toEqual([]);
+  });
+
   describe('in the worker, after DNS and on redirects', () => {
     let server: Server;
     let port: number;
