@@ -303,8 +303,17 @@ function completion(tokens: string[], io: Io): number {
 
 const processIo: Io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), stderrIsTTY: Boolean(process.stderr.isTTY), stdoutIsTTY: Boolean(process.stdout.isTTY) };
 
+/** A reader that stops early (`infdbg help | head`) closes the pipe: that ends the output, it is not an error. */
+function quietOnClosedPipe(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 /** Runs one command line; the exit code, or -1 for a long-running process (serve, worker) that exits on a signal. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  if (io === processIo && process.stdout.listenerCount('error') === 0) quietOnClosedPipe();
   const [command, ...rest] = argv;
   try {
     if (command === undefined) {

@@ -73,7 +73,9 @@ export async function measureConcurrency(options: ConcurrencyOptions): Promise<C
     maxIterations: Math.max(5, Math.ceil(options.maxIterations / concurrency)),
     maxDurationMs: options.maxDurationMs,
   };
-  const workers = Array.from({ length: concurrency }, () => new Worker(new URL('./session-worker.ts', import.meta.url), { workerData: job }));
+  // The sources in a checkout, their JavaScript build in the installed package.
+  const workerFile = new URL(import.meta.url.endsWith('.ts') ? './session-worker.ts' : './session-worker.js', import.meta.url);
+  const workers = Array.from({ length: concurrency }, () => new Worker(workerFile, { workerData: job }));
   const onAbort = (): void => {
     for (const w of workers) void w.terminate();
   };
