@@ -14,6 +14,7 @@ import { requestId } from '../src/queue/names.ts';
 import type { ChecklistService } from '../src/runbooks/checklist-service.ts';
 import { DEFAULT_TARGET_POLICY, refusedTarget, type TargetPolicy } from '../src/policy/target-policy.ts';
 import { refusedAfterDns, type ResolveHost } from '../src/policy/target-guard.ts';
+import { redactSecrets } from '../src/logs/redact.ts';
 
 export interface RequestDeps {
   diagnostics: readonly Diagnostic[];
@@ -95,9 +96,12 @@ export async function startRequest(deps: RequestDeps, command: Extract<DebugComm
     return;
   }
 
+  // The title is for people (root message, status, report header): secret-looking query values masked (?token=…, X-Amz-Signature=…).
+  // The command itself keeps them for the job and its Re-run; URL credentials were removed at the edge.
+  const title = redactSecrets(command.title);
   let threadTs: string;
   try {
-    const root = await origin.client.chat.postMessage({ channel: origin.channel, text: `:mag: *${command.title}* — queued (\`${id}\`, requested by <@${origin.user}>)` });
+    const root = await origin.client.chat.postMessage({ channel: origin.channel, text: `:mag: *${title}* — queued (\`${id}\`, requested by <@${origin.user}>)` });
     threadTs = String(root.ts);
   } catch (err) {
     const notInChannel = /not_in_channel|channel_not_found/.test(oneLine(err));
@@ -109,7 +113,7 @@ export async function startRequest(deps: RequestDeps, command: Extract<DebugComm
   try {
     const enqueued = deps.enqueuer.enqueue({
       requestId: id,
-      title: command.title,
+      title,
       command: origin.text,
       incidentKey: id,
       thread: { channel: origin.channel, threadTs, requestedBy: origin.user },
@@ -122,7 +126,7 @@ export async function startRequest(deps: RequestDeps, command: Extract<DebugComm
   } catch (err) {
     deps.count('enqueue_failed');
     deps.logger.error('enqueue failed', { requestId: id, error: oneLine(err) });
-    await origin.client.chat.update({ channel: origin.channel, ts: threadTs, text: `:x: *${command.title}* could not be queued: ${oneLine(err)}` });
+    await origin.client.chat.update({ channel: origin.channel, ts: threadTs, text: `:x: *${title}* could not be queued: ${oneLine(err)}` });
     // Routing may find the input wrong (e.g. the pod does not exist): say so to the user directly too.
     if (err instanceof UsageError) await origin.reply(`:x: ${oneLine(err)}`);
   }

@@ -68,6 +68,15 @@ describe('secrets through Slack', () => {
     expect(authorizations.at(-1)).toBe('');
   });
 
+  it('a secret-looking query value is masked in what people see (root message, status, report header)', async () => {
+    stack = await startStack({ diagnostics: [healthDiagnostic] });
+    await stack.sendCommand(`health http://127.0.0.1:${port}/?access_token=Qx7TokenValue --interval 1s`);
+    const { transcript } = await stack.waitForReport();
+    expect(transcript).toContain('access_token=[REDACTED]');
+    const shown = stack.slack.calls.filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.update').map((c) => JSON.stringify({ text: c.args.text, blocks: (c.args.blocks as unknown[] | undefined)?.filter((b) => (b as { type: string }).type !== 'actions') }));
+    expect(shown.join('\n')).not.toContain('Qx7TokenValue');
+  });
+
   it("secrets a target echoes in its health body are redacted in the report; the rest of the body stays", async () => {
     stack = await startStack({ diagnostics: [healthDiagnostic] });
     await stack.sendCommand(`health http://127.0.0.1:${port} --interval 1s`);
