@@ -41,8 +41,13 @@ export function helpText(diagnostics: readonly Diagnostic[], topic?: string): st
   if (spec) return commandHelp(spec, { prefix: '/debug' });
   const own = diagnostics.find((d) => d.name === topic);
   if (own) return `*/debug ${own.usage}* — ${own.description}`;
-  const rows = [...diagnostics.map((d) => ({ usage: d.usage, description: d.description })), ...BUILTIN];
-  return ['*/debug* — debug production ML inference. Subcommands:', ...rows.map((r) => `• \`/debug ${r.usage}\` — ${r.description}`)].join('\n');
+  // A diagnostic with a command spec: its short usage and summary; its flags are one `help` away.
+  const rows = [...diagnostics.map((d) => (d.command ? { usage: [d.name, d.command.args].filter(Boolean).join(' '), description: d.command.summary } : { usage: d.usage, description: d.description })), ...BUILTIN];
+  return [
+    '*/debug* — debug production ML inference. Subcommands:',
+    ...rows.map((r) => `• \`/debug ${r.usage}\` — ${r.description}`),
+    '`/debug <subcommand> help` lists its options, with units, defaults and examples.',
+  ].join('\n');
 }
 
 /** The subcommands, for an unknown one; the reply puts `/debug ` in front (as for every usage line). */
