@@ -153,6 +153,12 @@ export function formatDuration(seconds: number): string {
   return `${(seconds / 3600).toFixed(1)} h`;
 }
 
+/** A kill this far into a run, and a new instance at least this old, make the comparison mean something. */
+const REFILL_MIN_RUN_S = 1800;
+const REFILL_MIN_AGE_S = 600;
+/** The new instance this far below its limit is "starting low". */
+const REFILL_MAX_SHARE = 0.6;
+
 // ---- observations -------------------------------------------------------------------------
 
 export const POD_VOCABULARY = {
@@ -166,6 +172,7 @@ export const POD_VOCABULARY = {
   'oom.limit_over_request': { unit: 'ratio', description: 'memory limit / memory request: above 1 the node may be overcommitted (subject: container)' },
   'oom.rss_at_kill_share': { unit: 'ratio', description: "resident memory at the kernel's OOM kill (node event) / the memory limit (subject: container)" },
   'oom.kill_scope': { unit: 'label', description: "the node's OOM-kill records at the container's end: cgroup (its own limit) or system (the whole node ran out)" },
+  'oom.refills_slowly': { unit: 'boolean', description: 'after an OOM kill that came at least 30 min into a run, the new instance (10 min or older, younger than that run) is at most 60 % of its limit: memory starts low and grows (true), or it is near the limit again already (false) (subject: container)' },
   'oom.working_set_growth': { unit: 'bytes/h', description: 'working-set growth of the running instance since the previous run of this diagnostic (subject: container)' },
   'oom.last_log_loading_model': { unit: 'boolean', description: "the killed instance's last log lines are about loading the model or its weights (subject: container)" },
   'oom.node_memory_pressure': { unit: 'boolean', description: 'the node reports MemoryPressure=True' },
@@ -226,6 +233,21 @@ export function observePod(e: PodObservationInput, o: Observe): Observation[] {
     if (c.memoryLimitBytes !== null && c.memoryUsageBytes !== null) {
       const share = c.memoryUsageBytes / c.memoryLimitBytes;
       out.push(o('oom.memory_usage_share', share, `${c.name} working set ${formatBytes(c.memoryUsageBytes)} = ${Math.round(100 * share)} % of its ${formatBytes(c.memoryLimitBytes)} limit (metrics.k8s.io)`, at));
+      // Too large from the start refills the limit soon after each start; a leak starts low and climbs for hours.
+      const age = c.runningSince ? Math.max(0, (e.now - Date.parse(c.runningSince)) / 1000) : null;
+      if (killed && run !== null && age !== null && run >= REFILL_MIN_RUN_S && age >= REFILL_MIN_AGE_S && age < run) {
+        const low = share <= REFILL_MAX_SHARE;
+        out.push(
+          o(
+            'oom.refills_slowly',
+            low,
+            low
+              ? `${c.name}'s new instance is at ${Math.round(100 * share)} % of its limit after ${formatDuration(age)}, while the killed one ran ${formatDuration(run)} before filling it: memory starts low and grows over each run`
+              : `${c.name}'s new instance is already at ${Math.round(100 * share)} % of its limit after ${formatDuration(age)} (the killed one ran ${formatDuration(run)})`,
+            at,
+          ),
+        );
+      }
     }
     // Node OOM-kill records name a process, not a container: take the one recorded when this
     // container ended, and only when no other container of the pod was OOMKilled with it.
