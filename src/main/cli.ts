@@ -29,6 +29,7 @@ import { startWorkers } from './worker.ts';
 import { loadRunbooks, readRunbookSources, validateRunbookSources } from '../runbooks/load-runbooks.ts';
 import { prepareRunbook } from '../runbooks/prepare-runbook.ts';
 import { describeMatch, renderRunbookMarkdown } from '../runbooks/render-runbook.ts';
+import { renderTerminal } from '../report/render-terminal.ts';
 import { runRunbookSteps } from '../runbooks/run-runbook.ts';
 import { givenVariables } from '../runbooks/template.ts';
 import { alertmanagerApiFromConfig } from '../alerts/alertmanager-api.ts';
@@ -41,6 +42,8 @@ import { triageAlert } from '../triage/triage-alert.ts';
 interface Io {
   stdout(s: string): void;
   stderr(s: string): void;
+  /** Whether stdout is a terminal: Markdown is then rendered for it (src/report/render-terminal.ts). */
+  stdoutIsTTY?: boolean;
 }
 
 /** Pulls --format and --charts-dir out of the tokens; the rest goes to the diagnostic. */
@@ -133,7 +136,10 @@ async function runbookCommand(tokens: string[], io: Io): Promise<number> {
     : await runRunbookSteps(runbook, prepared, diagnostics, (diagnostic, payload) => runDiagnostic(diagnostic, payload, { ...base, progress: () => undefined }), new Date());
   if (run) await writeCharts(run.results, chartsDir, io);
   if (format === 'json') io.stdout(JSON.stringify({ runbook: prepared, outcomes: Object.fromEntries(run?.outcomes ?? []), topCause: run?.topCause ?? null }, null, 2) + '\n');
-  else io.stdout(renderRunbookMarkdown(prepared, describeMatch(runbook), run?.outcomes, run?.topCause));
+  else {
+    const markdown = renderRunbookMarkdown(prepared, describeMatch(runbook), run?.outcomes, run?.topCause);
+    io.stdout(io.stdoutIsTTY ? renderTerminal(markdown, { color: !config.NO_COLOR }) : markdown);
+  }
   return 0;
 }
 
