@@ -3,7 +3,7 @@
 // (no raw Markdown, tables aligned, severity in colour, none with NO_COLOR); Markdown when piped;
 // progress on stderr only on a terminal, ending at 100 % on its own line; --fail-on and
 // --baseline exit codes. Kubernetes diagnostics read the API stand-in through KUBECONFIG.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -55,6 +55,7 @@ afterAll(async () => {
   vi.unstubAllEnvs();
   await server?.close();
   await kube?.close();
+  await rm(dir, { recursive: true, force: true });
 });
 
 describe('--format json', () => {
