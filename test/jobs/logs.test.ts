@@ -42,7 +42,7 @@ describe('logs diagnostic', () => {
     expect(signatures.map((s) => [s.id, s.count])).toEqual([
       ['onnxruntime-provider-load-failure', 1],
       ['http-5xx', 29],
-      ['connection-pool-exhausted', 3],
+      ['urllib3-pool-full-discarding', 3],
       ['upstream-timeout', 2],
       ['cuda-oom', 1],
       ['nan-or-inf', 1],
@@ -69,7 +69,7 @@ describe('logs diagnostic', () => {
     expect(obs('log.first_cause')[0]?.text).toMatch(/^onnxruntime-provider-load-failure first, 2026-11-22T14:00:00\.077Z \(line 4\), before http-5xx, /);
     expect(obs('log.signature').map((o) => [o.value, o.sampleSize])).toEqual(signatures.map((s) => [s.id, s.count]));
     expect(obs('log.burst')).toEqual([expect.objectContaining({ value: 'http-5xx', sampleSize: 1 })]);
-    expect(obs('log.cause_signatures')).toEqual([expect.objectContaining({ value: 8 })]);
+    expect(obs('log.cause_signatures')).toEqual([expect.objectContaining({ value: 7 })]);
     expect(obs('log.category').find((o) => o.value === 'http')).toMatchObject({ sampleSize: 29 });
     expect(result.severity).toBe('critical');
     expect(result.summary).toMatch(/^9 failure signatures in 428 lines of .*\. First failure: onnxruntime-provider-load-failure \(1×, first 2026-11-22T14:00:00\.077Z \(line 4\)\)\. Later: .*cuda-oom.*\. Symptoms: http-5xx \(29×, 1 burst, /);
