@@ -13,6 +13,22 @@ export const CATEGORIES = ['latency', 'latency-variance', 'errors', 'availabilit
 export type Category = (typeof CATEGORIES)[number];
 
 /**
+ * The kinds of cause that answer a reported kind of problem: a 5xx report is answered by errors,
+ * availability and memory causes (an OOM kill fails requests), not by a drifted feature; a
+ * "slow" report by latency causes and memory ones (GC, a leak). A drifted feature is still
+ * listed when errors are reported — after the causes that answer the question asked.
+ */
+export const ANSWERS: Readonly<Record<Category, readonly Category[]>> = {
+  latency: ['latency', 'latency-variance', 'memory'],
+  'latency-variance': ['latency-variance', 'latency', 'memory'],
+  errors: ['errors', 'availability', 'memory'],
+  availability: ['availability', 'errors', 'memory'],
+  memory: ['memory', 'availability', 'errors'],
+  accuracy: ['accuracy', 'wrong-model'],
+  'wrong-model': ['wrong-model', 'accuracy'],
+};
+
+/**
  * Where a cause lives. The methodology checks infrastructure, then the data pipeline, then
  * monitoring, before blaming the model: between equally supported causes, that order decides.
  */
@@ -70,6 +86,11 @@ const causeSchema = z.strictObject({
   title: z.string().min(1),
   category: z.enum(CATEGORIES),
   layer: z.enum(LAYERS),
+  /**
+   * The reported kinds of problem this cause can explain, when more than its category's (ANSWERS):
+   * a new image or configuration can make a service slow, failing or wrong alike.
+   */
+  answers: z.array(z.enum(CATEGORIES)).min(1).optional(),
   /** The report's severity when this cause is medium or high. */
   severity: z.enum(['info', 'warning', 'critical']),
   /** Evidence for. A cause none of whose clues holds is not listed. */

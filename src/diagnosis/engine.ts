@@ -4,7 +4,7 @@
 // person reported and symptoms many causes share only add weight. Pure and deterministic: the
 // same observations always give the same ranking.
 import type { Hypothesis, Likelihood } from '../report/model.ts';
-import { LAYERS, type Cause, type Clue, type Condition } from './causes.ts';
+import { ANSWERS, CATEGORIES, LAYERS, type Category, type Cause, type Clue, type Condition } from './causes.ts';
 import type { Observation } from './observation.ts';
 
 /** Net score (for − against) at or above which a cause is `high`; `medium` from MEDIUM_SCORE. At or below 0 it is `unlikely`. */
@@ -16,6 +16,20 @@ const POINTS_AT = 2;
 const REPORTED = 'symptom.';
 /** Observations quoted per clue; the rest are counted. */
 const MAX_QUOTED = 3;
+
+/**
+ * When a person or an alert said what is wrong (symptom.category), the plausible causes (medium or
+ * more) that answer it come first, in score order; the others follow, still in score order. A
+ * strong but unrelated finding (a drifted feature when 5xx were reported) stays in the list, below.
+ */
+function answerFirst(scored: Scored[], byName: ReadonlyMap<string, Observation[]>): Scored[] {
+  const reported = new Set((byName.get(`${REPORTED}category`) ?? []).map((o) => String(o.value)).filter((v): v is Category => (CATEGORIES as readonly string[]).includes(v)));
+  if (reported.size === 0) return scored;
+  const answers = new Set([...reported].flatMap((c) => ANSWERS[c]));
+  const answering = (cause: Cause) => answers.has(cause.category) || (cause.answers ?? []).some((c) => reported.has(c));
+  const first = scored.filter((s) => s.score >= MEDIUM_SCORE && answering(s.cause));
+  return [...first, ...scored.filter((s) => !first.includes(s))];
+}
 
 export function likelihoodOf(score: number): Likelihood {
   if (score <= 0) return 'unlikely';
@@ -142,7 +156,7 @@ export function rankCauses(observations: readonly Observation[], causes: readonl
     (a, b) =>
       b.score - a.score || b.strongest - a.strongest || LAYERS.indexOf(a.cause.layer) - LAYERS.indexOf(b.cause.layer) || a.index - b.index,
   );
-  return scored.map(({ cause, support, against, score }) => {
+  return answerFirst(scored, byName).map(({ cause, support, against, score }) => {
     const subjects = [...subjectsOf(support)];
     const f = (list: string[]) => list.map((t) => fill(t, byName, subjects));
     return {

@@ -20,3 +20,20 @@ describe('pooled rules', () => {
     expect(ranked.filter((h) => h.likelihood === 'high' || h.likelihood === 'medium').map((h) => h.cause)).not.toContain('gpu-idle-service-slow');
   });
 });
+
+describe('what was reported comes first', () => {
+  const drift = o('drift', 'drift.cyclic_shift', 1, 'h', 'upload_hour turned +1 h around a cycle of 24', 'upload_hour');
+  const drifted = o('drift', 'drift.feature_drifted', 'location', 'label', 'upload_hour drifted (location)', 'upload_hour');
+  const errors = o('health', 'errors.rate', 0.235, 'ratio', 'error rate 23.5 % (40 of 170)');
+  const withErrors = [drift, drifted, { ...errors, sampleSize: 170 }];
+  it('with 5xx reported, the errors cause ranks before a stronger drifted feature, which stays listed', () => {
+    const reported = o('investigate', 'symptom.category', 'errors', 'label', 'the symptoms name a errors problem');
+    const ranked = rankCauses([...withErrors, reported], causes);
+    expect(ranked[0]?.cause).toBe('errors-in-service');
+    expect(ranked.map((h) => h.cause)).toContain('feature-location-shift');
+  });
+  it('without a report, the ranking is by the evidence alone', () => {
+    const ranked = rankCauses(withErrors, causes);
+    expect(ranked[0]?.cause).toBe('feature-location-shift');
+  });
+});
