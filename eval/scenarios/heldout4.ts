@@ -17,10 +17,9 @@
 // that now asks for a GPU no node has free. OOM: the container killed while loading checkpoint
 // shards. Pooled: a slow CPU-bound service next to an idle GPU; 500s next to nvidia-smi's "Failed
 // to initialize NVML: Unknown Error"; and a healthy pooled control.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startModelServer, type FaultsPatch } from '../../examples/model-server/server.ts';
+import { type FaultsPatch } from '../../examples/model-server/server.ts';
 import type { DiagnosticResult } from '../../src/report/model.ts';
 import { fixtureJson, llmServerScenario, rankerScenario, type KubeApiStandInOptions } from '../../test/support/kube-api-stand-in.ts';
 import { buildModel, ELEM } from '../../test/support/onnx-builder.ts';
@@ -31,49 +30,17 @@ import { editGpu, gpuOnSmi, recorded } from './gpu.ts';
 import { onServer } from './health.ts';
 import { runOnLog, stamped, traffic } from './logs.ts';
 import { oomOn } from './oom.ts';
+import { profileEndpoint as profileWithBody, profileModel, together, weights, withTemp } from '../support/scenario-kit.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Random = () => number;
 
-const together = async (...pieces: Array<Promise<unknown>>) => (await Promise.all(pieces)).flat() as DiagnosticResult[];
-
-async function withTemp<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'infdbg-heldout4-'));
-  try {
-    return await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 // ── endpoint profile ─────────────────────────────────────────────────────────────────────────────
 /** One 32 ms clip of a 440 Hz tone: a valid /predict body. */
 const BODY = JSON.stringify({ audio: Array.from({ length: 512 }, (_, i) => Number((0.35 * Math.sin((2 * Math.PI * 440 * i) / 16000)).toFixed(5))) });
-
-function profileEndpoint(faults: FaultsPatch, flags: string): Promise<DiagnosticResult[]> {
-  return withTemp(async (dir) => {
-    const body = join(dir, 'body.json');
-    await writeFile(body, BODY);
-    const server = await startModelServer({ faults, random: seededRandom(41) });
-    try {
-      return [await runCommandLine(`profile ${server.url}/predict --body @${body} ${flags}`)];
-    } finally {
-      await server.close();
-    }
-  });
-}
+const profileEndpoint = (faults: FaultsPatch, flags: string) => profileWithBody(faults, flags, BODY, 41);
 
 // ── models ───────────────────────────────────────────────────────────────────────────────────────
-/** Deterministic weights in [-0.05, 0.05). */
-function weights(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32 - 0.5) / 10;
-  }
-  return out;
-}
 
 /** x [batch, 16, 32, 32] → Conv 3×3 (32 filters) → Relu → Conv 3×3 (16 filters) → y [batch, 16, 28, 28]: a small CNN trunk. */
 function convStackModel(): Uint8Array {
@@ -109,14 +76,6 @@ function unfoldedConstantsModel(width = 384): Uint8Array {
       { opType: 'MatMul', inputs: ['w1', 'w2'], outputs: ['w'] },
       { opType: 'MatMul', inputs: ['x', 'w'], outputs: ['y'] },
     ],
-  });
-}
-
-function profileModel(bytes: Uint8Array, flags: string): Promise<DiagnosticResult[]> {
-  return withTemp(async (dir) => {
-    const file = join(dir, 'model.onnx');
-    await writeFile(file, bytes);
-    return [await runCommandLine(`profile ${file} ${flags}`)];
   });
 }
 
@@ -177,7 +136,7 @@ async function driftOn(reference: Application[], current: Application[]): Promis
     const cols = Object.keys(rows[0]!) as Array<keyof Application>;
     return `${[cols.join(','), ...rows.map((row) => cols.map((c) => String(row[c] ?? '')).join(','))].join('\n')}\n`;
   };
-  return withTemp(async (dir) => {
+  return withTemp('heldout4', async (dir) => {
     await writeFile(join(dir, 'reference.csv'), csv(reference));
     await writeFile(join(dir, 'current.csv'), csv(current));
     return [await runCommandLine(`drift ${join(dir, 'reference.csv')} ${join(dir, 'current.csv')}`)];

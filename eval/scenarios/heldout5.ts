@@ -20,10 +20,9 @@
 // held by another process. Pooled: CPU-bound inference next to an idle GPU; a service unhealthy
 // because its model download cannot reach the hub; and a healthy pooled control.
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startModelServer, type FaultsPatch } from '../../examples/model-server/server.ts';
+import { type FaultsPatch } from '../../examples/model-server/server.ts';
 import type { DiagnosticResult } from '../../src/report/model.ts';
 import { fixtureJson, fixtureText, llmServerScenario, rankerScenario, type KubeApiStandInOptions } from '../../test/support/kube-api-stand-in.ts';
 import { buildModel, ELEM } from '../../test/support/onnx-builder.ts';
@@ -34,20 +33,10 @@ import { gpuOnSmi, recorded } from './gpu.ts';
 import { onServer } from './health.ts';
 import { runOnLog, stamped, traffic } from './logs.ts';
 import { oomOn } from './oom.ts';
+import { profileEndpoint as profileWithBody, profileModel, together, weights, withTemp } from '../support/scenario-kit.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Random = () => number;
-
-const together = async (...pieces: Array<Promise<unknown>>) => (await Promise.all(pieces)).flat() as DiagnosticResult[];
-
-async function withTemp<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'infdbg-heldout5-'));
-  try {
-    return await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 // ── live server ──────────────────────────────────────────────────────────────────────────────────
 /** The shortest valid clip (256 samples of near-silence), small enough for --probe-body. */
@@ -56,32 +45,10 @@ const PROBE_BODY = JSON.stringify({ audio: Array.from({ length: 256 }, (_, i) =>
 // ── endpoint profile ─────────────────────────────────────────────────────────────────────────────
 /** One 32 ms clip of a 330 Hz tone: a valid /predict body. */
 const BODY = JSON.stringify({ audio: Array.from({ length: 512 }, (_, i) => Number((0.3 * Math.sin((2 * Math.PI * 330 * i) / 16000)).toFixed(5))) });
+const profileEndpoint = (faults: FaultsPatch, flags: string) => profileWithBody(faults, flags, BODY, 53);
 const SWEEP = '--concurrency 1,4,8 --iterations 150 --duration 1.5s';
 
-function profileEndpoint(faults: FaultsPatch, flags: string): Promise<DiagnosticResult[]> {
-  return withTemp(async (dir) => {
-    const body = join(dir, 'body.json');
-    await writeFile(body, BODY);
-    const server = await startModelServer({ faults, random: seededRandom(53) });
-    try {
-      return [await runCommandLine(`profile ${server.url}/predict --body @${body} ${flags}`)];
-    } finally {
-      await server.close();
-    }
-  });
-}
-
 // ── models ───────────────────────────────────────────────────────────────────────────────────────
-/** Deterministic weights in [-0.05, 0.05). */
-function weights(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32 - 0.5) / 10;
-  }
-  return out;
-}
 const scalar = (name: string, v: number) => ({ name, dims: [], values: Float32Array.of(v) });
 
 /**
@@ -129,14 +96,6 @@ function splitConcatShuffleModel(rounds = 6, parts = 8): Uint8Array {
     outputs: [{ name: 'y', elemType: ELEM.float, dims: ['batch', 64, 1] }],
     initializers: [{ name: 'w', dims: [4096, 1], values: weights(4096, 32) }],
     nodes,
-  });
-}
-
-function profileModel(bytes: Uint8Array, flags: string): Promise<DiagnosticResult[]> {
-  return withTemp(async (dir) => {
-    const file = join(dir, 'model.onnx');
-    await writeFile(file, bytes);
-    return [await runCommandLine(`profile ${file} ${flags}`)];
   });
 }
 
@@ -206,7 +165,7 @@ async function driftOn(reference: Reading[], current: Reading[], format: DataFor
     const cols = Object.keys(rows[0]!) as Array<keyof Reading>;
     return `${[cols.join(','), ...rows.map((row) => cols.map((c) => String(row[c])).join(','))].join('\n')}\n`;
   };
-  return withTemp(async (dir) => {
+  return withTemp('heldout5', async (dir) => {
     const ref = join(dir, `reference.${format}`);
     const cur = join(dir, `current.${format}`);
     await writeFile(ref, encode(reference));

@@ -13,11 +13,10 @@
 // seasonal data shift within normal range, a log full of harmless pool and fork warnings, vLLM
 // holding 90 % of the GPU by design, and a healthy service reported slow by a slow client.
 // Drift uses a domain not used before: a parcel-delivery ETA model (logistics).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startModelServer, type FaultsPatch } from '../../examples/model-server/server.ts';
+import { type FaultsPatch } from '../../examples/model-server/server.ts';
 import type { DiagnosticResult } from '../../src/report/model.ts';
 import { fixtureJson, fixtureText, llmServerScenario, rankerScenario, type KubeApiStandInOptions } from '../../test/support/kube-api-stand-in.ts';
 import { seededRandom } from '../../test/support/seeded-random.ts';
@@ -27,39 +26,17 @@ import { editGpu, gpuOnSmi, H100_UUID, recorded } from './gpu.ts';
 import { onServer } from './health.ts';
 import { runOnLog, stamped, traffic } from './logs.ts';
 import { oomOn } from './oom.ts';
+import { profileEndpoint as profileWithBody, together, withTemp } from '../support/scenario-kit.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Random = () => number;
-
-const together = async (...pieces: Array<Promise<unknown>>) => (await Promise.all(pieces)).flat() as DiagnosticResult[];
-
-async function withTemp<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'infdbg-heldout6-'));
-  try {
-    return await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 // ── live server / endpoint profile ───────────────────────────────────────────────────────────────
 /** The shortest valid clip (256 samples of near-silence), small enough for --probe-body. */
 const PROBE_BODY = JSON.stringify({ audio: Array.from({ length: 256 }, (_, i) => (i % 2 ? 0.01 : -0.01)) });
 /** One 32 ms clip of a 440 Hz tone: a valid /predict body. */
 const BODY = JSON.stringify({ audio: Array.from({ length: 512 }, (_, i) => Number((0.25 * Math.sin((2 * Math.PI * 440 * i) / 16000)).toFixed(5))) });
-
-function profileEndpoint(faults: FaultsPatch, flags: string): Promise<DiagnosticResult[]> {
-  return withTemp(async (dir) => {
-    const body = join(dir, 'body.json');
-    await writeFile(body, BODY);
-    const server = await startModelServer({ faults, random: seededRandom(61) });
-    try {
-      return [await runCommandLine(`profile ${server.url}/predict --body @${body} ${flags}`)];
-    } finally {
-      await server.close();
-    }
-  });
-}
+const profileEndpoint = (faults: FaultsPatch, flags: string) => profileWithBody(faults, flags, BODY, 61);
 
 // ── model ────────────────────────────────────────────────────────────────────────────────────────
 const modelFixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/model/${name}`, import.meta.url));
@@ -132,7 +109,7 @@ function deliveriesCsv(rows: Delivery[]): string {
 }
 
 async function driftOn(reference: Delivery[], current: Delivery[]): Promise<DiagnosticResult[]> {
-  return withTemp(async (dir) => {
+  return withTemp('heldout6', async (dir) => {
     const ref = join(dir, 'reference.csv');
     const cur = join(dir, 'current.csv');
     await writeFile(ref, deliveriesCsv(reference));

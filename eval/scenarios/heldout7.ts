@@ -17,11 +17,10 @@
 // marked "(no such cause)". Controls look alarming but are fine.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startModelServer, type FaultsPatch } from '../../examples/model-server/server.ts';
+import { type FaultsPatch } from '../../examples/model-server/server.ts';
 import type { DiagnosticResult } from '../../src/report/model.ts';
 import { rankerScenario, type KubeApiStandInOptions } from '../../test/support/kube-api-stand-in.ts';
 import { buildModel, ELEM } from '../../test/support/onnx-builder.ts';
@@ -31,20 +30,10 @@ import { changesOn } from './changes.ts';
 import { editGpu, gpuOnSmi, H100_UUID, recorded } from './gpu.ts';
 import { onServer } from './health.ts';
 import { runOnLog, stamped } from './logs.ts';
+import { profileEndpoint as profileWithBody, together, weights, withTemp } from '../support/scenario-kit.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Random = () => number;
-
-const together = async (...pieces: Array<Promise<unknown>>) => (await Promise.all(pieces)).flat() as DiagnosticResult[];
-
-async function withTemp<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'infdbg-heldout7-'));
-  try {
-    return await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 const normal = (r: Random, mean = 0, sd = 1) => mean + sd * Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 const round = (x: number, d = 0) => Number(x.toFixed(d));
@@ -52,15 +41,6 @@ const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x
 
 // ── models ───────────────────────────────────────────────────────────────────────────────────────
 /** Deterministic weights in [-0.05, 0.05) (× `scale`). */
-function weights(n: number, seed: number, scale = 1): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = ((s / 2 ** 32 - 0.5) / 10) * scale;
-  }
-  return out;
-}
 const filled = (n: number, v: number) => new Float32Array(n).fill(v);
 
 /** A product-photo classifier head: x [batch, 3, 32, 32] → GlobalAveragePool → Flatten → MatMul [3, 5] → Softmax: 5 classes from the colour means. */
@@ -191,7 +171,7 @@ const times255 = (chw: Float32Array) => chw.map((v) => Math.round(v * 255));
 
 /** `model <built model> <flags>`, with request tensors written beside it (`@name` in flags is replaced by the file's path). */
 function modelOn(bytes: Uint8Array, flags: string, tensors: Record<string, Uint8Array> = {}): Promise<DiagnosticResult[]> {
-  return withTemp(async (dir) => {
+  return withTemp('heldout7', async (dir) => {
     const file = join(dir, 'model.onnx');
     await writeFile(file, bytes);
     let line = `model ${file} ${flags}`;
@@ -254,7 +234,7 @@ async function driftOn(reference: PhotoRequest[], current: PhotoRequest[]): Prom
     const cols = Object.keys(rows[0]!) as Array<keyof PhotoRequest>;
     return `${[cols.join(','), ...rows.map((row) => cols.map((c) => String(row[c])).join(','))].join('\n')}\n`;
   };
-  return withTemp(async (dir) => {
+  return withTemp('heldout7', async (dir) => {
     await writeFile(join(dir, 'reference.csv'), csv(reference));
     await writeFile(join(dir, 'current.csv'), csv(current));
     return [await runCommandLine(`drift ${join(dir, 'reference.csv')} ${join(dir, 'current.csv')}`)];
@@ -268,19 +248,7 @@ const holidayHours = (seed: number) => photoRequests(N, seed, undefined, 1.2);
 // ── live server / endpoint profile ───────────────────────────────────────────────────────────────
 /** One 32 ms clip of a 520 Hz tone: a valid /predict body. */
 const BODY = JSON.stringify({ audio: Array.from({ length: 512 }, (_, i) => Number((0.3 * Math.sin((2 * Math.PI * 520 * i) / 16000)).toFixed(5))) });
-
-function profileEndpoint(faults: FaultsPatch, flags: string): Promise<DiagnosticResult[]> {
-  return withTemp(async (dir) => {
-    const body = join(dir, 'body.json');
-    await writeFile(body, BODY);
-    const server = await startModelServer({ faults, random: seededRandom(71) });
-    try {
-      return [await runCommandLine(`profile ${server.url}/predict --body @${body} ${flags}`)];
-    } finally {
-      await server.close();
-    }
-  });
-}
+const profileEndpoint = (faults: FaultsPatch, flags: string) => profileWithBody(faults, flags, BODY, 71);
 
 /**
  * The URL's port belongs to another service: an nginx sidecar that serves static assets and

@@ -5,6 +5,8 @@
 // distances of random splits of the pooled rows into the same two sizes (a permutation test,
 // seeded from the counts so a rerun gives the same verdict).
 
+import { seededRandom } from '../stats/seeded-random.ts';
+
 /** Random splits drawn; the smallest p-value they can show is 1 / (PERMUTATIONS + 1) = 0.01. */
 const PERMUTATIONS = 99;
 /** Above this many pooled rows the bias is small and the splits would cost more than the test. */
@@ -41,7 +43,7 @@ export function chanceDistance(
     rows.fill(i, at, at + c);
     at += c;
   });
-  const random = mulberry32(seedOf(labels.length, nRef, nCur, observed));
+  const random = seededRandom(seedOf(labels.length, nRef, nCur, observed));
   const refCounts = new Float64Array(labels.length);
   const curCounts = new Float64Array(labels.length);
   const distances: number[] = [];
@@ -71,15 +73,4 @@ function seedOf(...parts: number[]): number {
     h = Math.imul(h, 16777619) >>> 0;
   }
   return h;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

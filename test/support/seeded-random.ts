@@ -1,17 +1,7 @@
-// Deterministic pseudo-random numbers for tests and benchmarks (mulberry32): the same seed gives
-// the same samples on every run, so nothing random needs committing as a fixture.
+// Seeded random samples for tests and benchmarks: the generator is src/stats/seeded-random.ts
+// (mulberry32), so nothing random needs committing as a fixture.
 
-/** Uniform [0, 1) source. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../src/stats/seeded-random.ts';
 
 /** n normal draws with the given mean and standard deviation (Box–Muller) from `random`. */
 export function normalSamples(n: number, mean: number, sd: number, random: () => number): Float64Array {

@@ -1,0 +1,58 @@
+// Small helpers the scenario files share: pooling several diagnostics' results into one
+// investigation, a temporary folder that is always removed, deterministic weights for test
+// models, and the two profile runs (an endpoint of the sample model server with a body, an ONNX
+// model file) as a scenario starts them.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startModelServer, type FaultsPatch } from '../../examples/model-server/server.ts';
+import type { DiagnosticResult } from '../../src/report/model.ts';
+import { seededRandom } from '../../src/stats/seeded-random.ts';
+import { runCommandLine } from '../scenario.ts';
+
+/** Several diagnostics' results, run at once, as one investigation ranks them. */
+export const together = async (...pieces: Array<Promise<unknown>>) => (await Promise.all(pieces)).flat() as DiagnosticResult[];
+
+/** Runs `fn` in a fresh temporary folder named after `prefix`, removed afterwards whatever happens. */
+export async function withTemp<T>(prefix: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), `infdbg-${prefix}-`));
+  try {
+    return await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Deterministic weights in [-0.05, 0.05) × `scale` (a linear congruential stream from `seed`). */
+export function weights(n: number, seed: number, scale = 1): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = ((s / 2 ** 32 - 0.5) / 10) * scale;
+  }
+  return out;
+}
+
+/** `profile <server>/predict --body @file <flags>` against a sample model server with `faults` (its random faults seeded). */
+export function profileEndpoint(faults: FaultsPatch, flags: string, body: string, seed: number): Promise<DiagnosticResult[]> {
+  return withTemp('profile-endpoint', async (dir) => {
+    const file = join(dir, 'body.json');
+    await writeFile(file, body);
+    const server = await startModelServer({ faults, random: seededRandom(seed) });
+    try {
+      return [await runCommandLine(`profile ${server.url}/predict --body @${file} ${flags}`)];
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+/** `profile <model.onnx> <flags>` on the model's bytes, written to a temporary file. */
+export function profileModel(bytes: Uint8Array, flags: string): Promise<DiagnosticResult[]> {
+  return withTemp('profile-model', async (dir) => {
+    const file = join(dir, 'model.onnx');
+    await writeFile(file, bytes);
+    return [await runCommandLine(`profile ${file} ${flags}`)];
+  });
+}
