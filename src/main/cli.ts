@@ -3,7 +3,6 @@
 // entry is src/main/infdbg.ts (help, completion, the diagnostics), which loads this file only for
 // these commands; run directly, this file hands everything else to it. Exit 0 on success, 2 on bad
 // usage or configuration, 1 when it could not run — always with one line on stderr.
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { webApi } from '@slack/bolt';
 import { oomDiagnosticWithRouting } from '../../jobs/oom.ts';
@@ -22,7 +21,6 @@ import { FlowEnqueuer } from '../queue/flow.ts';
 import { JobStore } from '../queue/job-store.ts';
 import { RedisProbe, redisOptions } from '../queue/redis.ts';
 import { FileBaselineStore } from '../diagnosis/baseline-store.ts';
-import type { DiagnosticResult } from '../report/model.ts';
 import { runDiagnostic } from '../core/run-diagnostic.ts';
 import { SlackThread } from '../slack/thread.ts';
 import { startWorkers } from './worker.ts';
@@ -69,17 +67,6 @@ function splitCliFlags(tokens: string[]): { format: 'md' | 'json'; chartsDir: st
 /** A terminal's deps: production I/O, with baselines remembered in a file beside the charts. */
 function terminalDeps(config: CliConfig, chartsDir: string) {
   return { ...productionDeps(config), baselines: new FileBaselineStore(join(resolve(chartsDir), 'baselines.json')) };
-}
-
-async function writeCharts(results: DiagnosticResult[], chartsDir: string, io: Io): Promise<void> {
-  const charts = results.flatMap((r) => r.charts);
-  if (charts.length === 0) return;
-  const dir = resolve(chartsDir);
-  await mkdir(dir, { recursive: true });
-  for (const c of charts) {
-    await writeFile(join(dir, c.filename), Buffer.from(c.pngBase64, 'base64'));
-    io.stderr(`chart: ${join(dir, c.filename)}\n`);
-  }
 }
 
 function onSignals(handler: (signal: string) => Promise<void>): void {
@@ -134,7 +121,7 @@ async function runbookCommand(tokens: string[], io: Io): Promise<number> {
   const run = noRun
     ? undefined
     : await runRunbookSteps(runbook, prepared, diagnostics, (diagnostic, payload) => runDiagnostic(diagnostic, payload, { ...base, progress: () => undefined }), new Date());
-  if (run) await writeCharts(run.results, chartsDir, io);
+  if (run) await (await import('./infdbg.ts')).writeCharts(run.results, chartsDir, io);
   if (format === 'json') io.stdout(JSON.stringify({ runbook: prepared, outcomes: Object.fromEntries(run?.outcomes ?? []), topCause: run?.topCause ?? null }, null, 2) + '\n');
   else {
     const markdown = renderRunbookMarkdown(prepared, describeMatch(runbook), run?.outcomes, run?.topCause);

@@ -139,15 +139,21 @@ async function terminalDeps(chartsDir: string, kube: boolean) {
   return { config, deps: { ...io, baselines: new FileBaselineStore(join(resolve(chartsDir), 'baselines.json')) } };
 }
 
-async function writeCharts(results: DiagnosticResult[], chartsDir: string, io: Io): Promise<void> {
+/** Writes the results' charts (PNG) and text files (the full tables) into `chartsDir`, one stderr line each. */
+export async function writeCharts(results: DiagnosticResult[], chartsDir: string, io: Pick<Io, 'stderr'>): Promise<void> {
   const charts = results.flatMap((r) => r.charts);
-  if (charts.length === 0) return;
+  const files = results.flatMap((r) => r.files ?? []);
+  if (charts.length === 0 && files.length === 0) return;
   const [{ mkdir, writeFile }, { join, resolve }] = await Promise.all([import('node:fs/promises'), import('node:path')]);
   const dir = resolve(chartsDir);
   await mkdir(dir, { recursive: true });
   for (const c of charts) {
     await writeFile(join(dir, c.filename), Buffer.from(c.pngBase64, 'base64'));
     io.stderr(`chart: ${join(dir, c.filename)}\n`);
+  }
+  for (const f of files) {
+    await writeFile(join(dir, f.filename), f.text);
+    io.stderr(`file: ${join(dir, f.filename)}\n`);
   }
 }
 

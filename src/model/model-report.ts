@@ -156,6 +156,7 @@ export function modelCheckResult(c: ModelCheck, label: string, title: string, du
     verification: [],
     prevention: [],
     charts: chart ? [chart] : [],
+    ...(l ? { files: [{ filename: 'model-layers.csv', title: `Every node output's statistics (${l.layers.length})`, text: layersCsv(l.layers) }] } : {}),
     data: {
       sha256: id.sha256,
       sizeBytes: id.sizeBytes,
@@ -182,4 +183,15 @@ export function modelCheckResult(c: ModelCheck, label: string, title: string, du
     },
     durationMs,
   };
+}
+
+const LAYER_COLUMNS = ['node', 'op', 'output', 'type', 'elements', 'mean', 'std', 'min', 'max', 'nanCount', 'infCount', 'zeroFraction'] as const;
+
+/** Every node output's statistics as CSV (RFC 4180 quoting), in topological order: the full table the report only samples. */
+function layersCsv(layers: ReadonlyArray<Record<(typeof LAYER_COLUMNS)[number], unknown>>): string {
+  const cell = (v: unknown) => {
+    const t = v === null || v === undefined ? '' : String(v);
+    return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+  };
+  return [LAYER_COLUMNS.join(','), ...layers.map((l) => LAYER_COLUMNS.map((c) => cell(l[c])).join(','))].join('\n') + '\n';
 }

@@ -62,6 +62,14 @@ export interface Chart {
   pngBase64: string;
 }
 
+/** A text file that goes with a report (a table too long for the message, e.g. every layer's statistics as CSV). */
+export interface ReportFile {
+  /** File name to upload / write, e.g. `model-layers.csv`. */
+  filename: string;
+  title: string;
+  text: string;
+}
+
 /** What one diagnostic returns. */
 export interface DiagnosticResult {
   /** Registry name, e.g. `health`. */
@@ -84,6 +92,8 @@ export interface DiagnosticResult {
   /** How to keep it from happening again. */
   prevention: string[];
   charts: Chart[];
+  /** Text files uploaded beside the charts (Slack) or written beside them (`--charts-dir`). */
+  files?: ReportFile[];
   /** The diagnostic's machine-readable payload; its field names are a stable contract (spread into `--format json`). */
   data: Record<string, unknown>;
   /** Wall-clock time the diagnostic ran, ms. */

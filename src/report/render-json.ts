@@ -32,8 +32,8 @@ export const RESERVED_RESULT_KEYS = [
   'durationMs',
 ] as const;
 
-/** The result's sections with charts as file names (the PNG bytes are not repeated), plus the diagnostic's own `data` fields. */
-export type ResultJson = Omit<DiagnosticResult, 'charts' | 'data'> & { schemaVersion: typeof REPORT_SCHEMA_VERSION; charts: string[] } & Record<string, unknown>;
+/** The result's sections with charts and files as file names (their bytes are not repeated), plus the diagnostic's own `data` fields. */
+export type ResultJson = Omit<DiagnosticResult, 'charts' | 'files' | 'data'> & { schemaVersion: typeof REPORT_SCHEMA_VERSION; charts: string[]; files?: string[] } & Record<string, unknown>;
 
 export interface ReportJson {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
@@ -67,6 +67,7 @@ export function renderResultJson(result: DiagnosticResult): ResultJson {
     verification: result.verification,
     prevention: result.prevention,
     charts: result.charts.map((c) => c.filename),
+    ...(result.files && result.files.length > 0 ? { files: result.files.map((f) => f.filename) } : {}),
     durationMs: result.durationMs,
   };
 }

@@ -46,6 +46,7 @@ function resultMarkdown(result: DiagnosticResult, level: number, showCauses = tr
   if (result.verification.length > 0) out.push('', `${sub} Verification`, '', ...result.verification.map((v) => `- ${inline(v)}`));
   if (result.prevention.length > 0) out.push('', `${sub} Prevention`, '', ...result.prevention.map((p) => `- ${inline(p)}`));
   if (result.charts.length > 0) out.push('', `${sub} Charts`, '', ...result.charts.map((c) => `- ${c.filename} — ${inline(c.title)}`));
+  if (result.files && result.files.length > 0) out.push('', `${sub} Files`, '', ...result.files.map((f) => `- ${f.filename} — ${inline(f.title)}`));
   return out.join('\n');
 }
 

@@ -184,6 +184,10 @@ function resultBlocks(result: DiagnosticResult, cut: Cut, showCauses: boolean): 
     const names = result.charts.map((c) => `\`${escapeMrkdwn(c.filename)}\``).join(', ');
     context.push(mrkdwn(clip(`:bar_chart: charts attached below: ${names}`, SLACK_LIMITS.fieldText, cut)));
   }
+  if (result.files && result.files.length > 0) {
+    const names = result.files.map((f) => `\`${escapeMrkdwn(f.filename)}\``).join(', ');
+    context.push(mrkdwn(clip(`:page_facing_up: files attached below: ${names}`, SLACK_LIMITS.fieldText, cut)));
+  }
   if (context.length > 0) details.push({ type: 'context', elements: context });
   return { headline, details };
 }

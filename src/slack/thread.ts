@@ -43,7 +43,7 @@ export class SlackThread {
     const rendered = renderSlackReport(report, command ? [rerunBlock(command)] : []);
     await this.client.chat.postMessage({ channel: thread.channel, thread_ts: thread.threadTs, text: rendered.text, blocks: rendered.blocks });
     const files = report.results.flatMap((r) =>
-      r.charts.map((c) => ({ file: Buffer.from(c.pngBase64, 'base64'), filename: c.filename, title: c.title })),
+      [...r.charts.map((c) => ({ file: Buffer.from(c.pngBase64, 'base64'), filename: c.filename, title: c.title })), ...(r.files ?? []).map((f) => ({ file: Buffer.from(f.text, 'utf8'), filename: f.filename, title: f.title }))],
     );
     if (rendered.overflow) files.push({ file: Buffer.from(rendered.overflow.content, 'utf8'), filename: rendered.overflow.filename, title: 'Full report' });
     if (files.length > 0) {

@@ -257,5 +257,11 @@ describe('/debug model in Slack', () => {
     expect(transcript).toContain('gpu-node-1');
     const file = await stack.slack.waitFor(() => stack!.slack.uploads.find((u) => u.filename === 'model-layer-ranges.png' && u.threadTs === threadTs));
     expect(file.bytes.subarray(1, 4).toString()).toBe('PNG');
+    // The full layer table the message only samples comes as a CSV beside the chart.
+    const table = await stack.slack.waitFor(() => stack!.slack.uploads.find((u) => u.filename === 'model-layers.csv' && u.threadTs === threadTs));
+    const [header, ...rows] = table.bytes.toString('utf8').trim().split('\n');
+    expect(header).toBe('node,op,output,type,elements,mean,std,min,max,nanCount,infCount,zeroFraction');
+    expect(rows.find((r) => r.startsWith('log_1,Log,'))).toBeDefined();
+    expect(transcript).toContain('model-layers.csv');
   });
 });
