@@ -5,7 +5,7 @@
 // CUDA runs. The model is a local path (on the node that runs the job) or an http(s) URL; like
 // `profile`, `--node <name>` runs it on that node's queue (where the file or the GPU is).
 import { z } from 'zod';
-import { parseTokens } from '../src/command/args.ts';
+import { dimFlags, keyValues, parseTokens } from '../src/command/args.ts';
 import { parserOptions, usageLine } from '../src/command/command-spec.ts';
 import { modelCommand } from './commands.ts';
 import { defineDiagnostic } from '../src/core/diagnostic.ts';
@@ -50,16 +50,6 @@ export const modelPayload = z.object({
 });
 export type ModelPayload = z.infer<typeof modelPayload>;
 
-function keyValues(list: string[] | undefined, flag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of list ?? []) {
-    const eq = item.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--${flag} expects name=value, got "${item}"`, USAGE);
-    out[item.slice(0, eq)] = item.slice(eq + 1);
-  }
-  return out;
-}
-
 function toleranceFlag(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -88,13 +78,7 @@ export const modelDiagnostic = defineDiagnostic({
     const targets = [v.model, ...positionals].filter((x) => x !== undefined);
     if (targets.length !== 1) throw new UsageError(targets.length === 0 ? 'give the model: a .onnx path or URL' : `expected one model, got ${targets.length}: ${targets.join(' ')}`, USAGE);
     if (v['reference-inputs'] !== undefined && v.inputs === undefined) throw new UsageError('--reference-inputs compares against --inputs: give both', USAGE);
-    const dims = Object.fromEntries(
-      Object.entries(keyValues(v.dim, 'dim')).map(([name, value]) => {
-        const n = Number(value);
-        if (!Number.isInteger(n) || n < 1) throw new UsageError(`--dim ${name}=${value}: the value must be a whole number ≥ 1`, USAGE);
-        return [name, n];
-      }),
-    );
+    const dims = dimFlags(v.dim, USAGE);
     return {
       model: targets[0],
       expectSha256: v['expect-sha256'],
@@ -107,7 +91,7 @@ export const modelDiagnostic = defineDiagnostic({
       inputs: v.inputs,
       referenceInputs: v['reference-inputs'],
       dims,
-      values: keyValues(v.value, 'value'),
+      values: keyValues(v.value, 'value', USAGE),
       node: v.node,
     };
   },

@@ -7,7 +7,7 @@
 // file, or the GPU, lives); otherwise it runs on the shared queue.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { durationMs, numberList, parseTokens } from '../src/command/args.ts';
+import { dimFlags, durationMs, keyValues, numberList, parseTokens } from '../src/command/args.ts';
 import { parserOptions, usageLine } from '../src/command/command-spec.ts';
 import { profileCommand } from './commands.ts';
 import { defineDiagnostic } from '../src/core/diagnostic.ts';
@@ -88,16 +88,6 @@ export const profilePayload = z.discriminatedUnion('mode', [
 });
 export type ProfilePayload = z.infer<typeof profilePayload>;
 
-function keyValues(list: string[] | undefined, flag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of list ?? []) {
-    const eq = item.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--${flag} expects name=value, got "${item}"`, USAGE);
-    out[item.slice(0, eq)] = item.slice(eq + 1);
-  }
-  return out;
-}
-
 function intList(value: string | undefined, flag: string): number[] | undefined {
   const list = numberList(value, flag);
   if (list?.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--${flag} expects whole numbers ≥ 1, got "${value}"`, USAGE);
@@ -155,18 +145,12 @@ export const profileDiagnostic = defineDiagnostic({
       return { mode, url: target, body: v.body, metricsUrl: v['metrics-url'], ...common };
     }
     if (v.body !== undefined || v['metrics-url'] !== undefined) throw new UsageError('--body and --metrics-url only apply to an endpoint (--url)', USAGE);
-    const dims = Object.fromEntries(
-      Object.entries(keyValues(v.dim, 'dim')).map(([name, value]) => {
-        const n = Number(value);
-        if (!Number.isInteger(n) || n < 1) throw new UsageError(`--dim ${name}=${value}: the value must be a whole number ≥ 1`, USAGE);
-        return [name, n];
-      }),
-    );
+    const dims = dimFlags(v.dim, USAGE);
     return {
       mode,
       model: target,
       dims,
-      values: keyValues(v.value, 'value'),
+      values: keyValues(v.value, 'value', USAGE),
       inputs: v.inputs,
       batchSizes: intList(v['batch-sizes'], 'batch-sizes'),
       sweeps: parseSweeps(v.sweep),

@@ -49,3 +49,25 @@ export function durationMs(value: string | undefined, flag: string): number | un
   const n = Number(m[1]);
   return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
 }
+
+/** `--value name=v` flags (repeatable) as name → value; a flag without `name=` is a usage error. */
+export function keyValues(list: string[] | undefined, flag: string, usage: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--${flag} expects name=value, got "${item}"`, usage);
+    out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+/** `--dim name=N` flags (a model's dynamic dimensions) as name → a whole number ≥ 1. */
+export function dimFlags(list: string[] | undefined, usage: string): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(keyValues(list, 'dim', usage)).map(([name, value]) => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--dim ${name}=${value}: the value must be a whole number ≥ 1`, usage);
+      return [name, n];
+    }),
+  );
+}
