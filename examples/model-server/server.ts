@@ -157,7 +157,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       const plan = faultPlan(faults, random, { route, model: modelName });
       if (plan.delayMs > 0 || faults.maxConcurrency > 0) {
         await timed('queue', async () => {
-          if (plan.delayMs > 0) await sleep(plan.delayMs, undefined, { signal: closing.signal });
+          if (plan.delayMs > 0) await sleepAtLeast(plan.delayMs, closing.signal);
           await slots.acquire(closing.signal);
           holding = true;
         });
@@ -268,7 +268,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
 
 /** Applies one stage's plan before its work: the wait (delay and spike), the CPU burn, the injected failure. */
 async function injectInto(plan: StagePlan, signal: AbortSignal): Promise<void> {
-  if (plan.waitMs > 0) await sleep(plan.waitMs, undefined, { signal });
+  if (plan.waitMs > 0) await sleepAtLeast(plan.waitMs, signal);
   if (plan.cpuMs > 0) burnCpu(plan.cpuMs);
   if (plan.fail) throw new HttpError(500, `injected fault: ${plan.fail}`);
 }
@@ -406,4 +406,15 @@ if (import.meta.main) {
   const stop = () => void server.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/**
+ * Waits at least `ms` by the clock the Server-Timing stages are measured with. A timer alone may
+ * fire up to a millisecond early (libuv measures from its cached loop time), which would make an
+ * injected 1 ms delay show as 0.15 ms.
+ */
+async function sleepAtLeast(ms: number, signal: AbortSignal): Promise<void> {
+  const until = performance.now() + ms;
+  await sleep(ms, undefined, { signal });
+  for (let left = until - performance.now(); left > 0; left = until - performance.now()) await sleep(Math.max(1, Math.ceil(left)), undefined, { signal });
 }
