@@ -136,6 +136,13 @@ export class IncidentProcessor {
     }
     const id = incidentId(event.incidentKey);
     const existing = await this.o.store.get(id);
+    if (!existing && event.transition === 'resolved') {
+      // Alertmanager sends resolved notifications for groups the bot never saw fire (it was down or
+      // not yet deployed), PagerDuty a resolve of an incident triggered elsewhere: nobody waits on a
+      // thread that would open only to say it is over.
+      this.o.logger.info('resolve for an incident never opened: nothing posted', { incident: id, source: event.source });
+      return;
+    }
     const decision = existing ? existing.triage : await this.decide(event);
     const fetched = await this.truncatedMembers(event);
     const full = fetched.length ? { ...event, members: [...event.members, ...fetched] } : event;

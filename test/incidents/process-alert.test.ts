@@ -129,6 +129,18 @@ describe('incident threads', () => {
     expect(md).toContain('3 alerts (ModelErrorRateHigh ×3) on namespace=ml, service=ranker');
   }, 60_000);
 
+  it('a resolve for an incident the bot never saw fire opens no thread; the next firing alert of that group opens one', async () => {
+    const t = await incidentStack();
+    await t.send([alertEvent('scorer', [member('a', 'resolved'), member('b', 'resolved')])]);
+    await t.idle();
+    expect(t.parents()).toHaveLength(0);
+    expect(await t.store.get(incidentId(alertEvent('scorer', []).incidentKey))).toBeNull();
+    await t.send([alertEvent('scorer', [member('c', 'firing')])]);
+    await t.idle();
+    expect(t.parents()).toHaveLength(1);
+    expect((await t.incident('scorer')).status).not.toBe('resolved');
+  }, 60_000);
+
   it('duplicate event jobs (a retried webhook under another job id, the same job id twice) post nothing twice', async () => {
     const t = await incidentStack();
     const first = alertEvent('ranker', [member('a', 'firing')]);
