@@ -21,6 +21,10 @@ export function redisOptions(url: string): RedisOptions {
 /** A probe connection that fails fast when Redis is down (no offline queue). */
 export class RedisProbe {
   private readonly client: Redis;
+  /** One shared wait for the connection to become ready (one listener, however many callers). */
+  private whenReady: Promise<void> | undefined;
+  private closed = false;
+
   constructor(url: string) {
     this.client = new Redis({
       ...redisOptions(url),
@@ -33,18 +37,42 @@ export class RedisProbe {
     this.client.on('error', () => {}); // state is read through ready(); errors are expected while Redis is down
   }
 
-  /** True when a PING is answered within `timeoutMs`. */
+  /**
+   * True when a PING is answered within `timeoutMs`. A call made while the connection is being
+   * (re)established waits for it within the same deadline: with no offline queue, a PING sent
+   * before then fails at once, so the second of two calls at start-up, or any call during a
+   * reconnect, used to answer false while Redis was up.
+   */
   async ready(timeoutMs = 1000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
     try {
-      if (this.client.status === 'wait') await this.client.connect();
-      const pong = await Promise.race([this.client.ping(), new Promise<never>((_, r) => setTimeout(() => r(new Error('timeout')), timeoutMs))]);
-      return pong === 'PONG';
+      return await Promise.race([this.ping(), expired]);
     } catch {
       return false;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
+  private async ping(): Promise<boolean> {
+    const status = this.client.status;
+    // `end`: the first connect failed before any retry was scheduled; start again. Later failures reconnect by retryStrategy.
+    if ((status === 'wait' || status === 'end') && !this.closed) this.client.connect().catch(() => {});
+    if (this.client.status !== 'ready') {
+      this.whenReady ??= new Promise<void>((resolve) =>
+        this.client.once('ready', () => {
+          this.whenReady = undefined;
+          resolve();
+        }),
+      );
+      await this.whenReady;
+    }
+    return (await this.client.ping()) === 'PONG';
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
     this.client.disconnect();
   }
 }
