@@ -6,10 +6,13 @@ import { REINVESTIGATE_ACTION_ID } from '../../src/incidents/incident-message.ts
 import { reinvestigateAction } from './reinvestigate.ts';
 import { registerPagerDutyActions, type PagerDutyActionDeps } from './incident-pagerduty.ts';
 import { registerChecklistActions } from './checklist.ts';
+import { defaultAccessGate, type AccessDeps } from '../../src/policy/access-gate.ts';
 
-export function register(app: App, deps: RequestDeps & Pick<PagerDutyActionDeps, 'pagerduty'>): void {
-  app.action<BlockButtonAction>(RERUN_ACTION_ID, rerunAction(deps));
-  app.action<BlockButtonAction>(REINVESTIGATE_ACTION_ID, reinvestigateAction(deps));
-  registerPagerDutyActions(app, deps);
-  registerChecklistActions(app, deps);
+export function register(app: App, deps: RequestDeps & Pick<PagerDutyActionDeps, 'pagerduty'> & AccessDeps): void {
+  // Every button asks the access policy before it enqueues, posts or changes anything.
+  const access = deps.access ?? defaultAccessGate(deps.logger);
+  app.action<BlockButtonAction>(RERUN_ACTION_ID, rerunAction(deps, access));
+  app.action<BlockButtonAction>(REINVESTIGATE_ACTION_ID, reinvestigateAction(deps, access));
+  registerPagerDutyActions(app, deps, access);
+  registerChecklistActions(app, deps, access);
 }

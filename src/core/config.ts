@@ -35,6 +35,23 @@ const bot = {
   /** Set to use Socket Mode instead of the HTTP receiver. */
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)').optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /**
+   * Who may run what from Slack: a YAML access policy (src/policy/access-policy.ts), read and
+   * checked when `serve` starts — a problem stops it naming the file, line and field. Unset: every
+   * channel the bot is in may run read-only actions, nothing that changes things.
+   */
+  INFDBG_POLICY: z.string().trim().min(1).optional(),
+};
+
+/** The queue UI (Bull Board at /queues on the bot's PORT), read-only: on when both are set, behind basic auth. */
+const queueBoard = {
+  BULL_BOARD_USER: z.string().regex(/^[^:]+$/, 'must not contain ":"').optional(),
+  BULL_BOARD_PASSWORD: z.string().min(12, 'use at least 12 characters').optional(),
+};
+
+/** The worker's own HTTP server: GET /metrics and /healthz. */
+const workerHttp = {
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
 };
 
 /** The target policy (src/policy/target-policy.ts) for every URL a queued job fetches or posts to. */
@@ -93,8 +110,10 @@ const runbooks = {
 };
 
 /** Workers post reports, so they need the bot token but not the signing secret. */
-export const workerConfigSchema = z.object({ ...base, ...slackWebApi, ...incidents, ...runbooks, ...targets });
-export const serveConfigSchema = z.object({ ...base, ...slackWebApi, ...bot, ...webhooks, ...incidents, ...runbooks, ...targets });
+export const workerConfigSchema = z.object({ ...base, ...slackWebApi, ...incidents, ...runbooks, ...targets, ...workerHttp });
+export const serveConfigSchema = z.object({ ...base, ...slackWebApi, ...bot, ...webhooks, ...incidents, ...runbooks, ...targets, ...queueBoard }).superRefine((c, ctx) => {
+  if (!c.BULL_BOARD_USER !== !c.BULL_BOARD_PASSWORD) ctx.addIssue({ code: 'custom', path: [c.BULL_BOARD_USER ? 'BULL_BOARD_PASSWORD' : 'BULL_BOARD_USER'], message: 'required with the other (the queue UI needs both)' });
+});
 /** A terminal's output: any non-empty NO_COLOR (https://no-color.org) turns colour off. */
 const terminal = {
   NO_COLOR: z.string().optional(),

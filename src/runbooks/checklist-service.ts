@@ -31,7 +31,7 @@ import {
 } from './checklist.ts';
 import { escalationText, hasUrlCredentials, preventText, reminderText, renderChecklist, shown } from './checklist-message.ts';
 import type { AuditEntry, ChecklistStore } from './checklist-store.ts';
-import { mayPress, prepareRunbook, topCauseFinding } from './prepare-runbook.ts';
+import { mayPress, prepareRunbook, topCauseFinding, type PreparedStep } from './prepare-runbook.ts';
 import { slackEscape } from './render-runbook.ts';
 import type { LoadedRunbook } from './runbook-schema.ts';
 import { commandText } from './template.ts';
@@ -68,6 +68,8 @@ export interface PressRequest {
   answer?: string;
   /** Slack user id. */
   user: string;
+  /** The access policy's say (the bot's button handler, before anything moves): a refusal to show, or undefined to go on. */
+  authorize?(runbook: string, step: PreparedStep): Promise<string | undefined>;
 }
 
 /** What the person who pressed is told (ephemerally); nothing when the edited checklist says it. */
@@ -201,6 +203,12 @@ export class ChecklistService {
     const v = view.steps.find((s) => s.step.id === p.stepId);
     if (!v) return { outcome: 'missing', reply: `:x: This runbook has no step "${p.stepId}" any more.` };
     const audit = (result: string): AuditEntry => ({ at: this.o.now(), by: p.user, step: p.stepId, action: p.verb, result, ...(p.answer ? { answer: p.answer } : {}) });
+
+    const denied = p.authorize ? await p.authorize(run.runbook.name, v.step) : undefined;
+    if (denied) {
+      await this.o.store.audit(p.runId, audit('refused: access policy'));
+      return { outcome: 'not-allowed', reply: denied };
+    }
 
     if (v.step.allowed) {
       const groups = v.step.allowed.groups ? await this.o.groups.groupsOf(p.user) : [];

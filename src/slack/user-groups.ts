@@ -1,8 +1,10 @@
-// Slack user groups for runbooks: a `@handle` in a runbook (reminders, escalations, `allowed`)
-// becomes a real mention (`<!subteam^S…>`) and a membership test for who may press a step. Read
-// with usergroups.list (include_users; scope usergroups:read), cached for a minute so a burst of
-// clicks is one call. A failure (scope missing, free workspace) leaves handles as plain text and
-// group-only steps refused with the reason.
+// Slack user groups for runbooks and the access policy: a `@handle` in a runbook (reminders,
+// escalations, `allowed`) becomes a real mention (`<!subteam^S…>`) and a membership test for who
+// may press a step; a policy rule's `groups` say who it is for. Read with usergroups.list
+// (include_users; scope usergroups:read) — one call answers every group's members and maps
+// @handles to ids, where usergroups.users.list would take a call per group — cached for a minute
+// so a burst of clicks is one call. A failure (scope missing, free workspace) leaves handles as
+// plain text and group-only steps refused with the reason.
 import type { webApi } from '@slack/bolt';
 import { oneLine } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
@@ -54,6 +56,25 @@ export class UserGroupDirectory {
       })
       .finally(() => (this.loading = undefined));
     return this.loading;
+  }
+
+  /**
+   * The groups a user is in, for a decision in an ack (Slack wants it within 3 s): a fresh read is
+   * used, a stale one too while it is re-read in the background (up to `maxStaleMs`, default 10
+   * min), and a first read is waited for at most `waitMs` (default 2,000). No usable read: why.
+   */
+  async membership(user: string, options: { waitMs?: number; maxStaleMs?: number } = {}): Promise<{ groups: string[] } | { unknown: string }> {
+    const of = (groups: UserGroup[]) => ({ groups: groups.filter((g) => g.users.includes(user)).flatMap((g) => [g.id, `@${g.handle}`]) });
+    const age = this.cached ? Date.now() - this.cached.at : Infinity;
+    if (this.cached && age < this.ttlMs) return of(this.cached.groups);
+    const reading = this.groups();
+    if (this.cached && age < (options.maxStaleMs ?? 600_000)) return of(this.cached.groups);
+    const waitMs = options.waitMs ?? 2000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<void>((r) => (timer = setTimeout(r, waitMs).unref()));
+    await Promise.race([reading, timedOut]).finally(() => clearTimeout(timer));
+    if (this.cached && Date.now() - this.cached.at < (options.maxStaleMs ?? 600_000)) return of(this.cached.groups);
+    return { unknown: this.lastError ?? `usergroups.list did not answer within ${waitMs / 1000} s` };
   }
 
   /** `@handle` → id, for mentions. */

@@ -16,6 +16,7 @@ import { FlowEnqueuer } from '../../../src/queue/flow.ts';
 import { JobStore } from '../../../src/queue/job-store.ts';
 import { redisOptions } from '../../../src/queue/redis.ts';
 import { signSlackRequest } from '../../../src/slack/signature.ts';
+import { AccessGate } from '../../../src/policy/access-gate.ts';
 import { startPagerDutyApiStandIn, type PagerDutyApiStandIn } from '../../support/pagerduty-api-stand-in.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -56,6 +57,8 @@ async function startHarness(options: { writeBack?: boolean; token?: string } = {
     now: () => Date.now(),
     logger: silentLogger,
     pagerduty,
+    // The buttons change PagerDuty incidents: the default policy refuses them (test/policy/access-edge.test.ts), so this channel is allowed.
+    access: new AccessGate({ policy: { default: 'read-only', rules: [{ name: 'incident-channel-pagerduty', channels: [CHANNEL], allow: ['pagerduty:*'] }], file: 'policy.yaml' }, logger: silentLogger }),
   });
   const server = (await app.start(0)) as Server;
   const botUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
