@@ -2,8 +2,9 @@
 // cannot run here). It speaks Slack's wire format: Web API methods at POST /api/<method> with
 // form-urlencoded or JSON bodies and `{ ok, ... }` answers, the external upload URLs of
 // files.uploadV2 (multipart), and slash-command `response_url`s. Every call is recorded so a
-// test or the demo can print the thread a user would see.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+// test or the demo can print the thread a user would see. Faults can be injected per method (an
+// error answer, a 429 with Retry-After, a request held open) to show what a flaky Slack does.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedCall {
@@ -11,6 +12,28 @@ export interface RecordedCall {
   args: Record<string, unknown>;
   /** Authorization header value with the token masked, e.g. `Bearer xoxb-…`. */
   auth: string | undefined;
+  /** Set when an injected fault answered the call instead of Slack's logic: the error, `429` or `held`. */
+  fault?: string;
+}
+
+/** What an injected fault does to the calls it hits. */
+export interface SlackFault {
+  /** Answer `{ ok: false, error }`, as Slack does for a refused call (e.g. `channel_not_found`, `internal_error`). */
+  error?: string;
+  /** Answer HTTP 429 with `Retry-After: retryAfterS`. */
+  retryAfterS?: number;
+  /** Never answer (the connection stays open until the stand-in closes). */
+  hold?: boolean;
+  /** How many matching calls it hits; default all of them. */
+  times?: number;
+  /** Only calls whose arguments match (for `upload`: `{ filename }`). */
+  match?(args: Record<string, unknown>): boolean;
+}
+
+export interface FaultHandle {
+  /** Calls it has hit so far. */
+  readonly hits: number;
+  clear(): void;
 }
 
 export interface UploadedFile {
@@ -42,6 +65,13 @@ export interface SlackApiStandIn {
   transcript(channel: string, threadTs: string): string;
   /** Channels for which chat.postMessage answers `not_in_channel`. */
   notInChannel: Set<string>;
+  /**
+   * Injects a fault into calls of `method`: a Web API method (`chat.postMessage`, `chat.update`,
+   * `files.completeUploadExternal`, …) or `upload`, the upload URLs files.getUploadURLExternal hands out.
+   */
+  fault(method: string, fault: SlackFault): FaultHandle;
+  /** The replies in a thread as they stand (a user's view: posts that Slack accepted), oldest first. */
+  replies(channel: string, threadTs: string): Array<{ ts: string; text: string; blocks?: unknown }>;
   /** Workspace members users.info knows, by user id (the email only where the app could read it: users:read.email). */
   users: Map<string, { name: string; email?: string }>;
   /** User groups usergroups.list answers, by id (S…): handle without the @, member user ids. */
@@ -123,8 +153,35 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
   const notInChannel = new Set<string>();
   const users = new Map<string, { name: string; email?: string }>();
   const usergroups = new Map<string, { handle: string; name: string; users: string[] }>();
+  const faults: Array<{ method: string; fault: SlackFault; hits: number; cleared: boolean }> = [];
   let seq = 0;
   let base = '';
+
+  /** The fault that takes this call, counting the hit, if any. */
+  const faultFor = (method: string, args: Record<string, unknown>): SlackFault | undefined => {
+    const entry = faults.find((f) => !f.cleared && f.method === method && f.hits < (f.fault.times ?? Infinity) && (f.fault.match?.(args) ?? true));
+    if (!entry) return undefined;
+    entry.hits++;
+    return entry.fault;
+  };
+  const held = new Set<ServerResponse>();
+  /** Answers with the fault; true when it did. */
+  const applyFault = (fault: SlackFault | undefined, res: ServerResponse, call?: RecordedCall): boolean => {
+    if (!fault) return false;
+    if (fault.hold) {
+      if (call) call.fault = 'held';
+      held.add(res);
+      return true;
+    }
+    if (fault.retryAfterS !== undefined) {
+      if (call) call.fault = '429';
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(fault.retryAfterS) }).end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      return true;
+    }
+    if (call) call.fault = fault.error ?? 'internal_error';
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: fault.error ?? 'internal_error' }));
+    return true;
+  };
 
   const nextTs = () => `${1_763_900_000 + seq}.${String(++seq).padStart(6, '0')}`;
 
@@ -184,6 +241,23 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
         pendingUploads.set(fileId, { filename: String(args.filename) });
         return { ok: true, upload_url: `${base}/upload/${fileId}`, file_id: fileId };
       }
+      case 'files.info': {
+        // Shaped like files.info on docs.slack.dev: `shares` lists where the file was shared (thread replies carry thread_ts).
+        const up = uploads.find((u) => u.fileId === args.file);
+        if (!up) return { ok: false, error: 'file_not_found' };
+        const shares = up.channel ? { public: { [up.channel]: [{ ts: up.threadTs ?? '', ...(up.threadTs ? { thread_ts: up.threadTs } : {}), channel_name: 'incidents' }] } } : {};
+        return { ok: true, file: { id: up.fileId, name: up.filename, title: up.title ?? up.filename, size: up.bytes.length, shares } };
+      }
+      case 'chat.getPermalink': {
+        const msg = messages.find((m) => m.channel === args.channel && m.ts === args.message_ts);
+        if (!msg) return { ok: false, error: 'message_not_found' };
+        return { ok: true, channel: msg.channel, permalink: `https://standin.slack.com/archives/${msg.channel}/p${msg.ts.replace('.', '')}` };
+      }
+      case 'chat.postEphemeral': {
+        // Shown to one user only, never stored in the channel (conversations.* do not list it).
+        if (!args.user) return { ok: false, error: 'user_not_found' };
+        return { ok: true, message_ts: nextTs() };
+      }
       case 'files.completeUploadExternal': {
         const files = (args.files as Array<{ id: string; title?: string }>) ?? [];
         for (const f of files) {
@@ -210,7 +284,9 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
         const args = parseArgs(contentType, raw);
         delete args.token;
         const auth = req.headers.authorization?.replace(/(Bearer \w{4}-).*/, '$1…');
-        calls.push({ method, args, auth });
+        const call: RecordedCall = { method, args, auth };
+        calls.push(call);
+        if (applyFault(faultFor(method, args), res, call)) return;
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(method, args)));
         return;
       }
@@ -221,6 +297,7 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
         const form = await new Request('http://x/', { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(raw) }).formData();
         const part = [...form.values()].find((v): v is File => typeof v !== 'string');
         const bytes = part ? Buffer.from(await part.arrayBuffer()) : raw;
+        if (applyFault(faultFor('upload', { filename: pending.filename }), res)) return;
         uploads.push({ fileId, filename: pending.filename, bytes });
         res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${bytes.length}`);
         return;
@@ -246,6 +323,17 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
     uploads,
     ephemeral,
     notInChannel,
+    fault(method, fault) {
+      const entry = { method, fault, hits: 0, cleared: false };
+      faults.push(entry);
+      return {
+        get hits() {
+          return entry.hits;
+        },
+        clear: () => void (entry.cleared = true),
+      };
+    },
+    replies: (channel, threadTs) => messages.filter((m) => m.channel === channel && m.threadTs === threadTs).map((m) => ({ ts: m.ts, text: blockText(m.blocks) || m.text, ...(m.blocks ? { blocks: m.blocks } : {}) })),
     users,
     usergroups,
     callsTo: (method) => calls.filter((c) => c.method === method),
@@ -269,6 +357,11 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
       }
       return lines.join('\n');
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of held) res.destroy();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
