@@ -10,7 +10,7 @@ import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job, ty
 import type { AlertEvent } from '../alerts/alert-event.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { UsageError, oneLine } from '../core/errors.ts';
-import type { Logger } from '../core/logger.ts';
+import { logErrors, type Logger } from '../core/logger.ts';
 import { FlowEnqueuer, type EnqueueRequest, type ReportJobData } from '../queue/flow.ts';
 import type { JobStore } from '../queue/job-store.ts';
 import { ALERT_JOB, ALERT_QUEUE } from '../queue/names.ts';
@@ -594,7 +594,7 @@ export async function startIncidentWorkers(
   const { connection, prefix, logger } = options;
   const store = new IncidentStore(connection as RedisOptions, prefix);
   const enqueuer = new FlowEnqueuer(connection, prefix);
-  const followUps = new Queue(INCIDENT_QUEUE, { connection, prefix });
+  const followUps = logErrors(new Queue(INCIDENT_QUEUE, { connection, prefix }), logger, 'queue error', { queue: INCIDENT_QUEUE });
   const processor = new IncidentProcessor({ ...options, store, enqueuer, followUps });
   const concurrency = options.concurrency ?? 8;
   const workers = [ALERT_QUEUE, INCIDENT_QUEUE].map((q) => new Worker(q, (job) => processor.process(job), { connection, prefix, concurrency }));

@@ -5,7 +5,7 @@
 import { Queue, Worker, type ConnectionOptions, type RedisOptions } from 'bullmq';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { oneLine } from '../core/errors.ts';
-import type { Logger } from '../core/logger.ts';
+import { logErrors, type Logger } from '../core/logger.ts';
 import type { IncidentSlack } from '../incidents/incident-slack.ts';
 import { incidentId } from '../incidents/incident.ts';
 import { IncidentStore } from '../incidents/incident-store.ts';
@@ -36,8 +36,9 @@ interface Common {
 /** A service with its own store, queues and enqueuer; `close` ends them. */
 export function checklistService(o: ChecklistWorkerOptions & Common): { service: ChecklistService; close(): Promise<void> } {
   const store = new ChecklistStore(o.connection as RedisOptions, o.prefix);
-  const timers = new Queue(CHECKLIST_QUEUE, { connection: o.connection, prefix: o.prefix });
-  const incidents = new Queue(INCIDENT_QUEUE, { connection: o.connection, prefix: o.prefix });
+  // Redis trouble as one log line each (without a listener BullMQ prints the whole stack).
+  const timers = logErrors(new Queue(CHECKLIST_QUEUE, { connection: o.connection, prefix: o.prefix }), o.logger, 'queue error', { queue: CHECKLIST_QUEUE });
+  const incidents = logErrors(new Queue(INCIDENT_QUEUE, { connection: o.connection, prefix: o.prefix }), o.logger, 'queue error', { queue: INCIDENT_QUEUE });
   const enqueuer = new FlowEnqueuer(o.connection, o.prefix);
   const incidentStore = new IncidentStore(o.connection as RedisOptions, o.prefix);
   const incidentOpen: ChecklistServiceOptions['incidentOpen'] = async (incidentKey) => (await incidentStore.get(incidentId(incidentKey)))?.status !== 'resolved';
