@@ -921,3 +921,46 @@ export const scenarios: Scenario[] = [
     run: async () => [await oomOn(restartedOnceCleanly(), LLM_POD, { now: NOW })],
   },
 ];
+
+// First complete run (2026-12-01, 14:21 UTC, `node eval/run.ts heldout8`, 19 s), before anything was changed:
+//
+// | scenario                                     | expect                     | got                                | 2nd                        |
+// | -------------------------------------------- | -------------------------- | ---------------------------------- | -------------------------- |
+// | h8-health-cold-start-fresh-replica           | cold-start                 | cold-start (high)                  | intermittent-slow-path     |
+// | h8-pooled-p99-since-scale-up-cold-replica    | cold-start                 | too-few-replicas (high)            | cold-start                 |
+// | h8-pooled-slow-configmap-disabled-batching   | config-change              | config-change (high)               | saturation                 |
+// | h8-profile-tgi-overloaded-429                | errors-under-load          | errors-under-load (high)           | -                          |
+// | h8-model-generation-loop-in-graph            | control-flow-overhead      | control-flow-overhead (high)       | batching-headroom          |
+// | h8-logs-kernel-xid79-fallen-off-bus          | gpu-hardware-failure       | gpu-hardware-failure (high)        | -                          |
+// | h8-logs-vllm-kv-cache-preemption             | kv-cache-too-small         | (none)                             | -                          |
+// | h8-logs-kserve-s3-no-credentials             | model-not-found            | (none)                             | -                          |
+// | h8-logs-triton-shm-64mib                     | disk-full                  | model-load-failure (high)          | disk-full                  |
+// | h8-pooled-5xx-tokenizer-vocab-after-deploy   | bad-input-indices          | bad-input-indices (high)           | -                          |
+// | h8-pooled-restarting-bf16-on-t4-node         | image-dependency-mismatch  | (none)                             | -                          |
+// | h8-drift-last-click-in-milliseconds          | feature-unit-change        | feature-unit-change (high)         | -                          |
+// | h8-drift-ad-format-codes-reordered           | training-serving-skew      | category-mix-change (medium)       | -                          |
+// | h8-drift-user-ctr-constant-default           | feature-pipeline-broken    | feature-pipeline-broken (high)     | -                          |
+// | h8-oom-log-sidecar-evicts-pod                | node-memory-pressure       | node-memory-pressure (high)        | -                          |
+// | h8-oom-liveness-kills-slow-model-load        | liveness-probe-kill        | liveness-probe-kill (high)         | -                          |
+// | h8-changes-hpa-flapping                      | too-few-replicas           | too-few-replicas (high)            | -                          |
+// | h8-logs-healthy-tgi-start                    | (healthy)                  | quiet                              | -                          |
+// | h8-pooled-healthy-after-scale-up             | (healthy)                  | too-few-replicas (high), warning   | -                          |
+// | h8-drift-healthy-campaign-week               | (healthy)                  | quiet                              | -                          |
+// | h8-oom-healthy-restarted-once-cleanly        | (healthy)                  | no cause, severity warning         | -                          |
+//
+// Faults: top-1 11/17 (64.7 %), top-2 13/17 (76.5 %); healthy controls quiet 2/4; no errors.
+// What the reports showed for the misses:
+// - p99-since-scale-up-cold-replica and healthy-after-scale-up: the scale-up in these scenarios
+//   went to 6, which is the recorded HPA's maxReplicas, so "HPA ranker is at its maximum of 6
+//   replicas and wants 6" is a true reading — the scenarios landed the HPA at its ceiling, which
+//   their author did not intend; cold start (latency 325 ms → 32.9 ms while warming) ranked 2nd.
+// - vllm-kv-cache-preemption, kserve-s3-no-credentials, restarting-bf16-on-t4-node: "No known
+//   failure signature" — vLLM's preemption warning, botocore's NoCredentialsError and vLLM's
+//   bfloat16/compute-capability ValueError are not recognised, nor three identical start-up
+//   tracebacks as a crash loop; the idle T4 reads as healthy.
+// - triton-shm-64mib: the Triton load-failure lines won (model-load-failure 10 over disk-full 6),
+//   though the text of the failure is "No space left on device" on the shared-memory region.
+// - ad-format-codes-reordered: read as a change in the mix of values (Jensen–Shannon 0.21); the
+//   same four shares reassigned to other codes is not recognised as a re-encoding.
+// - healthy-restarted-once-cleanly: severity warning from "container server restarted 1 time",
+//   though that restart was two days ago with exit 0 (Completed); no cause listed.
