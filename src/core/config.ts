@@ -35,6 +35,10 @@ const bot = {
   /** Set to use Socket Mode instead of the HTTP receiver. */
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)').optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Seconds between two passes of the request sweep (src/queue/request-sweep.ts): lost requests marked, jobs nobody took failed. */
+  REQUEST_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Seconds a job may wait on a queue no live worker reads before the sweep fails it with a message. */
+  QUEUE_WAIT_DEADLINE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   /**
    * Who may run what from Slack: a YAML access policy (src/policy/access-policy.ts), read and
    * checked when `serve` starts — a problem stops it naming the file, line and field. Unset: every

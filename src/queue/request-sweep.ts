@@ -16,6 +16,7 @@ import { RERUN_ACTION_ID } from '../slack/thread.ts';
 import { FlowEnqueuer, type EnqueueRequest, type ReportJobData } from './flow.ts';
 import { liveNodes, type LiveWorker, type WorkerDirectory } from './heartbeat.ts';
 import type { JobStore } from './job-store.ts';
+import { listed } from './unserved-nodes.ts';
 import { REPORT_QUEUE, nodeQueue } from './names.ts';
 
 /** A job waiting longer than this on a queue no live worker reads is failed, ms. */
@@ -60,10 +61,6 @@ export interface SweepOutcome {
 function minutes(ms: number): string {
   const m = ms / 60_000;
   return m >= 1 ? `${Number.isInteger(m) ? m : m.toFixed(1)} min` : `${Math.round(ms / 1000)} s`;
-}
-
-function listed(names: readonly string[]): string {
-  return names.length ? names.join(', ') : 'none';
 }
 
 /** The node a queue belongs to, or undefined for the shared queue. */

@@ -14,8 +14,8 @@ export interface PlacedStep {
   node: string | undefined;
 }
 
-/** Names a list for a sentence: `a, b and c`; `none` when empty. */
-function listed(names: readonly string[]): string {
+/** Names nodes for a sentence: `a, b and c`; `none` when empty. */
+export function listed(names: readonly string[]): string {
   if (names.length === 0) return 'none';
   return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
