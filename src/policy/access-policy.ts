@@ -84,7 +84,7 @@ function unknownName(pattern: string, known: KnownActions): string | undefined {
 /** Parses and checks a policy file's text; ConfigError with every problem on one line (file, line, field). */
 export function parseAccessPolicy(text: string, file: string, known: KnownActions): AccessPolicy {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lines });
   const fail = (problems: string[]): never => {
     throw new ConfigError(`invalid INFDBG_POLICY ${file} — ${problems.join('; ')}`);
   };

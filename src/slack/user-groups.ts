@@ -65,15 +65,18 @@ export class UserGroupDirectory {
    */
   async membership(user: string, options: { waitMs?: number; maxStaleMs?: number } = {}): Promise<{ groups: string[] } | { unknown: string }> {
     const of = (groups: UserGroup[]) => ({ groups: groups.filter((g) => g.users.includes(user)).flatMap((g) => [g.id, `@${g.handle}`]) });
-    const age = this.cached ? Date.now() - this.cached.at : Infinity;
+    const maxStaleMs = options.maxStaleMs ?? 600_000;
+    const started = Date.now();
+    const age = this.cached ? started - this.cached.at : Infinity;
     if (this.cached && age < this.ttlMs) return of(this.cached.groups);
     const reading = this.groups();
-    if (this.cached && age < (options.maxStaleMs ?? 600_000)) return of(this.cached.groups);
+    if (this.cached && age < maxStaleMs) return of(this.cached.groups);
     const waitMs = options.waitMs ?? 2000;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<void>((r) => (timer = setTimeout(r, waitMs).unref()));
     await Promise.race([reading, timedOut]).finally(() => clearTimeout(timer));
-    if (this.cached && Date.now() - this.cached.at < (options.maxStaleMs ?? 600_000)) return of(this.cached.groups);
+    // A read that finished while waiting, or one still young enough.
+    if (this.cached && (this.cached.at >= started || Date.now() - this.cached.at < maxStaleMs)) return of(this.cached.groups);
     return { unknown: this.lastError ?? `usergroups.list did not answer within ${waitMs / 1000} s` };
   }
 
