@@ -107,7 +107,7 @@ describe.each(OVERLAYS)('deploy/overlays/%s', (overlay) => {
         const ready = c.readinessProbe!;
         expect(ready.httpGet?.path, `${label(w, c)} readiness`).toBe('/healthz');
         const env = environmentOf(objects, c);
-        const listens = processOf(c) === 'serve' ? loadConfig(serveConfigSchema, env).PORT : Number((loadConfig(workerConfigSchema, env) as Record<string, unknown>).METRICS_PORT);
+        const listens = processOf(c) === 'serve' ? loadConfig(serveConfigSchema, env).PORT : loadConfig(workerConfigSchema, env).METRICS_PORT;
         expect(probePort(c, ready), `${label(w, c)} readiness port`).toBe(listens);
       }
     }
