@@ -5,6 +5,8 @@
 // CUDA runs. The model is a local path (on the node that runs the job) or an http(s) URL; like
 // `profile`, `--node <name>` runs it on that node's queue (where the file or the GPU is).
 import { z } from 'zod';
+import { nodeNameSchema } from '../src/k8s/object-names.ts';
+import { MAX_INPUT_ELEMENTS } from '../src/profile/input-synthesis.ts';
 import { dimFlags, keyValues, parseTokens } from '../src/command/args.ts';
 import { parserOptions, usageLine } from '../src/command/command-spec.ts';
 import { modelCommand } from './commands.ts';
@@ -44,9 +46,9 @@ export const modelPayload = z.object({
   inputs: z.string().min(1).optional(),
   /** Tensors known to be preprocessed right; needs `inputs`. */
   referenceInputs: z.string().min(1).optional(),
-  dims: z.record(z.string(), positiveInt).default({}),
+  dims: z.record(z.string(), positiveInt.max(MAX_INPUT_ELEMENTS, `--dim: at most ${MAX_INPUT_ELEMENTS} (the largest input synthesized)`)).default({}),
   values: z.record(z.string(), z.string()).default({}),
-  node: z.string().min(1).optional(),
+  node: nodeNameSchema('--node').optional(),
 });
 export type ModelPayload = z.infer<typeof modelPayload>;
 

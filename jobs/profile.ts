@@ -7,6 +7,8 @@
 // file, or the GPU, lives); otherwise it runs on the shared queue.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { nodeNameSchema } from '../src/k8s/object-names.ts';
+import { MAX_INPUT_ELEMENTS } from '../src/profile/input-synthesis.ts';
 import { dimFlags, durationMs, keyValues, numberList, parseTokens } from '../src/command/args.ts';
 import { parserOptions, usageLine } from '../src/command/command-spec.ts';
 import { profileCommand } from './commands.ts';
@@ -40,13 +42,15 @@ const MAX_INLINE_BODY_CHARS = 1_000_000;
 const MAX_SWEEP_MS = 12 * 60_000;
 /** Most worker threads in a model-mode concurrency sweep (each holds its own copy of the model). */
 const MAX_MODEL_CONCURRENCY = 64;
+/** Model mode: points in one batch or concurrency sweep (each is measured in turn within the 15-min deadline). */
+const MAX_SWEEP_POINTS = 16;
 
 const positiveInt = z.number().int().positive();
 const common = {
   iterations: positiveInt.max(DURATION_RUN_BOUND).optional(),
   durationMs: z.number().positive().max(MAX_DURATION_MS).optional(),
   warmup: z.number().int().min(0).max(10_000).optional(),
-  node: z.string().min(1).optional(),
+  node: nodeNameSchema('--node').optional(),
 };
 
 /** The job payload. */
@@ -55,12 +59,12 @@ export const profilePayload = z.discriminatedUnion('mode', [
     mode: z.literal('model'),
     /** Local path (on the node that runs the job) or http(s) URL. */
     model: z.string().min(1),
-    dims: z.record(z.string(), positiveInt).default({}),
+    dims: z.record(z.string(), positiveInt.max(MAX_INPUT_ELEMENTS, `--dim: at most ${MAX_INPUT_ELEMENTS} (the largest input synthesized)`)).default({}),
     values: z.record(z.string(), z.string()).default({}),
     /** JSON inputs file on the node that runs the job. */
     inputs: z.string().min(1).optional(),
-    batchSizes: z.array(positiveInt.max(65_536)).min(1).optional(),
-    concurrency: z.array(positiveInt.max(MAX_MODEL_CONCURRENCY)).min(1).optional(),
+    batchSizes: z.array(positiveInt.max(65_536)).min(1).max(MAX_SWEEP_POINTS, `--batch-sizes: at most ${MAX_SWEEP_POINTS} sizes`).optional(),
+    concurrency: z.array(positiveInt.max(MAX_MODEL_CONCURRENCY)).min(1).max(MAX_SWEEP_POINTS, `--concurrency: at most ${MAX_SWEEP_POINTS} levels`).optional(),
     sweeps: z.array(z.enum(SWEEP_KINDS)).optional(),
     ...common,
   }),
