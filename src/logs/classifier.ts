@@ -74,6 +74,8 @@ interface State {
   lastTs: number | null;
   firstLine: number;
   lastLine: number;
+  /** Where in its first line the pattern matched: of two signatures first seen on one line, the later match is the reason the earlier one wraps. */
+  firstIndex: number;
   samples: string[];
   ring?: { ts: number | null; line: number }[];
   ringAt: number;
@@ -118,6 +120,7 @@ export class LogClassifier {
       firstTs: null,
       lastTs: null,
       firstLine: 0,
+      firstIndex: 0,
       lastLine: 0,
       samples: [],
       ...(sig.burst ? { ring: [] } : {}),
@@ -154,19 +157,22 @@ export class LogClassifier {
     let ts: number | null | undefined; // parsed lazily, once per matching line
     for (const st of this.states) {
       const { sig } = st;
-      if (!sig.keywords.some((k) => lower.includes(k)) || !sig.regex.test(line)) continue;
+      if (!sig.keywords.some((k) => lower.includes(k))) continue;
+      const at = line.search(sig.regex);
+      if (at < 0) continue;
       if (ts === undefined) ts = lineTimestamp(line);
       if (ts !== null) this.lastLineTs = ts;
-      this.record(st, line, ts);
+      this.record(st, line, ts, at);
       if (sig.category === 'gpu-memory') this.collectOom(line);
     }
   }
 
-  private record(st: State, line: string, ts: number | null): void {
+  private record(st: State, line: string, ts: number | null, at: number): void {
     st.count++;
     if (RETRY_ANNOUNCED.test(line)) st.retried++;
     if (st.count === 1) {
       st.firstLine = this.lineNo;
+      st.firstIndex = at;
       st.firstTs = ts;
     }
     if (st.firstTs === null && ts !== null) st.firstTs = ts;
@@ -208,7 +214,7 @@ export class LogClassifier {
   result(): LogClassification {
     const signatures = this.states
       .filter((st) => st.count > 0)
-      .map((st): SignatureHit & { firstTs: number | null } => {
+      .map((st): SignatureHit & { firstTs: number | null; firstIndex: number } => {
         const { sig } = st;
         // Every line announced a retry: the failure was absorbed (a request that failed in the end logs its own line).
         const absorbed = st.retried === st.count && !(sig.burst && st.bursts > 0);
@@ -229,12 +235,14 @@ export class LogClassifier {
           explanation: sig.explanation,
           fixes: sig.fixes,
           firstTs: st.firstTs,
+          firstIndex: st.firstIndex,
         };
       });
     // timestamps order lines from several pods; without one on every hit, the line order decides
     const byTime = signatures.every((h) => h.firstTs !== null);
-    signatures.sort((a, b) => (byTime ? (a.firstTs ?? 0) - (b.firstTs ?? 0) : 0) || a.firstLine - b.firstLine);
-    const hits = signatures.map(({ firstTs: _, ...h }): SignatureHit => h);
+    // One line, two failures ("failed to load 'x': … No space left on device"): the one matched later is what the line's outer failure reports as its reason, so it comes first.
+    signatures.sort((a, b) => (byTime ? (a.firstTs ?? 0) - (b.firstTs ?? 0) : 0) || a.firstLine - b.firstLine || (a.firstLine === b.firstLine ? b.firstIndex - a.firstIndex : 0));
+    const hits = signatures.map(({ firstTs: _, firstIndex: __, ...h }): SignatureHit => h);
     const endTs = lineTimestamp(this.lastRawLine) ?? this.lastLineTs;
     return {
       lines: this.lineNo,

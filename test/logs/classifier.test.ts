@@ -75,6 +75,14 @@ describe('LogClassifier on a realistic log', () => {
     expect(r.firstCause).toMatchObject({ id: 'nccl-error', firstLine: 2, samples: ['[pod-b] 2026-11-22T14:01:00.000Z RuntimeError: NCCL error: unhandled system error'] });
   });
 
+  it('of two failures on one line, the reason the outer one wraps comes first (a load failure "…: No space left on device" is the full disk)', () => {
+    // Triton's message when /dev/shm is too small for a Python-backend instance (triton-inference-server/python_backend, pb_stub / shm_manager).
+    const line = "E1122 14:00:02.118907 1 model_lifecycle.cc:638] failed to load 'preprocessing' version 1: Internal: Unable to initialize shared memory key 'triton_python_backend_shm_region_2' to requested size (67108864 bytes). If you are running Triton inside docker, use '--shm-size' flag to control the shared memory region size. Each Python backend model instance requires at least 64MBs of shared memory. Error: No space left on device";
+    const r = classifyLines([line]);
+    expect(r.signatures.map((s) => s.id)).toEqual(['disk-full', 'triton-model-load-failed']);
+    expect(r.firstCause?.id).toBe('disk-full');
+  });
+
   it('counts exactly what running every pattern on every line counts (the prefilter loses nothing)', () => {
     const extra = ['504 Gateway Time-out', 'CUBLAS_STATUS_ALLOC_FAILED when calling cublasCreate(handle)', 'train loss: -inf', '{"status_code": "503"}'];
     const naive = new Map<string, number>();
