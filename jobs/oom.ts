@@ -192,7 +192,7 @@ async function run(payload: OomPayload, deps: DiagnosticDeps): Promise<Diagnosti
   const evidence: OomEvidence = { pod: summary, containers, events, cudaOom, nodeConditions: conditions, logSignatures, containerSettings: settings };
 
   result.observations = observe(evidence, { haveMetrics: podMetrics !== null, now: deps.now(), growth, lastLogLines });
-  fillResult(result, evidence, findings, podMetrics !== null);
+  fillResult(result, evidence, findings, podMetrics !== null, deps.now());
   await deps.progress(100, 'done');
   return result;
 }
@@ -265,7 +265,19 @@ function observe(e: OomEvidence, extra: { haveMetrics: boolean; now: number; gro
   return out;
 }
 
-function fillResult(result: DiagnosticResult, e: OomEvidence, findings: OomFinding[], haveMetrics: boolean): void {
+/** A restart older than this that ended cleanly (exit 0) is history, not a warning: the container has run since. */
+const RESTART_STILL_NEWS_MS = 6 * 3600_000;
+
+/** Whether a container's restarts say something is wrong now: the last one was recent, of unknown time, or not a clean exit. */
+function restartIsNews(c: OomEvidence['containers'][number], now: number): boolean {
+  if (c.restartCount === 0) return false;
+  const t = c.lastTermination;
+  const ended = t?.finishedAt ? Date.parse(t.finishedAt) : Number.NaN;
+  if (!t || !Number.isFinite(ended)) return true;
+  return t.exitCode !== 0 || now - ended < RESTART_STILL_NEWS_MS;
+}
+
+function fillResult(result: DiagnosticResult, e: OomEvidence, findings: OomFinding[], haveMetrics: boolean, now: number): void {
   const target = `${e.pod.namespace}/${e.pod.name}`;
   const killed = e.containers.filter((c) => c.lastTermination?.reason === 'OOMKilled');
   const looping = e.containers.filter((c) => c.waitingReason === 'CrashLoopBackOff');
@@ -342,7 +354,7 @@ function fillResult(result: DiagnosticResult, e: OomEvidence, findings: OomFindi
 
   result.severity = worstSeverity([
     ...(killed.length > 0 || looping.length > 0 || e.cudaOom.length > 0 ? (['critical'] as const) : []),
-    ...(e.pod.restarts > 0 ? (['warning'] as const) : []),
+    ...(e.containers.some((c) => restartIsNews(c, now)) || (e.pod.restarts > 0 && e.containers.every((c) => c.restartCount === 0)) ? (['warning'] as const) : []),
     ...findings.map((f) => f.severity),
   ]);
 
@@ -356,7 +368,12 @@ function fillResult(result: DiagnosticResult, e: OomEvidence, findings: OomFindi
     facts.push(`${lastOom.container}'s logs show a CUDA out-of-memory error${tried}${free}`);
   }
   const restarted = e.containers.filter((c) => c.restartCount > 0 && !killed.includes(c) && !looping.includes(c));
-  for (const c of restarted) facts.push(`container ${c.name} restarted ${c.restartCount} time${c.restartCount === 1 ? '' : 's'}`);
+  for (const c of restarted) {
+    const t = c.lastTermination;
+    const ended = t?.finishedAt ? Date.parse(t.finishedAt) : Number.NaN;
+    const last = t ? ` (last exit ${t.exitCode}${t.reason ? ` ${t.reason}` : ''}${Number.isFinite(ended) && now >= ended ? `, ${formatDuration((now - ended) / 1000)} ago` : ''})` : '';
+    facts.push(`container ${c.name} restarted ${c.restartCount} time${c.restartCount === 1 ? '' : 's'}${last}`);
+  }
   const head = facts.length > 0 ? `${target}: ${facts.join('; ')}.` : `${target}: no OOM kill, restart or CUDA out-of-memory error found${findings.length > 0 ? ' in what could be read' : ''}: no problem measured.`;
   const blocked = findings.filter((f) => f.severity === 'warning').map((f) => f.message);
   result.summary = `${head}${blocked.length > 0 ? ` Not checked: ${blocked.join('; ')}.` : ''}`.trim();

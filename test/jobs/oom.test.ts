@@ -198,6 +198,38 @@ describe('oom <namespace>/<pod>', () => {
     expect(result.hypotheses.filter((h) => h.cause === 'container-memory-limit-too-low' && h.likelihood !== 'unlikely')).toEqual([]);
   });
 
+  it('a clean restart two days ago is history (no warning, its age said); the same restart ten minutes ago is a warning', async () => {
+    const base = llmServerScenario().pods[0]!;
+    const restartedAt = (finishedAt: string) => {
+      const pod = structuredClone(base.pod) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      for (const c of pod.status.containerStatuses) Object.assign(c, { ready: true, restartCount: 0, lastState: {}, state: { running: { startedAt: finishedAt } } });
+      const s = pod.status.containerStatuses.find((c: { name: string }) => c.name === 'server');
+      Object.assign(s, { restartCount: 1, lastState: { terminated: { exitCode: 0, reason: 'Completed', startedAt: '2026-11-01T00:00:00Z', finishedAt } } });
+      const metrics = structuredClone(base.metrics) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      metrics.containers.find((c: { name: string }) => c.name === 'server').usage.memory = '14680064Ki'; // 14 GiB of 32Gi
+      const scenario = llmServerScenario();
+      const node = structuredClone(scenario.nodes!['gpu-node-3']!) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      for (const c of node.status.conditions) if (c.type.endsWith('Pressure')) Object.assign(c, { status: 'False', message: 'kubelet has sufficient memory available' });
+      return { ...scenario, pods: [{ ...base, pod, metrics, events: { ...(base.events as object), items: [] }, previousLogs: {}, logs: {} }], nodes: { 'gpu-node-3': node }, nodeEvents: {} };
+    };
+    const now = Date.now();
+    const runAt = async (finishedAt: string) => {
+      const kube = await kubeFor(restartedAt(finishedAt));
+      const result = await runDiagnostic(oomDiagnostic, { namespace: 'ml', pod: POD }, { ...deps(kube), now: () => now });
+      await standIn?.close();
+      standIn = undefined;
+      return result;
+    };
+    const old = await runAt(new Date(now - 2 * 24 * 3600_000).toISOString());
+    expect(old.evidence.filter((e) => e.severity === 'critical' || e.severity === 'warning')).toEqual([]);
+    expect(old.severity).not.toBe('warning');
+    expect(old.severity).not.toBe('critical');
+    expect(old.summary).toContain('container server restarted 1 time (last exit 0 Completed, 48.0 h ago)');
+    const recent = await runAt(new Date(now - 10 * 60_000).toISOString());
+    expect(recent.severity).toBe('warning');
+    expect(recent.summary).toContain('10 min ago');
+  });
+
   it('turns a 403 on the logs into a finding naming the RBAC verb and resource, and still reports the rest', async () => {
     const kube = await kubeFor({ ...llmServerScenario(), forbid: ['pods/log'] });
     const result = await oom({ namespace: 'ml', pod: POD }, kube);
