@@ -32,8 +32,9 @@ export function checklistAction(deps: RequestDeps, access: AccessGate) {
     const described = target ? `checklist ${target.runId} ${target.stepId} ${target.verb}${target.answer ? ` ${target.answer}` : ''}` : `checklist ${action.value ?? ''}`;
     await access.audited({ kind: 'button', user: body.user.id, channel, command: described }, async (audit) => {
       const reply = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
-      audit.outcome('refused');
+      audit.outcome('checklists_off');
       if (!deps.checklists) return void (await reply(':x: Runbook checklists are not enabled in this bot.'));
+      audit.outcome('invalid_button');
       if (!target) return void (await reply(':x: This button does not name a checklist step (it may come from an older version of the bot).'));
       let policyRefused = false;
       const authorize = async (runbook: string, step: PreparedStep) => {

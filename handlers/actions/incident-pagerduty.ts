@@ -53,15 +53,17 @@ function pagerDutyAction(kind: Kind, deps: PagerDutyActionDeps, access: AccessGa
 
 async function press(kind: Kind, deps: PagerDutyActionDeps, access: AccessGate, inFlight: Set<string>, audit: Audit, { body, action, respond, client }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs): Promise<void> {
   const reply = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
-  audit.outcome('refused');
   const notAllowed = await access.refusal({ user: body.user.id, channel: body.channel?.id ?? body.container.channel_id ?? '', actions: [PAGERDUTY_ACTIONS[kind]] }, audit);
   if (notAllowed) {
     deps.count('not_allowed');
     return void (await reply(`${notAllowed} Nothing changed in PagerDuty.`));
   }
+  audit.outcome('write_back_off');
   if (!deps.pagerduty) return void (await reply(':x: PagerDuty write-back is off here (PAGERDUTY_API_TOKEN is not set); act in PagerDuty itself.'));
   const id = parsePagerDutyButtonValue(action.value);
+  audit.outcome('invalid_button');
   if (!id) return void (await reply(':x: This button does not name a PagerDuty incident.'));
+  audit.outcome('in_flight');
   // One click at a time per incident: a double click is answered, not sent twice.
   if (inFlight.has(id)) return void (await reply(`:hourglass: A change to PagerDuty incident ${id} is already on its way.`));
   inFlight.add(id);

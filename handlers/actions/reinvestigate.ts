@@ -18,7 +18,7 @@ export function reinvestigateAction(deps: RequestDeps, access: AccessGate) {
       const reply = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
       const target = parseReinvestigateValue(action.value ?? '');
       if (!target) {
-        audit.outcome('refused');
+        audit.outcome('invalid_button');
         return void (await reply(':x: This button does not name an incident (it may come from an older version of the bot).'));
       }
       const notAllowed = await access.refusal({ user: body.user.id, channel, actions: [REINVESTIGATE_ACTION] }, audit);

@@ -15,7 +15,7 @@ export function rerunAction(deps: RequestDeps, access: AccessGate) {
     const channel = body.channel?.id;
     await access.audited({ kind: 'button', user: body.user.id, channel: channel ?? '', command: `rerun: /debug ${action.value ?? ''}` }, async (audit) => {
       const reply = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
-      audit.outcome('refused');
+      audit.outcome('invalid_button');
       if (!channel) return void (await reply(':x: Re-run works from a channel message only.'));
       // A button posted before credentials were stripped at the edge must not carry them on.
       const text = stripUrlCredentials(action.value ?? '');
@@ -27,6 +27,7 @@ export function rerunAction(deps: RequestDeps, access: AccessGate) {
         audit.outcome('usage_error');
         return void (await reply(`:x: cannot re-run: ${oneLine(err)}`));
       }
+      audit.outcome('usage_error');
       if (parsed.kind !== 'diagnostic' && parsed.kind !== 'investigation') return void (await reply(':x: only diagnostics and investigations can be re-run.'));
       const notAllowed = await access.refusal({ user: body.user.id, channel, actions: commandActions(parsed) }, audit);
       if (notAllowed) {
