@@ -205,7 +205,8 @@ export function driftObservations(c: DriftComparison, reference: Dataset, curren
       }
       const swapped = refColumn && curColumn && f.drifted ? swappedValues(counts(refColumn), counts(curColumn)) : undefined;
       if (swapped) {
-        out.push(observe('drift.values_swapped', swapped, `${f.name}: the shares of its two values are the reference's swapped (${swapped}): an inverted flag or encoding`, extra));
+        const how = swapped.includes('↔') ? 'swapped' : 'moved onto other values';
+        out.push(observe('drift.values_swapped', swapped, `${f.name}: the reference's shares, each held by another value now (${how}: ${swapped}): the same rows under another encoding — an inverted flag or a label encoder refitted in another order`, extra));
       }
       if (ch.vanished.length > 0) {
         out.push(observe('drift.vanished_categories', ch.vanished.length, `${f.name}: ${quoted(ch.vanished)} common in the reference, absent now`, extra));

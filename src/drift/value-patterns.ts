@@ -352,21 +352,39 @@ export function swappedColumns(drifted: readonly NumericSample[]): Array<[string
   return out;
 }
 
+/** Most values a feature may have for its shares to be compared as a permutation (beyond, categories are too thin to pair). */
+const MAX_PERMUTED_VALUES = 30;
+
 /**
- * A two-valued feature whose shares are the reference's swapped: the current share of one value is
- * the reference share of the other (within sampling noise, z < 3) and far from its own (z ≥ 5) —
- * an inverted flag or label encoding (true ↔ false). Returns "a ↔ b", or undefined.
+ * A feature with the reference's values whose shares are the reference's moved onto other values:
+ * paired by rank, every current share is the reference share of the same rank (within sampling
+ * noise, z < 3), while at least two values sit far from their own reference share (z ≥ 5) — the
+ * same population under another encoding: an inverted flag (true ↔ false) or a label encoder
+ * refitted in another order (1 → 3, 2 → 1, 3 → 2). Returns the moves ("a ↔ b", or "a → b, b → c, …"),
+ * or undefined.
  */
 export function swappedValues(reference: ReadonlyMap<string, number>, current: ReadonlyMap<string, number>): string | undefined {
-  const keys = [...reference.keys()];
-  if (keys.length !== 2 || current.size !== 2 || !keys.every((k) => current.has(k))) return undefined;
-  const [a, b] = keys as [string, string];
-  const n1 = reference.get(a)! + reference.get(b)!;
-  const n2 = current.get(a)! + current.get(b)!;
+  const keys = [...reference.keys()].filter((k) => reference.get(k)! > 0);
+  if (keys.length < 2 || keys.length > MAX_PERMUTED_VALUES) return undefined;
+  if ([...current].some(([k, c]) => c > 0 && !reference.get(k))) return undefined;
+  const n1 = keys.reduce((a, k) => a + reference.get(k)!, 0);
+  const n2 = keys.reduce((a, k) => a + (current.get(k) ?? 0), 0);
   if (n1 < 50 || n2 < 50) return undefined;
-  const p = reference.get(a)! / n1;
-  const q = current.get(a)! / n2;
+  const p = (k: string) => reference.get(k)! / n1;
+  const q = (k: string) => (current.get(k) ?? 0) / n2;
   const se = (x: number) => Math.sqrt(Math.max(x * (1 - x), 1e-9) * (1 / n1 + 1 / n2));
-  if (Math.abs(q - (1 - p)) / se(1 - p) >= 3 || Math.abs(q - p) / se(p) < 5) return undefined;
-  return `${a} ↔ ${b}`;
+  const byShare = (share: (k: string) => number) => [...keys].sort((a, b) => share(b) - share(a) || (a < b ? -1 : 1));
+  const from = byShare(p);
+  const to = byShare(q);
+  // Rank for rank, the shares are the reference's: one set of shares, only the values holding them differ.
+  if (from.some((k, i) => Math.abs(q(to[i]!) - p(k)) / se(p(k)) >= 3)) return undefined;
+  const moved = keys.filter((k) => Math.abs(q(k) - p(k)) / se(p(k)) >= 5);
+  if (moved.length < 2) return undefined;
+  const moves = from.map((k, i) => [k, to[i]!] as const).filter(([a, b]) => a !== b && moved.includes(a));
+  if (moves.length < 2) return undefined;
+  if (moves.length === 2 && moves[0]![0] === moves[1]![1] && moves[0]![1] === moves[1]![0]) {
+    const [a, b] = [moves[0]![0], moves[0]![1]].sort((x, y) => keys.indexOf(x) - keys.indexOf(y));
+    return `${a} ↔ ${b}`;
+  }
+  return moves.map(([a, b]) => `${a} → ${b}`).join(', ');
 }

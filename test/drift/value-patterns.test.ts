@@ -121,6 +121,19 @@ describe('swappedValues', () => {
   it('does not read a segment that grew as an inversion', () => {
     expect(swappedValues(new Map([['true', 660], ['false', 2340]]), new Map([['true', 1200], ['false', 1800]]))).toBeUndefined();
   });
+  it('reads four codes whose shares moved onto one another as a refitted label encoding', () => {
+    // banner 0, interstitial 1, native 2, video 3 at training; refitted by frequency: banner 0, native 1, video 2, interstitial 3.
+    const reference = new Map([['0', 4200], ['1', 900], ['2', 3100], ['3', 1800]]);
+    const current = new Map([['0', 4150], ['1', 3140], ['2', 1790], ['3', 920]]);
+    expect(swappedValues(reference, current)).toBe('2 → 1, 3 → 2, 1 → 3');
+  });
+  it('does not read a mix change among several values as a re-encoding, nor shares that barely moved', () => {
+    const reference = new Map([['0', 4200], ['1', 900], ['2', 3100], ['3', 1800]]);
+    expect(swappedValues(reference, new Map([['0', 3000], ['1', 1500], ['2', 3700], ['3', 1800]]))).toBeUndefined();
+    expect(swappedValues(reference, new Map([['0', 4180], ['1', 930], ['2', 3050], ['3', 1840]]))).toBeUndefined();
+    // A new value is not the same population re-encoded.
+    expect(swappedValues(reference, new Map([['0', 4150], ['1', 3140], ['2', 1790], ['3', 820], ['4', 100]]))).toBeUndefined();
+  });
 });
 
 describe('truncatedCategories', () => {
