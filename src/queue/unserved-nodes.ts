@@ -54,6 +54,8 @@ export async function refusedForMissingWorker(deps: MissingWorkerDeps, command: 
   if (!deps.workers) return undefined;
   const steps: PlacedStep[] = [];
   for (const { diagnostic, payload } of planOf(command)) {
+    // An async route looks its node up (oom asks the Kubernetes API): not even started in the ack.
+    if (when === 'ack' && diagnostic.route?.constructor.name === 'AsyncFunction') continue;
     const routed = diagnostic.route?.(payload as never);
     if (routed instanceof Promise) {
       if (when === 'ack') {

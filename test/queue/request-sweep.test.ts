@@ -7,6 +7,8 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { gpuDiagnostic } from '../../jobs/gpu.ts';
+import { oomDiagnosticWithRouting } from '../../jobs/oom.ts';
+import { createKubeAccess } from '../../src/k8s/kube-access.ts';
 import { defineDiagnostic } from '../../src/core/diagnostic.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import { FlowEnqueuer } from '../../src/queue/flow.ts';
@@ -14,6 +16,7 @@ import { startHeartbeat, type Heartbeat } from '../../src/queue/heartbeat.ts';
 import { REPORT_QUEUE, SHARED_QUEUE, nodeQueue } from '../../src/queue/names.ts';
 import { emptyResult } from '../../src/report/model.ts';
 import { REDIS_URL, startStack, type Stack } from '../support/stack.ts';
+import { llmServerScenario, startKubeApiStandIn, type KubeApiStandIn } from '../support/kube-api-stand-in.ts';
 
 const echo = defineDiagnostic({
   name: 'echo',
@@ -32,10 +35,12 @@ const echo = defineDiagnostic({
 
 let stack: Stack | undefined;
 let heartbeat: Heartbeat | undefined;
+let kubeApi: KubeApiStandIn | undefined;
 afterEach(async () => {
   await heartbeat?.stop();
   await stack?.close();
-  stack = heartbeat = undefined;
+  await kubeApi?.close();
+  stack = heartbeat = kubeApi = undefined;
 });
 
 const ephemeralText = (res: { body: unknown }) => String((res.body as { text?: string }).text);
@@ -74,6 +79,20 @@ describe('a node with no live worker', () => {
     expect(click.status).toBe(200);
     expect(await replyTo(stack, click.responseUrl)).toContain('no worker is running on node no-such-node (`gpu` runs there); live nodes: gpu-node-7');
     expect(stack.slack.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
+  it('refuses an oom whose pod runs on a node without a worker, once the pod is looked up, before any thread opens', async () => {
+    kubeApi = await startKubeApiStandIn(llmServerScenario());
+    const routing = createKubeAccess({ namespaces: ['ml'], kubeConfig: kubeApi.kubeConfig(), requestTimeoutMs: 3000 });
+    // The pod runs on gpu-node-3; the only worker is on a CPU node (no GPU DaemonSet pod there).
+    stack = await startStack({ diagnostics: [oomDiagnosticWithRouting(routing)], nodeName: 'cpu-node-1' });
+    const res = await stack.sendCommand('oom ml/llm-server-6d8f7b9c4-k2x7p');
+    expect(res.body).toBe('');
+    expect(await replyTo(stack, res.responseUrl)).toBe(':no_entry: no worker is running on node gpu-node-3 (`oom` runs there); live nodes: cpu-node-1. Nothing was started.');
+    expect(stack.slack.callsTo('chat.postMessage')).toHaveLength(0);
+    expect(await stack.redisKeys()).toEqual([]);
+    // The ack did not wait on the Kubernetes API: the pod was looked up once, after it.
+    expect(kubeApi.requests.filter((r) => r.path.endsWith('/pods/llm-server-6d8f7b9c4-k2x7p'))).toHaveLength(1);
   });
 
   it('says "live nodes: none" once the last worker is gone', async () => {
