@@ -18,7 +18,7 @@ export interface RecordedCall {
 
 /** What an injected fault does to the calls it hits. */
 export interface SlackFault {
-  /** Answer `{ ok: false, error }`, as Slack does for a refused call (e.g. `channel_not_found`, `internal_error`). */
+  /** Answer `{ ok: false, error }`, as Slack does for a refused call (e.g. `channel_not_found`, `internal_error`); an upload URL answers HTTP 500. */
   error?: string;
   /** Answer HTTP 429 with `Retry-After: retryAfterS`. */
   retryAfterS?: number;
@@ -178,7 +178,12 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
       res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(fault.retryAfterS) }).end(JSON.stringify({ ok: false, error: 'ratelimited' }));
       return true;
     }
-    if (call) call.fault = fault.error ?? 'internal_error';
+    if (!call) {
+      // The upload URLs are not the Web API: a failed upload is an HTTP error, not `{ ok: false }`.
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(fault.error ?? 'internal_error');
+      return true;
+    }
+    call.fault = fault.error ?? 'internal_error';
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: fault.error ?? 'internal_error' }));
     return true;
   };

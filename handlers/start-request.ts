@@ -1,6 +1,8 @@
 // Opening a request from Slack, shared by `/debug …` and the report's Re-run button: check Redis,
-// refuse a duplicate, open the thread with its status message, enqueue the flow. Every failure
-// ends as a message the user sees, never a silent drop.
+// reserve the request (one atomic Redis operation, src/queue/request-reservation.ts) so that of
+// identical commands only the first opens a thread, open the thread with its status message,
+// enqueue the flow. A duplicate is pointed at the thread; a finished one is offered a re-run.
+// Every failure ends as a message the user sees, never a silent drop or an orphan thread.
 import type { webApi } from '@slack/bolt';
 import type { DebugCommand } from '../src/command/debug-command.ts';
 import type { Diagnostic } from '../src/core/diagnostic.ts';
@@ -10,7 +12,9 @@ import type { EnqueueRequest, FlowEnqueuer } from '../src/queue/flow.ts';
 import { investigationNote } from '../src/triage/investigation.ts';
 import type { LoadedRunbook } from '../src/runbooks/runbook-schema.ts';
 import type { JobStore } from '../src/queue/job-store.ts';
-import { requestId } from '../src/queue/names.ts';
+import { newRequestId, requestDedupKey } from '../src/queue/names.ts';
+import type { Reservation } from '../src/queue/request-reservation.ts';
+import { rerunBlock } from '../src/slack/thread.ts';
 import type { ChecklistService } from '../src/runbooks/checklist-service.ts';
 import { DEFAULT_TARGET_POLICY, refusedTarget, type TargetPolicy } from '../src/policy/target-policy.ts';
 import { refusedAfterDns, type ResolveHost } from '../src/policy/target-guard.ts';
@@ -89,10 +93,20 @@ export async function startRequest(deps: RequestDeps, command: Extract<DebugComm
     await origin.reply(REDIS_DOWN);
     return;
   }
-  const id = requestId(origin.dedupScope, origin.text, deps.now());
-  if (await deps.store.reportJob(id)) {
-    deps.count('duplicate');
-    await origin.reply(`Already running as \`${id}\` — see its thread, or \`/debug status ${id}\`.`);
+  const dedupKey = requestDedupKey(origin.dedupScope, origin.text);
+  const id = newRequestId();
+  const reservations = deps.store.reservations();
+  let outcome;
+  try {
+    outcome = await withinDeadline(reservations.reserve(dedupKey, { requestId: id, channel: origin.channel }));
+  } catch (err) {
+    deps.count('redis_down');
+    deps.logger.error('request not reserved', { error: oneLine(err) });
+    await origin.reply(REDIS_DOWN);
+    return;
+  }
+  if (!outcome.reserved) {
+    await answerDuplicate(deps, origin, dedupKey, outcome.existing);
     return;
   }
 
@@ -104,10 +118,13 @@ export async function startRequest(deps: RequestDeps, command: Extract<DebugComm
     const root = await origin.client.chat.postMessage({ channel: origin.channel, text: `:mag: *${title}* — queued (\`${id}\`, requested by <@${origin.user}>)` });
     threadTs = String(root.ts);
   } catch (err) {
+    await release(deps, reservations, dedupKey, id);
     const notInChannel = /not_in_channel|channel_not_found/.test(oneLine(err));
     await origin.reply(notInChannel ? ':warning: I am not in this channel: invite me with `/invite @infdbg`, then run the command again.' : `:x: Could not open a thread: ${oneLine(err)}`);
     return;
   }
+  // Duplicates wait for this to link to the thread; if it is lost they say the thread is being opened.
+  await reservations.threadOpened(dedupKey, { requestId: id, channel: origin.channel, threadTs }).catch((err: unknown) => deps.logger.warn('thread not recorded on its reservation', { requestId: id, error: oneLine(err) }));
 
   const planned = requestPlan(command);
   try {
@@ -120,14 +137,75 @@ export async function startRequest(deps: RequestDeps, command: Extract<DebugComm
       ...planned,
     });
     // Redis may drop between the probe and the write: never leave the user waiting on it.
-    await Promise.race([enqueued, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`Redis did not answer within ${ENQUEUE_DEADLINE_MS / 1000} s`)), ENQUEUE_DEADLINE_MS).unref())]);
+    await withinDeadline(enqueued);
     deps.count('enqueued');
     deps.logger.info('request enqueued', { requestId: id, diagnostics: planned.plan.map((p) => p.diagnostic.name), channel: origin.channel });
   } catch (err) {
     deps.count('enqueue_failed');
     deps.logger.error('enqueue failed', { requestId: id, error: oneLine(err) });
+    // Nothing runs for this thread: the same command may start again at once.
+    await release(deps, reservations, dedupKey, id);
     await origin.client.chat.update({ channel: origin.channel, ts: threadTs, text: `:x: *${title}* could not be queued: ${oneLine(err)}` });
     // Routing may find the input wrong (e.g. the pod does not exist): say so to the user directly too.
     if (err instanceof UsageError) await origin.reply(`:x: ${oneLine(err)}`);
   }
+}
+
+/** How long a duplicate waits for the first command's thread to open before answering without its link. */
+const THREAD_WAIT_MS = 3000;
+
+/**
+ * The same command is already a request: point at its thread while it runs; once it has finished,
+ * offer to run it again (a button) rather than say it is running.
+ */
+async function answerDuplicate(deps: RequestDeps, origin: RequestOrigin, dedupKey: string, existing: Reservation): Promise<void> {
+  deps.count('duplicate');
+  const reservations = deps.store.reservations();
+  let held: Reservation | undefined = existing;
+  for (const deadline = deps.now() + THREAD_WAIT_MS; held && !held.threadTs && deps.now() < deadline; ) {
+    await new Promise((r) => setTimeout(r, 50));
+    held = await reservations.get(dedupKey).catch((err: unknown) => (deps.logger.warn('reservation not read', { error: oneLine(err) }), held));
+  }
+  if (!held || held.requestId !== existing.requestId) {
+    // The first one could not open its thread or enqueue (it told its user why): nothing runs, say so.
+    await origin.reply(`The same command was started a moment ago and did not start (its requester was told why). Run it again to retry.`);
+    return;
+  }
+  if (!held.threadTs) {
+    await origin.reply(`Already running as \`${held.requestId}\` — its thread is being opened in this channel; \`/debug status ${held.requestId}\` shows its progress.`);
+    return;
+  }
+  const link = await threadLink(origin, held.channel, held.threadTs);
+  const state = await (await deps.store.reportJob(held.requestId))?.getState();
+  // A report job gone from the queue (retention) finished long ago.
+  if (state === 'completed' || state === 'failed' || state === undefined) {
+    const text = `That ran a moment ago as \`${held.requestId}\` and ${state === 'failed' ? 'ended without its report' : 'has finished'}: ${link}. Run it again?`;
+    try {
+      await origin.client.chat.postEphemeral({ channel: origin.channel, user: origin.user, text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, rerunBlock(origin.text, 'Run again')] });
+    } catch (err) {
+      deps.logger.warn('re-run offer not sent as a message with a button', { error: oneLine(err) });
+      await origin.reply(`${text} Use \`/debug ${origin.text}\` again after a few minutes, or the Re-run button on its report.`);
+    }
+    return;
+  }
+  await origin.reply(`Already running as \`${held.requestId}\`: ${link}, or \`/debug status ${held.requestId}\`.`);
+}
+
+/** A link to the thread (chat.getPermalink); without one, words that still say where it is. */
+async function threadLink(origin: RequestOrigin, channel: string, threadTs: string): Promise<string> {
+  try {
+    const res = await origin.client.chat.getPermalink({ channel, message_ts: threadTs });
+    if (res.permalink) return `<${res.permalink}|see its thread>`;
+  } catch {
+    // A missing link is not worth failing the answer: the thread is in this channel.
+  }
+  return 'see its thread in this channel';
+}
+
+async function release(deps: RequestDeps, reservations: ReturnType<JobStore['reservations']>, dedupKey: string, requestId: string): Promise<void> {
+  await reservations.release(dedupKey, requestId).catch((err: unknown) => deps.logger.warn('reservation not released: the same command is refused until it expires', { requestId, error: oneLine(err) }));
+}
+
+function withinDeadline<T>(work: Promise<T>): Promise<T> {
+  return Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`Redis did not answer within ${ENQUEUE_DEADLINE_MS / 1000} s`)), ENQUEUE_DEADLINE_MS).unref())]);
 }

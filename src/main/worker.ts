@@ -7,13 +7,14 @@ import { RedisBaselineStore } from '../diagnosis/baseline-store.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { InfdbgError, oneLine } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import type { DiagnosticJobData, ReportJobData } from '../queue/flow.ts';
+import type { DiagnosticJobData, ReportJobData, ThreadRef } from '../queue/flow.ts';
 import { JobStore } from '../queue/job-store.ts';
 import { REPORT_QUEUE, SHARED_QUEUE, nodeQueue } from '../queue/names.ts';
 import { buildReport } from '../report/build.ts';
 import type { DiagnosticFailure, DiagnosticResult, Report } from '../report/model.ts';
 import { parsePayload, runDiagnostic, type BaseDeps } from '../core/run-diagnostic.ts';
 import { StatusThrottle, type SlackThread } from '../slack/thread.ts';
+import { describeSlackError, isPermanentSlackError, slackErrorCode } from '../slack/slack-errors.ts';
 import { startIncidentWorkers, type IncidentWorkerOptions } from '../incidents/process-alert.ts';
 import { startChecklistWorker, type ChecklistWorkerOptions } from '../runbooks/checklist-worker.ts';
 
@@ -30,6 +31,8 @@ export interface WorkerRuntimeOptions {
   logger: Logger;
   /** Minimum ms between two status-message updates of one request. Default 1000. */
   statusIntervalMs?: number;
+  /** How often a worker looks for jobs whose worker died (their lock expired) and takes them over. Default BullMQ's 30 s. */
+  stalledIntervalMs?: number;
   /** Set to consume accepted alerts (ALERT_QUEUE) into incident threads. */
   incidents?: IncidentWorkerOptions;
   /** Set to run runbook checklists: an incident's checklist, step reports, reminders and timed escalations. */
@@ -76,6 +79,35 @@ export async function startWorkers(opts: WorkerRuntimeOptions): Promise<WorkerRu
     }
   };
 
+  /**
+   * Posts the report into its thread, each part once across attempts (the post ledger), then marks
+   * the status message done. When it cannot be posted for good, the status message says why.
+   */
+  const postThreadReport = async (job: Job<ReportJobData>, thread: ThreadRef, slack: SlackThread, report: Report): Promise<void> => {
+    const { requestId } = job.data;
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    try {
+      const posted = await slack.postReport(thread, report, {
+        requestId,
+        ...(job.data.command === undefined ? {} : { command: job.data.command }),
+        ledger: store.postLedger(requestId),
+        lastAttempt,
+        warn: (message, fields) => logger.warn(message, fields),
+      });
+      if (posted.notAttached.length > 0) logger.warn('report files not attached', { requestId, files: posted.notAttached });
+    } catch (err) {
+      const permanent = isPermanentSlackError(err);
+      if (!permanent && !lastAttempt) throw err;
+      logger.error('report not posted', { requestId, attempt: job.attemptsMade + 1, error: slackErrorCode(err) });
+      const status = await store.requestStatus(requestId);
+      const note = `:x: The report could not be posted: Slack answered ${describeSlackError(err)}.${permanent ? '' : ' It was tried several times.'} Run the command again once that is fixed.`;
+      if (status) await slack.updateStatus(thread, { ...status, reportState: 'failed' }, note).catch((e: unknown) => logger.warn('status message not updated either', { requestId, error: slackErrorCode(e) }));
+      throw permanent ? new UnrecoverableError(`report not posted: ${slackErrorCode(err)}`) : err;
+    }
+    const status = await store.requestStatus(requestId);
+    if (status) await slack.updateStatus(thread, { ...status, reportState: 'completed' });
+  };
+
   const processReport = async (job: Job<ReportJobData>): Promise<Report> => {
     const values = await job.getChildrenValues<DiagnosticResult>();
     const failed = await job.getIgnoredChildrenFailures();
@@ -96,11 +128,7 @@ export async function startWorkers(opts: WorkerRuntimeOptions): Promise<WorkerRu
       ...(job.data.observations ? { observations: job.data.observations } : {}),
       ...(job.data.investigation ? { investigation: job.data.investigation } : {}),
     });
-    if (job.data.thread && opts.slack) {
-      await opts.slack.postReport(job.data.thread, report, job.data.command);
-      const status = await store.requestStatus(job.data.requestId);
-      if (status) await opts.slack.updateStatus(job.data.thread, { ...status, reportState: 'completed' });
-    }
+    if (job.data.thread && opts.slack) await postThreadReport(job, job.data.thread, opts.slack, report);
     logger.info('report posted', { requestId: job.data.requestId, severity: report.severity, failures: failures.length });
     // The report is posted: a failure to note it on the incident must not post it again on a retry.
     await incidents?.processor.reportFinished(job.data, report).catch((err: unknown) => logger.warn('incident not updated with its report', { requestId: job.data.requestId, error: oneLine(err) }));
@@ -112,7 +140,7 @@ export async function startWorkers(opts: WorkerRuntimeOptions): Promise<WorkerRu
   const incidents = opts.incidents
     ? await startIncidentWorkers({ ...opts.incidents, ...(checklists ? { checklists: checklists.service } : {}), connection, prefix, diagnostics: opts.diagnostics, jobs: store, now: opts.deps.now, logger })
     : null;
-  const common = { connection, prefix, concurrency: opts.concurrency };
+  const common = { connection, prefix, concurrency: opts.concurrency, ...(opts.stalledIntervalMs ? { stalledInterval: opts.stalledIntervalMs } : {}) };
   const diagnosticQueues = [SHARED_QUEUE, nodeQueue(opts.nodeName)];
   const workers: Worker[] = diagnosticQueues.map((q) => new Worker<DiagnosticJobData, DiagnosticResult>(q, processDiagnostic, common));
   workers.push(new Worker<ReportJobData, Report>(REPORT_QUEUE, processReport, common));

@@ -1,9 +1,13 @@
 // Read side of the queue: one Queue handle per queue name, and the status of a request (its
 // report job plus each child's state and progress) for `/debug status` and the thread's
-// status message.
-import { Queue, type ConnectionOptions, type Job } from 'bullmq';
+// status message. Beside the queues, on one plain Redis connection: the requests' reservations
+// (which command opened which thread) and the ledger of what each report posted.
+import { Queue, type ConnectionOptions, type Job, type RedisOptions } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { ReportJobData } from './flow.ts';
-import { REPORT_QUEUE } from './names.ts';
+import { DEDUP_WINDOW_MS, REPORT_QUEUE } from './names.ts';
+import { PostLedger } from './post-ledger.ts';
+import { RequestReservations } from './request-reservation.ts';
 
 export type ItemState = 'queued' | 'active' | 'completed' | 'failed' | 'retrying';
 
@@ -56,10 +60,29 @@ export class JobStore {
   private readonly queues = new Map<string, Queue>();
   private readonly connection: ConnectionOptions;
   private readonly prefix: string;
+  private client: Redis | undefined;
 
   constructor(connection: ConnectionOptions, prefix: string) {
     this.connection = connection;
     this.prefix = prefix;
+  }
+
+  /** Opened on first use; a command fails after one reconnect attempt instead of waiting for Redis forever. */
+  private redis(): Redis {
+    if (!this.client) {
+      this.client = new Redis({ ...(this.connection as RedisOptions), maxRetriesPerRequest: 1 });
+      this.client.on('error', () => {}); // each failing command rejects, and its caller says so
+    }
+    return this.client;
+  }
+
+  reservations(): RequestReservations {
+    return new RequestReservations(this.redis(), this.prefix, DEDUP_WINDOW_MS);
+  }
+
+  /** What the report of `requestId` already posted to Slack. */
+  postLedger(requestId: string): PostLedger {
+    return new PostLedger(this.redis(), this.prefix, requestId);
   }
 
   queue(name: string): Queue {
@@ -100,5 +123,7 @@ export class JobStore {
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.queues.clear();
+    this.client?.disconnect();
+    this.client = undefined;
   }
 }

@@ -1,6 +1,6 @@
 // Queue names and deterministic job ids. Shared diagnostics go to `shared`, node-local ones to
 // `node-<NODE_NAME>`, and the parent job that renders the report to `report`.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 export const SHARED_QUEUE = 'shared';
 export const REPORT_QUEUE = 'report';
@@ -20,17 +20,24 @@ export function nodeQueue(nodeName: string): string {
   return `node-${nodeName}`;
 }
 
-/** Window in which the same request from the same channel is the same job. */
-const DEDUP_WINDOW_MS = 5 * 60_000;
+/** How long the same command from the same scope is the same request (the reservation's lifetime). */
+export const DEDUP_WINDOW_MS = 5 * 60_000;
 
 /**
- * Same channel + same normalised command within the same 5-minute window → the same id, so a
- * retried webhook or a double-typed command never doubles the work.
+ * What makes two requests the same: the scope (a channel, or the report a Re-run came from) and
+ * the normalised command. The reservation of this key decides which of them opens a thread.
  */
-export function requestId(scope: string, command: string, nowMs: number): string {
+export function requestDedupKey(scope: string, command: string): string {
   const normalised = command.trim().replace(/\s+/g, ' ');
-  const window = Math.floor(nowMs / DEDUP_WINDOW_MS);
-  return 'r' + createHash('sha256').update(`${scope}\n${normalised}\n${window}`).digest('hex').slice(0, 16);
+  return createHash('sha256').update(`${scope}\n${normalised}`).digest('hex').slice(0, 32);
+}
+
+/**
+ * A new request's id (`r` + 16 hex digits), unique per run: the reservation, not the id, is what
+ * makes a repeated command the same request, so a finished one can run again under a new id.
+ */
+export function newRequestId(): string {
+  return 'r' + randomBytes(8).toString('hex');
 }
 
 /** Child job id: the request id plus the diagnostic, so `status` can find each child. */

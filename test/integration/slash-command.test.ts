@@ -133,10 +133,15 @@ describe('/debug through Bolt, BullMQ and the worker', () => {
       return roots.length === 2 && replies.length === 1 ? replies[0] : undefined;
     });
     expect(JSON.stringify(second.args.blocks)).toContain('Probe finished in 2 steps.');
-    // A second click on the same report within the window is the same re-run, not a third run.
+    // A second click on the same report within the window is the same re-run, not a third run: the
+    // answer links to the re-run's thread (running: "Already running"; finished: an offer to run it again).
     const again = await stack.clickButton(message, { action_id: button![1]!, value: button![2]! });
-    const reply = await stack.slack.waitFor(() => stack!.slack.ephemeral.find((e) => e.path === new URL(again.responseUrl).pathname));
-    expect(String(reply.body.text)).toMatch(/Already running as/);
+    const link = `https://standin.slack.com/archives/C0INCIDENT/p${String(second.args.thread_ts).replace('.', '')}`;
+    const answer = await stack.slack.waitFor(
+      () => stack!.slack.ephemeral.find((e) => e.path === new URL(again.responseUrl).pathname)?.body.text ?? stack!.slack.callsTo('chat.postEphemeral').at(-1)?.args.text,
+    );
+    expect(String(answer)).toContain(link);
+    expect(stack.slack.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts)).toHaveLength(2);
   });
 
   it('refuses a Re-run whose command no longer parses, ephemerally', async () => {
