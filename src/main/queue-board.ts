@@ -45,7 +45,8 @@ export function queueBoardRoutes(o: QueueBoardOptions): CustomRoute[] {
         shown = names;
       }
       // The board's routes are relative to where it is mounted.
-      req.url = req.url!.slice(QUEUE_BOARD_PATH.length) || '/';
+      const rest = (req.url ?? QUEUE_BOARD_PATH).slice(QUEUE_BOARD_PATH.length);
+      req.url = rest.startsWith('/') ? rest : `/${rest}`;
       app(req, res, (err) => {
         if (err) o.logger.warn('queue board: request failed', { error: oneLine(err) });
         if (!res.headersSent) res.writeHead(err ? 500 : 404, { 'content-type': 'text/plain' });

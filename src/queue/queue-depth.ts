@@ -31,6 +31,7 @@ export class QueueDepth implements QueueDepthSource {
   private readonly redis: Redis;
   private readonly open = new Map<string, Queue>();
   private cached: { at: number; readings: Promise<QueueDepthReading[]> } | null = null;
+  private names: { at: number; list: string[] } | null = null;
   private readonly cacheMs: number;
   private readonly timeoutMs: number;
   private readonly now: () => number;
@@ -46,8 +47,16 @@ export class QueueDepth implements QueueDepthSource {
     this.redis = logErrors(new Redis({ ...(opts.connection as RedisOptions), maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true }), opts.logger, 'queue depth: redis error');
   }
 
-  /** The queues found under the prefix, by name, as BullMQ Queue objects (opened once, kept). */
+  /** The queues found under the prefix, by name, as BullMQ Queue objects (opened once, kept); the names are cached like the readings. */
   async queues(): Promise<Queue[]> {
+    const at = this.now();
+    if (this.names && at - this.names.at < this.cacheMs) return this.names.list.map((name) => this.queue(name));
+    const list = await this.scanNames();
+    this.names = { at, list };
+    return list.map((name) => this.queue(name));
+  }
+
+  private async scanNames(): Promise<string[]> {
     if (this.redis.status === 'wait') await this.redis.connect();
     const names = new Set<string>();
     const head = `${this.opts.prefix}:`;
@@ -60,7 +69,7 @@ export class QueueDepth implements QueueDepthSource {
         if (name && !name.includes(':')) names.add(name);
       }
     } while (cursor !== '0');
-    return [...names].sort().map((name) => this.queue(name));
+    return [...names].sort();
   }
 
   read(): Promise<QueueDepthReading[]> {
