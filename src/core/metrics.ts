@@ -5,6 +5,8 @@
 // outcome, a diagnostic, a Slack method, a queue; never a URL, a user or a request id.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Job, Worker } from 'bullmq';
+import { oneLine } from './errors.ts';
+import type { Logger } from './logger.ts';
 
 export interface Metrics {
   readonly registry: Registry;
@@ -74,10 +76,19 @@ export interface QueueDepthSource {
 /**
  * Queue gauges read on scrape: infdbg_queue_jobs{queue,state} and
  * infdbg_queue_oldest_waiting_age_seconds{queue}. A failed read leaves them empty for that
- * scrape (no stale numbers); /healthz says whether Redis answers.
+ * scrape (no stale numbers) and is logged; /healthz says whether Redis answers.
  */
-export function observeQueues(metrics: Metrics, source: QueueDepthSource): void {
-  const read = () => source.read().catch(() => [] as QueueDepthReading[]);
+export function observeQueues(metrics: Metrics, source: QueueDepthSource, logger: Logger): void {
+  let failing: Promise<QueueDepthReading[]> | null = null;
+  const read = () => {
+    const reading = source.read();
+    return reading.catch((err: unknown) => {
+      // Both gauges see the same failed reading: one line for it.
+      if (failing !== reading) logger.warn('queue depth not read', { error: oneLine(err) });
+      failing = reading;
+      return [] as QueueDepthReading[];
+    });
+  };
   new Gauge({
     name: 'infdbg_queue_jobs',
     help: 'Jobs in each queue by state (waiting, active, delayed, prioritized, waiting-children, failed).',
