@@ -55,7 +55,7 @@ export async function startWorkers(opts: WorkerRuntimeOptions): Promise<WorkerRu
     opts.statusIntervalMs ?? 1000,
     async (requestId) => {
       const status = await store.requestStatus(requestId);
-      if (status?.thread && opts.slack) await opts.slack.updateStatus(status.thread, status);
+      if (status?.thread && opts.slack) await opts.slack.updateStatus(status.thread, status, { progress: true });
     },
     (err) => logger.warn('status update failed', { error: oneLine(err) }),
   );
@@ -101,7 +101,7 @@ export async function startWorkers(opts: WorkerRuntimeOptions): Promise<WorkerRu
       logger.error('report not posted', { requestId, attempt: job.attemptsMade + 1, error: slackErrorCode(err) });
       const status = await store.requestStatus(requestId);
       const note = `:x: The report could not be posted: Slack answered ${describeSlackError(err)}.${permanent ? '' : ' It was tried several times.'} Run the command again once that is fixed.`;
-      if (status) await slack.updateStatus(thread, { ...status, reportState: 'failed' }, note).catch((e: unknown) => logger.warn('status message not updated either', { requestId, error: slackErrorCode(e) }));
+      if (status) await slack.updateStatus(thread, { ...status, reportState: 'failed' }, { note }).catch((e: unknown) => logger.warn('status message not updated either', { requestId, error: slackErrorCode(e) }));
       throw permanent ? new UnrecoverableError(`report not posted: ${slackErrorCode(err)}`) : err;
     }
     const status = await store.requestStatus(requestId);

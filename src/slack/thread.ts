@@ -91,15 +91,18 @@ export class SlackThread {
   /**
    * Rewrites the thread's status message (the root, or `statusTs` when set) with each diagnostic's
    * state and a progress bar; `note` adds a last line (why the request ended without its report).
+   * `progress`: an intermediate update, dropped on a 429 rather than waited for (a later one
+   * follows; a waiting one could land after the final state and show it running again).
    */
-  async updateStatus(thread: ThreadRef, status: RequestStatus, note?: string): Promise<void> {
+  async updateStatus(thread: ThreadRef, status: RequestStatus, { note, progress = false }: { note?: string; progress?: boolean } = {}): Promise<void> {
     const rendered = renderStatusBlocks({
       title: `${status.title} · \`${status.requestId}\``,
       items: status.items,
     });
     const blocks = note ? [...rendered.blocks, { type: 'section' as const, text: { type: 'mrkdwn' as const, text: note } }] : rendered.blocks;
     const text = note ? `${rendered.text} — ${note}` : rendered.text;
-    await this.call(() => this.client.chat.update({ channel: thread.channel, ts: thread.statusTs ?? thread.threadTs, text, blocks }));
+    const update = () => this.client.chat.update({ channel: thread.channel, ts: thread.statusTs ?? thread.threadTs, text, blocks });
+    await (progress ? update() : this.call(update));
   }
 
   /**
