@@ -72,7 +72,7 @@ export type ChangesData = {
   rollout: RolloutState | null;
   containers: ContainerRestarts[];
   scaleEvents: ScaleEvent[];
-  hpas: Array<{ name: string; minReplicas: number | null; maxReplicas: number | null; currentReplicas: number | null; desiredReplicas: number | null; limited: string | null }>;
+  hpas: Array<{ name: string; minReplicas: number | null; maxReplicas: number | null; currentReplicas: number | null; desiredReplicas: number | null; limited: string | null; /** At its maximum and wanting more (see change.hpa_at_max). */ atMax: boolean }>;
   findings: ChangesFinding[];
 };
 
@@ -130,6 +130,25 @@ export interface ChangesFetched {
   findings: KubeFinding[];
   /** ms since the epoch. */
   now: number;
+}
+
+/** HPA tolerance (kube-controller-manager --horizontal-pod-autoscaler-tolerance): within it, the HPA keeps its size. */
+const HPA_TOLERANCE = 0.1;
+
+/**
+ * Whether a resource metric of the HPA runs above its target beyond the HPA's tolerance (it would
+ * scale up if it could); false when every utilization metric is within it; undefined when none can be compared.
+ */
+function metricsAboveTarget(h: V2HorizontalPodAutoscaler): boolean | undefined {
+  let compared = false;
+  for (const spec of h.spec?.metrics ?? []) {
+    const target = spec.resource?.target?.averageUtilization;
+    const current = (h.status?.currentMetrics ?? []).find((m) => m.resource?.name === spec.resource?.name)?.resource?.current?.averageUtilization;
+    if (target === undefined || current === undefined || target <= 0) continue;
+    compared = true;
+    if (current / target > 1 + HPA_TOLERANCE) return true;
+  }
+  return compared ? false : undefined;
 }
 
 export function assessChanges(f: ChangesFetched): DiagnosticResult {
@@ -291,10 +310,14 @@ export function assessChanges(f: ChangesFetched): DiagnosticResult {
     const max = h.spec?.maxReplicas ?? null;
     const cur = h.status?.currentReplicas ?? null;
     const desired = h.status?.desiredReplicas ?? null;
-    const limited = (h.status?.conditions ?? []).find((c) => c.type === 'ScalingLimited' && c.status === 'True');
-    hpaData.push({ name, minReplicas: min, maxReplicas: max, currentReplicas: cur, desiredReplicas: desired, limited: limited ? `${limited.reason ?? ''}: ${limited.message ?? ''}` : null });
+    const scalingLimited = (h.status?.conditions ?? []).find((c) => c.type === 'ScalingLimited');
+    const limited = scalingLimited?.status === 'True' ? scalingLimited : undefined;
     const latest = rescales.at(-1);
-    const atMax = max !== null && (limited?.reason === 'TooManyReplicas' || (cur !== null && desired !== null && cur >= max && desired >= max));
+    // desiredReplicas is capped at maxReplicas, so "desired = max" alone does not say the HPA wants more: its
+    // ScalingLimited condition does (TooManyReplicas); without one, a metric above its target at the maximum does.
+    const atMaxNow = max !== null && cur !== null && desired !== null && cur >= max && desired >= max;
+    const atMax = max !== null && (limited?.reason === 'TooManyReplicas' || (atMaxNow && !scalingLimited && metricsAboveTarget(h) !== false));
+    hpaData.push({ name, minReplicas: min, maxReplicas: max, currentReplicas: cur, desiredReplicas: desired, limited: limited ? `${limited.reason ?? ''}: ${limited.message ?? ''}` : null, atMax });
     // Scaling up into the ceiling is not capacity still being added: it is capacity that ran out.
     const direction = latest ? (latest.direction === 'up' && atMax && latest.to >= max ? 'up-to-max' : latest.direction) : 'none';
     const bounds = `min ${min}, max ${max ?? '?'}, now ${cur ?? '?'}, wants ${desired ?? '?'}`;
@@ -308,7 +331,7 @@ export function assessChanges(f: ChangesFetched): DiagnosticResult {
         { subject: name },
       ),
     );
-    obs.push(observe('change.hpa_at_max', atMax, atMax ? `HPA ${name} is at its maximum of ${max} replicas and wants ${desired ?? max}${limited ? ` (${limited.reason})` : ''}` : `HPA ${name} is below its maximum (${bounds})`, { subject: name }));
+    obs.push(observe('change.hpa_at_max', atMax, atMax ? `HPA ${name} is at its maximum of ${max} replicas and wants ${desired ?? max}${limited ? ` (${limited.reason})` : ''}` : atMaxNow ? `HPA ${name} runs its maximum of ${max} replicas and asks for no more (${scalingLimited ? `ScalingLimited ${scalingLimited.status}: ${scalingLimited.reason ?? ''}` : 'its metrics are within their targets'})` : `HPA ${name} is below its maximum (${bounds})`, { subject: name }));
   });
   // The current ReplicaSet scaled down outside a rollout: by a person (kubectl scale) or in answer to the HPA (then the HPA's event says why).
   const byHpa = (at: string) => scaleEvents.some((h) => Math.abs(Date.parse(h.at) - Date.parse(at)) <= 60_000);
@@ -440,7 +463,7 @@ function fill(result: DiagnosticResult, c: Collected): void {
   result.evidence = evidence;
 
   // Severity from what was measured: the symptoms, not the causes.
-  const atMax = c.hpaData.some((h) => h.limited?.startsWith('TooManyReplicas') || (h.maxReplicas !== null && h.currentReplicas !== null && h.desiredReplicas !== null && h.currentReplicas >= h.maxReplicas && h.desiredReplicas >= h.maxReplicas));
+  const atMax = c.hpaData.some((h) => h.atMax);
   const freshRollout = c.state?.inProgress === true && (c.rolloutAge ?? Infinity) < 600;
   result.severity = worstSeverity([
     ...(looping.length > 0 || c.state?.stuck ? (['critical'] as const) : []),
