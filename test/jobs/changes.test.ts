@@ -141,6 +141,34 @@ describe('changes <namespace>/<deployment|pod>', () => {
     expect(plausible(result.hypotheses)[0]?.cause).toBe('too-few-replicas');
   });
 
+  it('an HPA at its maximum is short of capacity only when it wants more: ScalingLimited TooManyReplicas, or with no such condition a metric above its target', async () => {
+    type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const atMax = (limited: Json | null, utilization: number) => {
+      const scenario = rankerScenario('quiet');
+      const hpa = scenario.horizontalPodAutoscalers![0] as Json;
+      hpa.status.currentReplicas = 6;
+      hpa.status.desiredReplicas = 6; // the controller caps desired at maxReplicas (6)
+      hpa.status.currentMetrics[0].resource.current.averageUtilization = utilization; // target 70
+      hpa.status.conditions = hpa.status.conditions.filter((c: Json) => c.type !== 'ScalingLimited').concat(limited ? [limited] : []);
+      return scenario;
+    };
+    const run = async (scenario: KubeApiStandInOptions) => {
+      const result = await changes('ml/ranker', await kubeFor(scenario));
+      await standIn?.close();
+      standIn = undefined;
+      return result;
+    };
+    const within = await run(atMax({ type: 'ScalingLimited', status: 'False', reason: 'DesiredWithinRange', message: 'the desired count is within the acceptable range' }, 70));
+    expect(value(within, 'change.hpa_at_max')).toBe(false);
+    expect(obs(within, 'change.hpa_at_max')[0]?.text).toBe('HPA ranker runs its maximum of 6 replicas and asks for no more (ScalingLimited False: DesiredWithinRange)');
+    expect(plausible(within.hypotheses).map((h) => h.cause)).not.toContain('too-few-replicas');
+    const limited = await run(atMax({ type: 'ScalingLimited', status: 'True', reason: 'TooManyReplicas', message: 'the desired replica count is more than the maximum replica count' }, 140));
+    expect(value(limited, 'change.hpa_at_max')).toBe(true);
+    expect(plausible(limited.hypotheses)[0]?.cause).toBe('too-few-replicas');
+    expect(value(await run(atMax(null, 140)), 'change.hpa_at_max')).toBe(true);
+    expect(value(await run(atMax(null, 72)), 'change.hpa_at_max')).toBe(false);
+  });
+
   it('a stuck rollout and a crash loop after the change are told apart', async () => {
     const stuck = await changes('ml/ranker', await kubeFor(rankerScenario('rollout-stuck')));
     expect(value(stuck, 'change.rollout_stuck')).toBe(true);
