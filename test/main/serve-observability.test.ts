@@ -131,6 +131,8 @@ describe('infdbg serve: metrics, the queue UI and library logs', () => {
     const complaint = JSON.parse(await bot.waitForLine((l) => l.includes('WSS URL'))) as Record<string, unknown>;
     expect(complaint).toMatchObject({ level: 'error', source: 'bolt' });
     expect(bot.lines.join('\n')).not.toContain('xapp-1-A0INFDBG');
+    // Still waiting for Slack's socket, it stops cleanly on SIGTERM.
+    expect(await bot.stop()).toBe(0);
   });
 
   it('refuses a queue UI user without a password (and the other way round) at start-up', () => {
