@@ -19,6 +19,8 @@ import type { ChecklistService } from '../src/runbooks/checklist-service.ts';
 import { DEFAULT_TARGET_POLICY, refusedTarget, type TargetPolicy } from '../src/policy/target-policy.ts';
 import { refusedAfterDns, type ResolveHost } from '../src/policy/target-guard.ts';
 import { redactSecrets } from '../src/logs/redact.ts';
+import type { WorkerDirectory } from '../src/queue/heartbeat.ts';
+import { refusedForMissingWorker } from '../src/queue/unserved-nodes.ts';
 
 export interface RequestDeps {
   diagnostics: readonly Diagnostic[];
@@ -37,6 +39,8 @@ export interface RequestDeps {
   targetPolicy?: TargetPolicy;
   /** DNS for the ack's look at named targets (bounded; a name it cannot resolve is left to the worker). Absent: names are checked by the worker only. */
   resolveHost?: ResolveHost;
+  /** The workers' heartbeats: a node-local step whose node has no live worker is refused. Absent: not checked. */
+  workers?: Pick<WorkerDirectory, 'live'>;
 }
 
 export interface RequestOrigin {
@@ -91,6 +95,13 @@ export async function startRequest(deps: RequestDeps, command: Extract<DebugComm
   if (!(await deps.redisReady())) {
     deps.count('redis_down');
     await origin.reply(REDIS_DOWN);
+    return;
+  }
+  // Checked in the ack for the nodes a command names; here also for routes looked up (oom's pod → node), and for a Re-run.
+  const noWorker = await refusedForMissingWorker(deps, command);
+  if (noWorker) {
+    deps.count('no_worker');
+    await origin.reply(`:no_entry: ${noWorker}. Nothing was started.`);
     return;
   }
   const dedupKey = requestDedupKey(origin.dedupScope, origin.text);

@@ -424,8 +424,18 @@ export const oomDiagnostic = defineDiagnostic({
  * The same diagnostic, routed by looking the pod's node up at enqueue time (the bot process, which
  * holds `kube`): the job lands on the queue of the node that runs the pod. Give `kube` a short
  * request deadline (e.g. 3000 ms): enqueueing waits for it, and an unreachable API server falls
- * back to the shared queue.
+ * back to the shared queue. `servedNodes` (the nodes with a live worker): everything `oom` reads
+ * comes from the Kubernetes API, so a pod on a node without a worker (a CPU node with no GPU
+ * DaemonSet pod) runs on the shared queue instead of being refused.
  */
-export function oomDiagnosticWithRouting(kube: KubeAccess): typeof oomDiagnostic {
-  return { ...oomDiagnostic, route: async (payload) => (await withPodNode(payload, kube)).node };
+export function oomDiagnosticWithRouting(kube: KubeAccess, servedNodes?: () => Promise<readonly string[]>): typeof oomDiagnostic {
+  return {
+    ...oomDiagnostic,
+    route: async (payload) => {
+      const { node } = await withPodNode(payload, kube);
+      if (node === undefined || !servedNodes) return node;
+      const served = await servedNodes().catch(() => null);
+      return served === null || served.includes(node) ? node : undefined;
+    },
+  };
 }

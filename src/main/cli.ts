@@ -13,17 +13,22 @@ import { productionDeps, routingKube } from './deps.ts';
 import { ackResolver, createTargetGuard, guardedNetwork, localAddresses } from '../policy/target-guard.ts';
 import { targetPolicyFromConfig } from '../policy/target-policy.ts';
 import { ConfigError, InfdbgError, UsageError, oneLine } from '../core/errors.ts';
-import { createLogger } from '../core/logger.ts';
+import { createLogger, logFatal, routeConsole } from '../core/logger.ts';
+import { createMetrics, observeQueues } from '../core/metrics.ts';
+import { QueueDepth } from '../queue/queue-depth.ts';
+import { slackClientOptions, slackWebClient } from '../slack/web-client.ts';
+import { startWorkerHttp } from './worker-http.ts';
 import { AlertQueue } from '../queue/alert-queue.ts';
 import { resolveWebhookSecrets } from '../alerts/webhook-secrets.ts';
 import { pagerDutyClientFromConfig } from '../pagerduty/rest-client.ts';
-import { FlowEnqueuer } from '../queue/flow.ts';
+import { WorkerDirectory, liveNodes } from '../queue/heartbeat.ts';
+import { RequestSweep, WatchedFlowEnqueuer } from '../queue/request-sweep.ts';
 import { JobStore } from '../queue/job-store.ts';
 import { RedisProbe, redisOptions } from '../queue/redis.ts';
 import { FileBaselineStore } from '../diagnosis/baseline-store.ts';
 import { runDiagnostic } from '../core/run-diagnostic.ts';
 import { SlackThread } from '../slack/thread.ts';
-import { startWorkers } from './worker.ts';
+import { startWorkers, type WorkerRuntime } from './worker.ts';
 import { loadRunbooks, readRunbookSources, validateRunbookSources } from '../runbooks/load-runbooks.ts';
 import { prepareRunbook } from '../runbooks/prepare-runbook.ts';
 import { describeMatch, renderRunbookMarkdown } from '../runbooks/render-runbook.ts';
@@ -34,6 +39,8 @@ import { alertmanagerApiFromConfig } from '../alerts/alertmanager-api.ts';
 import { webClientSlack } from '../incidents/incident-slack.ts';
 import { checklistService } from '../runbooks/checklist-worker.ts';
 import { webClientUserGroups } from '../slack/user-groups.ts';
+import { DEFAULT_ACCESS_POLICY, loadAccessPolicy } from '../policy/access-policy.ts';
+import { accessGate } from '../policy/access-gate.ts';
 import { triageAlert } from '../triage/triage-alert.ts';
 
 
@@ -134,29 +141,46 @@ async function serve(): Promise<void> {
   const config = loadConfig(serveConfigSchema);
   // A bad runbook stops start-up here, naming the file, the step and the field.
   const runbooks = loadRunbooks(config.RUNBOOKS_DIR, diagnostics);
+  // So does a bad access policy (INFDBG_POLICY), naming the file, the line and the field.
+  const accessPolicy = config.INFDBG_POLICY ? loadAccessPolicy(config.INFDBG_POLICY, { diagnostics: diagnostics.map((d) => d.name), runbooks }) : DEFAULT_ACCESS_POLICY;
   const webhookSecrets = resolveWebhookSecrets(config);
   const logger = createLogger(config.LOG_LEVEL);
+  // Whatever a library prints, and a crash, as JSON lines like the rest.
+  routeConsole(logger);
+  logFatal(logger);
   const connection = redisOptions(config.REDIS_URL);
   const probe = new RedisProbe(config.REDIS_URL);
-  const enqueuer = new FlowEnqueuer(connection, config.QUEUE_PREFIX);
   const store = new JobStore(connection, config.QUEUE_PREFIX);
+  // The workers' heartbeats (a node-local step for a node with no live worker is refused), and the sweep that keeps a request from going silent.
+  const workers = new WorkerDirectory(connection, config.QUEUE_PREFIX);
+  const sweep = new RequestSweep({ connection, prefix: config.QUEUE_PREFIX, store, workers, slack: { update: (message) => slackClient.chat.update(message) }, logger, now: () => Date.now(), intervalMs: config.REQUEST_SWEEP_SECONDS * 1000, queueDeadlineMs: config.QUEUE_WAIT_DEADLINE_SECONDS * 1000 });
+  const enqueuer = new WatchedFlowEnqueuer(connection, config.QUEUE_PREFIX, sweep);
   const alerts = new AlertQueue(connection, config.QUEUE_PREFIX);
+  const metrics = createMetrics();
+  // Queue depths for /metrics and the queue UI: every queue under the prefix, read on a scrape.
+  const queueDepth = new QueueDepth({ connection, prefix: config.QUEUE_PREFIX, logger });
+  observeQueues(metrics, queueDepth, logger);
   // `oom` must run on the node that runs the pod: the bot looks the node up when it enqueues.
   const kube = routingKube(config);
-  const routed = kube ? diagnostics.map((d) => (d.name === 'oom' ? oomDiagnosticWithRouting(kube) : d)) : diagnostics;
+  // It runs there when a worker does (a CPU node may have none): everything it reads comes from the API.
+  const routed = kube ? diagnostics.map((d) => (d.name === 'oom' ? oomDiagnosticWithRouting(kube, async () => liveNodes(await workers.live())) : d)) : diagnostics;
   // Checklist buttons and /debug runbook; their timers and the incident's progress run in the workers.
-  const slackClient = new webApi.WebClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {});
+  const slackClient = slackWebClient(config.SLACK_BOT_TOKEN, { slackApiUrl: config.SLACK_API_URL, logger, metrics });
   const checklists = checklistService({ slack: webClientSlack(slackClient), userGroups: webClientUserGroups(slackClient), runbooks, connection, prefix: config.QUEUE_PREFIX, diagnostics: routed, now: () => Date.now(), logger });
   const app = createApp({
     signingSecret: config.SLACK_SIGNING_SECRET,
     botToken: config.SLACK_BOT_TOKEN,
     appToken: config.SLACK_APP_TOKEN,
     slackApiUrl: config.SLACK_API_URL,
+    port: config.PORT,
+    metrics,
+    ...(config.BULL_BOARD_USER && config.BULL_BOARD_PASSWORD ? { queueBoard: { user: config.BULL_BOARD_USER, password: config.BULL_BOARD_PASSWORD, queues: () => queueDepth.queues(), logger } } : {}),
     diagnostics: routed,
     runbooks,
     checklists: checklists.service,
     enqueuer,
     store,
+    workers,
     redisReady: () => probe.ready(),
     now: () => Date.now(),
     logger,
@@ -165,31 +189,58 @@ async function serve(): Promise<void> {
     // The ack refuses a command whose URLs the target policy refuses; workers check again after DNS.
     targetPolicy: targetPolicyFromConfig(config, localAddresses()),
     resolveHost: ackResolver(),
+    // Who may run what, decided in the ack; its user groups are read by a client that answers or fails fast (no retries for minutes).
+    access: accessGate({ policy: accessPolicy, userGroups: webClientUserGroups(new webApi.WebClient(config.SLACK_BOT_TOKEN, { ...slackClientOptions({ slackApiUrl: config.SLACK_API_URL, logger, metrics }), retryConfig: { retries: 1 }, rejectRateLimitedCalls: true, timeout: 5000 })), logger }),
   });
-  await app.start(config.PORT);
-  logger.info('bot listening', { port: config.PORT, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http', path: '/slack/events' });
-  logger.info('runbooks loaded', { dir: config.RUNBOOKS_DIR, count: runbooks.length });
-  logger.info('alert webhooks', { pagerduty: webhookSecrets.pagerduty ? 'on' : 'off (no PAGERDUTY_WEBHOOK_SECRETS)', alertmanager: webhookSecrets.alertmanager ? 'on' : 'off (no ALERTMANAGER_WEBHOOK_TOKEN or _BASIC)' });
   onSignals(async (signal) => {
     logger.info('stopping', { signal });
-    await app.stop();
-    await Promise.all([enqueuer.close(), store.close(), probe.close(), alerts.close(), checklists.close()]);
+    // Also before it finished starting (Socket Mode still waiting for Slack), when Bolt has nothing to stop.
+    await app.stop().catch((err: unknown) => logger.warn('bot not stopped cleanly', { error: oneLine(err) }));
+    await sweep.stop();
+    workers.close();
+    await Promise.all([enqueuer.close(), store.close(), probe.close(), alerts.close(), checklists.close(), queueDepth.close()]);
   });
+  await app.start(config.PORT);
+  sweep.start();
+  logger.info('bot listening', { port: config.PORT, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http', path: '/slack/events' });
+  logger.info('runbooks loaded', { dir: config.RUNBOOKS_DIR, count: runbooks.length });
+  logger.info('queue UI', { path: config.BULL_BOARD_USER ? '/queues' : 'off (no BULL_BOARD_USER and BULL_BOARD_PASSWORD)' });
+  logger.info('access policy', { file: accessPolicy.file ?? '(none: INFDBG_POLICY not set)', default: accessPolicy.default, rules: accessPolicy.rules.length });
+  logger.info('alert webhooks', { pagerduty: webhookSecrets.pagerduty ? 'on' : 'off (no PAGERDUTY_WEBHOOK_SECRETS)', alertmanager: webhookSecrets.alertmanager ? 'on' : 'off (no ALERTMANAGER_WEBHOOK_TOKEN or _BASIC)' });
 }
 
 async function worker(): Promise<void> {
   const config = loadConfig(workerConfigSchema);
   const logger = createLogger(config.LOG_LEVEL);
+  // Whatever a library prints, and a crash, as JSON lines like the rest.
+  routeConsole(logger);
+  logFatal(logger);
   const runbooks = loadRunbooks(config.RUNBOOKS_DIR, diagnostics);
   logger.info('runbooks loaded', { dir: config.RUNBOOKS_DIR, count: runbooks.length });
-  const client = new webApi.WebClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {});
-  const runtime = await startWorkers({
+  const metrics = createMetrics();
+  const client = slackWebClient(config.SLACK_BOT_TOKEN, { slackApiUrl: config.SLACK_API_URL, logger, metrics });
+  // /metrics and /healthz on METRICS_PORT from the start: while Redis is down the probes hear 503, not silence.
+  const probe = new RedisProbe(config.REDIS_URL);
+  let taking = false;
+  const http = await startWorkerHttp({ port: config.METRICS_PORT, metrics, redisReady: () => probe.ready(), workersRunning: () => taking, logger });
+  logger.info('worker metrics listening', { port: http.port, paths: ['/metrics', '/healthz'] });
+  const started: { runtime?: WorkerRuntime } = {};
+  // Before the workers start: a SIGTERM while they wait for Redis still ends the process cleanly.
+  onSignals(async (signal) => {
+    taking = false;
+    logger.info('stopping: no new jobs; waiting for running ones', { signal, graceSeconds: config.SHUTDOWN_GRACE_SECONDS });
+    await started.runtime?.close(config.SHUTDOWN_GRACE_SECONDS * 1000);
+    await Promise.all([http.close(), probe.close()]);
+    logger.info('stopped');
+  });
+  started.runtime = await startWorkers({
     connection: redisOptions(config.REDIS_URL),
     prefix: config.QUEUE_PREFIX,
     nodeName: config.NODE_NAME,
     concurrency: config.WORKER_CONCURRENCY,
     diagnostics,
-    slack: new SlackThread(client),
+    // The thread's own client (its 429 handling) counts and logs like the others.
+    slack: new SlackThread(client, { clientOptions: slackClientOptions({ slackApiUrl: config.SLACK_API_URL, logger, metrics }) }),
     // Every URL a job touches goes through the target policy (checked after DNS, on every redirect); the CLI's own runs are not restricted.
     deps: { ...productionDeps(config), ...guardedNetwork(createTargetGuard(targetPolicyFromConfig(config, localAddresses()))), localFileRoots: config.INFDBG_DATA_DIRS },
     logger,
@@ -205,12 +256,10 @@ async function worker(): Promise<void> {
     },
     // Runbook checklists: an incident's checklist, step reports, reminders, timed escalations.
     checklists: { slack: webClientSlack(client), userGroups: webClientUserGroups(client), runbooks },
+    metrics,
+    version: (await import('./infdbg.ts')).version(),
   });
-  onSignals(async (signal) => {
-    logger.info('stopping: no new jobs; waiting for running ones', { signal, graceSeconds: config.SHUTDOWN_GRACE_SECONDS });
-    await runtime.close(config.SHUTDOWN_GRACE_SECONDS * 1000);
-    logger.info('stopped');
-  });
+  taking = true;
 }
 
 export async function main(argv: string[], io: Io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }): Promise<number> {

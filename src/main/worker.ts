@@ -7,6 +7,7 @@ import { RedisBaselineStore } from '../diagnosis/baseline-store.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { InfdbgError, oneLine } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import { observeWorkers, type Metrics } from '../core/metrics.ts';
 import type { DiagnosticJobData, ReportJobData, ThreadRef } from '../queue/flow.ts';
 import { JobStore } from '../queue/job-store.ts';
 import { REPORT_QUEUE, SHARED_QUEUE, nodeQueue } from '../queue/names.ts';
@@ -17,6 +18,7 @@ import { StatusThrottle, type SlackThread } from '../slack/thread.ts';
 import { describeSlackError, isPermanentSlackError, slackErrorCode } from '../slack/slack-errors.ts';
 import { startIncidentWorkers, type IncidentWorkerOptions } from '../incidents/process-alert.ts';
 import { startChecklistWorker, type ChecklistWorkerOptions } from '../runbooks/checklist-worker.ts';
+import { startHeartbeat } from '../queue/heartbeat.ts';
 
 export interface WorkerRuntimeOptions {
   connection: ConnectionOptions;
@@ -33,10 +35,14 @@ export interface WorkerRuntimeOptions {
   statusIntervalMs?: number;
   /** How often a worker looks for jobs whose worker died (their lock expired) and takes them over. Default BullMQ's 30 s. */
   stalledIntervalMs?: number;
+  /** Where job counts and durations go (the worker's /metrics); absent = not counted. */
+  metrics?: Metrics;
   /** Set to consume accepted alerts (ALERT_QUEUE) into incident threads. */
   incidents?: IncidentWorkerOptions;
   /** Set to run runbook checklists: an incident's checklist, step reports, reminders and timed escalations. */
   checklists?: ChecklistWorkerOptions;
+  /** Announced in the heartbeat (src/queue/heartbeat.ts) beside the node and queues. Default `unknown`. */
+  version?: string;
 }
 
 export interface WorkerRuntime {
@@ -144,6 +150,7 @@ export async function startWorkers(opts: WorkerRuntimeOptions): Promise<WorkerRu
   const diagnosticQueues = [SHARED_QUEUE, nodeQueue(opts.nodeName)];
   const workers: Worker[] = diagnosticQueues.map((q) => new Worker<DiagnosticJobData, DiagnosticResult>(q, processDiagnostic, common));
   workers.push(new Worker<ReportJobData, Report>(REPORT_QUEUE, processReport, common));
+  if (opts.metrics) observeWorkers(workers, opts.metrics);
 
   for (const w of workers) {
     const poke = (job: Job | undefined) => {
@@ -160,10 +167,13 @@ export async function startWorkers(opts: WorkerRuntimeOptions): Promise<WorkerRu
     w.on('error', (err) => logger.error('worker error', { queue: w.name, error: oneLine(err) }));
   }
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  // Announced once it takes jobs, so the bot refuses node-local work for a node with no live worker.
+  const heartbeat = await startHeartbeat({ connection: connection as RedisOptions, prefix, node: opts.nodeName, queues: [...diagnosticQueues, REPORT_QUEUE], version: opts.version ?? 'unknown', logger });
   logger.info('worker ready', { queues: [...diagnosticQueues, REPORT_QUEUE, ...(incidents ? incidents.workers.map((w) => w.name) : [])], concurrency: opts.concurrency });
 
   return {
     async close(graceMs: number) {
+      await heartbeat.stop(); // a closing worker takes no new jobs: withdrawn first
       const graceful = Promise.all([...workers.map((w) => w.close()), incidents?.close(), checklists?.close()]);
       let timer: NodeJS.Timeout | undefined;
       const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), graceMs)));

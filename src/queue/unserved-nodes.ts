@@ -56,7 +56,12 @@ export async function refusedForMissingWorker(deps: MissingWorkerDeps, command: 
   for (const { diagnostic, payload } of planOf(command)) {
     // An async route looks its node up (oom asks the Kubernetes API): not even started in the ack.
     if (when === 'ack' && diagnostic.route?.constructor.name === 'AsyncFunction') continue;
-    const routed = diagnostic.route?.(payload as never);
+    let routed: ReturnType<NonNullable<Diagnostic['route']>>;
+    try {
+      routed = diagnostic.route?.(payload as never);
+    } catch {
+      continue; // enqueueing routes it again and reports why it cannot
+    }
     if (routed instanceof Promise) {
       if (when === 'ack') {
         routed.catch(() => {}); // looked up again when the request is enqueued; its failure is reported there

@@ -2,7 +2,10 @@
 // a user reads, or nothing.
 import { describe, expect, it } from 'vitest';
 import type { LiveWorker } from '../../src/queue/heartbeat.ts';
-import { unservedNodeRefusal } from '../../src/queue/unserved-nodes.ts';
+import { gpuDiagnostic } from '../../jobs/gpu.ts';
+import type { Diagnostic } from '../../src/core/diagnostic.ts';
+import { silentLogger } from '../../src/core/logger.ts';
+import { refusedForMissingWorker, unservedNodeRefusal } from '../../src/queue/unserved-nodes.ts';
 
 const worker = (node: string): LiveWorker => ({ id: `${node}:1:ab`, node, queues: ['shared', `node-${node}`, 'report'], host: node, pid: 1, version: '1', startedAt: 0, lastBeatAgoMs: 10 });
 
@@ -28,5 +31,16 @@ describe('unservedNodeRefusal', () => {
   it('lets through a plan whose nodes all have a worker, and shared-queue steps whatever the workers', () => {
     expect(unservedNodeRefusal([{ diagnostic: 'gpu', node: 'gpu-node-1' }], [worker('gpu-node-1')])).toBeUndefined();
     expect(unservedNodeRefusal([{ diagnostic: 'health', node: undefined }], [])).toBeUndefined();
+  });
+});
+
+describe('refusedForMissingWorker', () => {
+  it('leaves a step whose route throws at once to the enqueue (which reports why), instead of throwing out of the ack', async () => {
+    const diagnostic = { ...gpuDiagnostic, route: () => { throw new Error('route lookup failed'); } } as unknown as Diagnostic;
+    const command = { kind: 'diagnostic', diagnostic, payload: { node: 'gpu-node-1' } } as unknown as Parameters<typeof refusedForMissingWorker>[1];
+    await expect(refusedForMissingWorker({ workers: { live: async () => [] }, logger: silentLogger }, command)).resolves.toBeUndefined();
+    // The same step routed normally is refused.
+    const routed = { ...command, diagnostic: gpuDiagnostic } as typeof command;
+    await expect(refusedForMissingWorker({ workers: { live: async () => [] }, logger: silentLogger }, routed)).resolves.toContain('no worker is running on node gpu-node-1');
   });
 });

@@ -11,7 +11,8 @@ import { startSlackApiStandIn, type SlackApiStandIn } from '../../examples/slack
 import { createApp } from '../../src/main/app.ts';
 import type { Diagnostic } from '../../src/core/diagnostic.ts';
 import { silentLogger } from '../../src/core/logger.ts';
-import { FlowEnqueuer } from '../../src/queue/flow.ts';
+import { WorkerDirectory } from '../../src/queue/heartbeat.ts';
+import { RequestSweep, WatchedFlowEnqueuer } from '../../src/queue/request-sweep.ts';
 import { JobStore } from '../../src/queue/job-store.ts';
 import { RedisProbe, redisOptions } from '../../src/queue/redis.ts';
 import type { BaseDeps } from '../../src/core/run-diagnostic.ts';
@@ -25,6 +26,9 @@ import type { ResolveHost } from '../../src/policy/target-guard.ts';
 import type { LoadedRunbook } from '../../src/runbooks/runbook-schema.ts';
 import { checklistService } from '../../src/runbooks/checklist-worker.ts';
 import { webClientUserGroups } from '../../src/slack/user-groups.ts';
+import { accessGate } from '../../src/policy/access-gate.ts';
+import type { AccessPolicy } from '../../src/policy/access-policy.ts';
+import type { Logger } from '../../src/core/logger.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
@@ -59,6 +63,12 @@ export interface Stack {
   redisKeys(): Promise<string[]>;
   /** Starts a worker runtime (one more replica each call). */
   startWorkers(): Promise<void>;
+  /** Closes every worker runtime started so far (their heartbeats withdrawn), as if their pods went away. */
+  stopWorkers(): Promise<void>;
+  /** The workers' heartbeats, as the bot reads them. */
+  workers: WorkerDirectory;
+  /** The bot's request sweep (not on a timer here: a test calls sweep()). */
+  sweep: RequestSweep;
   close(): Promise<void>;
 }
 
@@ -78,6 +88,10 @@ export async function startStack(options: {
   targetPolicy?: TargetPolicy;
   /** DNS for the ack's look at named targets; default none (the worker checks names). */
   resolveHost?: ResolveHost;
+  /** The access policy (user groups read from the stand-in) and where audit lines go; default: the default policy, audit lines dropped. */
+  access?: { policy: AccessPolicy; logger: Logger };
+  /** The sweep's deadline for a job nobody takes, ms (default its own, 10 min). */
+  queueDeadlineMs?: number;
 }): Promise<Stack> {
   const prefix = `infdbg-test-${randomBytes(4).toString('hex')}`;
   const nodeName = options.nodeName ?? 'test-node';
@@ -85,9 +99,11 @@ export async function startStack(options: {
   const connection = redisOptions(redisUrl);
   const slack = await startSlackApiStandIn();
   const probe = new RedisProbe(redisUrl);
-  const enqueuer = new FlowEnqueuer(connection, prefix);
   const store = new JobStore(connection, prefix);
   const botClient = new webApi.WebClient('xoxb-test-token', { slackApiUrl: slack.apiUrl });
+  const workers = new WorkerDirectory(connection, prefix);
+  const sweep = new RequestSweep({ connection, prefix, store, workers, slack: { update: (message) => botClient.chat.update(message) }, logger: silentLogger, now: () => Date.now(), ...(options.queueDeadlineMs ? { queueDeadlineMs: options.queueDeadlineMs } : {}) });
+  const enqueuer = new WatchedFlowEnqueuer(connection, prefix, sweep);
   const checklists = options.runbooks
     ? checklistService({ slack: webClientSlack(botClient), userGroups: webClientUserGroups(botClient), runbooks: options.runbooks, connection, prefix, diagnostics: options.diagnostics, now: () => Date.now(), logger: silentLogger, ...(options.checklistMinuteMs ? { minuteMs: options.checklistMinuteMs } : {}) })
     : undefined;
@@ -99,11 +115,13 @@ export async function startStack(options: {
     ...(options.runbooks ? { runbooks: options.runbooks, checklists: checklists!.service } : {}),
     enqueuer,
     store,
+    workers,
     redisReady: () => probe.ready(),
     now: () => Date.now(),
     logger: silentLogger,
     ...(options.targetPolicy ? { targetPolicy: options.targetPolicy } : {}),
     ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
+    ...(options.access ? { access: accessGate({ ...options.access, userGroups: webClientUserGroups(botClient) }) } : {}),
   });
   const server = (await app.start(0)) as Server;
   const botUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -138,6 +156,11 @@ export async function startStack(options: {
     store,
     connection,
     startWorkers: start,
+    async stopWorkers() {
+      await Promise.all(runtimes.splice(0).map((r) => r.close(5000)));
+    },
+    workers,
+    sweep,
     async sendCommand(text, opts = {}) {
       const responseUrl = slack.responseUrl();
       const body = new URLSearchParams({
@@ -205,7 +228,7 @@ export async function startStack(options: {
     async redisKeys() {
       const redis = new Redis(REDIS_URL);
       try {
-        return (await redis.keys(`${prefix}:*`)).filter((k) => !/:(meta|stalled-check)$/.test(k));
+        return (await redis.keys(`${prefix}:*`)).filter((k) => !/:(meta|stalled-check|workers|request-sweep)$/.test(k));
       } finally {
         redis.disconnect();
       }
@@ -214,7 +237,8 @@ export async function startStack(options: {
       await Promise.all(runtimes.map((r) => r.close(5000)));
       await app.stop();
       // With an unreachable Redis, closing its clients would wait for a connection that never comes.
-      const closing = Promise.all([enqueuer.close(), store.close(), probe.close(), checklists?.close()]);
+      const closing = Promise.all([sweep.stop(), enqueuer.close(), store.close(), probe.close(), checklists?.close()]);
+      workers.close();
       await Promise.race([closing, new Promise((r) => setTimeout(r, 2000))]);
       const redis = new Redis(REDIS_URL);
       const keys = await redis.keys(`${prefix}:*`);
