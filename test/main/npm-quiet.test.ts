@@ -3,7 +3,7 @@
 // Node 24 and checks that itself), no install scripts left unreviewed — and onnxruntime-node's
 // CUDA download stays denied. npm is the one on the PATH, as a user would run it.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,6 +37,21 @@ describe('npm around infdbg', () => {
     expect(r.stdout.trim()).toBe('No packages with unreviewed install scripts.');
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { allowScripts: Record<string, boolean> };
     expect(pkg.allowScripts['onnxruntime-node']).toBe(false);
+  });
+
+  it('resolves the lockfile under the machine\'s own Node without an engines warning (every dependency accepts Node 20)', () => {
+    // npm judges `engines` against the Node running npm, not the devDependency's Node 24 that runs the code:
+    // resolving the lock (what `npm install` and `npm ci` do first) with the machine's npm shows what a user sees.
+    const dir = mkdtempSync(join(tmpdir(), 'infdbg-npm-engines-'));
+    try {
+      for (const f of ['package.json', 'package-lock.json']) writeFileSync(join(dir, f), readFileSync(f));
+      const r = spawnSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH: userPath } });
+      expect(r.status).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(readFileSync(join(dir, 'package-lock.json'), 'utf8')).toBe(readFileSync('package-lock.json', 'utf8'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses, in one line, a Node older than 24 running the bin', () => {
