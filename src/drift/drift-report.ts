@@ -77,6 +77,7 @@ function headline(f: FeatureDrift): string {
   switch (ch.kind) {
     case 'unit':
     case 'transform':
+    case 'rescaled':
       return `≈ reference ${ch.transform!.name.replace(/ \(.*$/, '')}`;
     case 'constant':
       return `constant ${ch.current.mean}`;

@@ -10,7 +10,7 @@ import { mean, medianSorted, quantileSorted, sampleKurtosis, sampleSkewness, sta
 import { wassersteinDistanceSorted } from '../stats/wasserstein.ts';
 
 /** The kind of change of a drifted numeric feature. */
-export type NumericChangeKind = 'location' | 'scale' | 'location+scale' | 'shape' | 'unit' | 'transform' | 'constant';
+export type NumericChangeKind = 'location' | 'scale' | 'location+scale' | 'shape' | 'unit' | 'transform' | 'rescaled' | 'constant';
 
 /** A component counts when it is at least this many standard errors from "no change"... */
 const MIN_Z = 3;
@@ -31,6 +31,12 @@ const SHAPE_NOISE = 0.8;
  */
 const TRANSFORM_FIT = 0.12;
 const TRANSFORM_GAIN = 4;
+/**
+ * Every value multiplied by one factor that is no unit conversion (a distance computed another way,
+ * a score from another formula) counts from this far from 1: price-like drifts of a few percent
+ * (inflation, a campaign) stay location or scale changes.
+ */
+const MIN_LOG_RESCALE = Math.log(1.15);
 /** Probability levels at which the two samples' quantiles are compared for transforms. */
 const LEVELS = Array.from({ length: 49 }, (_, i) => (i + 1) / 50);
 
@@ -63,8 +69,11 @@ export interface NumericChange {
 }
 
 export interface Transform {
-  /** `unit`: a unit conversion (×1000, °C → °F); `preprocessing`: scaling or a log applied on one side. */
-  family: 'unit' | 'preprocessing';
+  /**
+   * `unit`: a unit conversion (×1000, °C → °F); `preprocessing`: scaling or a log applied on one side;
+   * `rescale`: every value times one factor that is no unit (the same quantity, computed another way).
+   */
+  family: 'unit' | 'preprocessing' | 'rescale';
   /** Multiplicative factor for unit conversions (current ≈ factor × reference + offset). */
   factor?: number;
   /** What it is, e.g. `×1000 (seconds → milliseconds, or a kilo- prefix dropped)`. */
@@ -109,7 +118,7 @@ export function describeNumericChange(reference: Float64Array, current: Float64A
   const locationShift = (cur.mean - ref.mean) / ref.sd;
   const scaleRatio = cur.sd / ref.sd;
   const shapeDistance = standardisedDistance(reference, ref, current, cur);
-  const transform = findTransform(reference, ref, current, cur);
+  const found = findTransform(reference, ref, current, cur);
   const becameBimodal = bimodal(current) && !bimodal(reference);
 
   // Each part against its own noise: the mean difference, the log sd ratio (whose variance grows with the kurtosis) and the shape distance.
@@ -121,8 +130,12 @@ export function describeNumericChange(reference: Float64Array, current: Float64A
   const zShape = shapeDistance / seShape;
   const location = zLocation >= MIN_Z && Math.abs(locationShift) >= MIN_LOCATION_SHIFT;
   const scale = zScale >= MIN_Z && Math.abs(Math.log(scaleRatio)) >= MIN_LOG_SCALE;
+  // A factor moves the spread with the level: a rescale also changed the sd, by about the same factor
+  // (a mean that moved with the spread kept, at a high mean/sd ratio, fits ×c almost as well).
+  const rescaleHolds = (t: Transform) => location && scale && Math.abs(Math.log(scaleRatio) - Math.log(t.factor ?? 1)) < 0.5 * Math.abs(Math.log(t.factor ?? 1));
+  const transform = found && (found.family !== 'rescale' || rescaleHolds(found)) ? found : undefined;
   let kind: NumericChangeKind;
-  if (transform) kind = transform.family === 'unit' ? 'unit' : 'transform';
+  if (transform) kind = transform.family === 'unit' ? 'unit' : transform.family === 'rescale' ? 'rescaled' : 'transform';
   else if (location && scale) kind = 'location+scale';
   else if (location) kind = 'location';
   else if (scale) kind = 'scale';
@@ -217,6 +230,15 @@ function findTransform(reference: Float64Array, ref: NumericSummary, current: Fl
   if (ref.max < 50 && cur.min > 0) {
     consider('preprocessing', 'with a log undone: the reference holds ln x, the current data raw x', Math.exp);
     consider('preprocessing', 'with a log undone: the reference holds ln(1 + x), the current data raw x', Math.expm1);
+  }
+  // Last, as the least common: one factor for every value that no unit explains, estimated from the
+  // middle quantiles' ratios (a positive quantity away from zero, where a factor is told apart from a spread change).
+  if (ref.min >= 0 && cur.min >= 0 && Math.abs(ref.mean) >= 0.5 * ref.sd) {
+    const ratios = LEVELS.map((_, i) => (qr[i]! > 0 && qc[i]! > 0 ? Math.log(qc[i]! / qr[i]!) : Number.NaN)).slice(10, -10).filter(Number.isFinite);
+    if (ratios.length >= 10) {
+      const factor = Math.exp(ratios.reduce((a, b) => a + b, 0) / ratios.length);
+      if (Math.abs(Math.log(factor)) >= MIN_LOG_RESCALE) consider('rescale', `×${factor.toPrecision(3)} (every value, by no familiar unit factor)`, (x) => x * factor, factor);
+    }
   }
   // Within sampling noise of the best fit (3 standard errors of a mean difference, in sd), the more
   // common conversion (earlier in the list) wins: ×1000 and ×1024 differ by 2.4 %, which a few

@@ -28,6 +28,7 @@ export const DRIFT_VOCABULARY = {
   'drift.shape_distance': { unit: 'sd', description: 'Wasserstein distance between the standardised reference and current samples of a drifted numeric feature: the change left once location and spread are removed (subject = feature)' },
   'drift.type_changed': { unit: 'label', description: 'a numeric feature that arrives as text on one side in another number format: value decimal-comma ("7,4") or thousands-separator ("1,234.5") (subject = feature)' },
   'drift.relationship_changed': { unit: 'ratio', description: 'a numeric feature whose correlations with the other features changed while the other pairs held (re-sourced or re-computed); value = the largest change of a correlation (subject = feature)' },
+  'drift.rescaled': { unit: 'factor', description: 'every value of a numeric feature is the reference\'s times one factor that is no unit conversion (×0.76), the shape unchanged; the value is the factor (subject = feature)' },
   'drift.unit_factor': { unit: 'factor', description: 'a unit conversion maps the reference onto the current values (×1000, ÷100, °C → °F), to all rows or to a share of them (a partner sending another currency); the value is the factor (subject = feature)' },
   'drift.preprocessing_mismatch': { unit: 'label', description: 'a preprocessing step maps the reference onto the current values: standardised, min-max scaled or log-transformed on one side only, or a categorical feature recoded (names on one side, codes on the other: value "recoded") (subject = feature; value = the step)' },
   'drift.new_categories': { unit: 'count', description: 'values of a categorical feature the reference never had, beyond what chance leaves unseen (subject = feature; the values are in the text)' },
@@ -166,6 +167,9 @@ export function driftObservations(c: DriftComparison, reference: Dataset, curren
       }
       if (ch.transform?.family === 'unit') {
         out.push(observe('drift.unit_factor', ch.transform.factor ?? 1, `${f.name}: current values ≈ reference ${ch.transform.name} (mean ${fmt(ch.reference.mean)} → ${fmt(ch.current.mean)}, sd ${fmt(ch.reference.sd)} → ${fmt(ch.current.sd)})`, extra));
+      }
+      if (ch.transform?.family === 'rescale') {
+        out.push(observe('drift.rescaled', round(ch.transform.factor ?? 1), `${f.name}: current values ≈ reference ${ch.transform.name} (mean ${fmt(ch.reference.mean)} → ${fmt(ch.current.mean)}, sd ${fmt(ch.reference.sd)} → ${fmt(ch.current.sd)}, the shape unchanged): the same quantity computed or sourced another way`, extra));
       }
       if (ch.transform?.family === 'preprocessing') {
         out.push(observe('drift.preprocessing_mismatch', ch.transform.name, `${f.name}: current values ≈ reference ${ch.transform.name} (mean ${fmt(ch.reference.mean)} → ${fmt(ch.current.mean)}, sd ${fmt(ch.reference.sd)} → ${fmt(ch.current.sd)})`, extra));

@@ -54,6 +54,19 @@ describe('describeNumericChange', () => {
     expect(fahrenheit.transform?.name).toBe('×1.8 + 32 (°C → °F)');
   });
 
+  it('every value times one factor that is no unit (a distance computed another way) is a rescale, not a location shift; a few percent is not', () => {
+    // Road distances, then straight-line ones: about 0.76 × with a little noise per row.
+    const road = normal(n, 12, 4, 31).map((v) => Math.abs(v) + 0.5);
+    const straight = change(road, normal(n, 12, 4, 32).map((v, i) => (Math.abs(v) + 0.5) * 0.76 * (1 + 0.03 * Math.sin(i))));
+    expect(straight).toMatchObject({ kind: 'rescaled', transform: { family: 'rescale' } });
+    expect(straight.transform!.factor).toBeGreaterThan(0.72);
+    expect(straight.transform!.factor).toBeLessThan(0.8);
+    expect(straight.transform!.name).toMatch(/^×0\.7\d+ \(every value, by no familiar unit factor\)$/);
+    // A unit factor keeps its name; 5 % more (inflation) stays a location change.
+    expect(change(road, normal(n, 12, 4, 33).map((v) => (Math.abs(v) + 0.5) * 1000)).kind).toBe('unit');
+    expect(change(road, normal(n, 12, 4, 34).map((v) => (Math.abs(v) + 0.5) * 1.05)).kind).not.toBe('rescaled');
+  });
+
   it('recognises preprocessing applied on one side only', () => {
     const raw = normal(n, 40, 10, 13);
     const standardised = change(raw, normal(n, 40, 10, 14).map((v) => (v - 38) / 9.5));
