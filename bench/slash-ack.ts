@@ -20,6 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { startSlackApiStandIn } from '../examples/slack-api-stand-in.ts';
@@ -45,6 +46,8 @@ const prefix = `infdbg-bench-${randomBytes(4).toString('hex')}`;
 const USERS = ['U0ALICE', 'U0BOB', 'U0CAROL', 'U0DAVE', 'U0ERIN', 'U0FRANK'];
 const CHANNELS = ['C0RANKING', 'C0SEARCH', 'C0VOICE'];
 const WARMUP_CHANNEL = 'C0WARMUP';
+/** Two seconds at the rate. */
+const WARMUP_COMMANDS = Math.round(2 * RATE);
 const FIXTURES = resolve('test/fixtures/drift');
 const children: ChildProcess[] = [];
 const say = (s: string) => process.stdout.write(`${s}\n`);
@@ -147,6 +150,31 @@ function answerKind(status: number, raw: string): string {
   return `other: ${text.slice(0, 60)}`;
 }
 
+type Answer = { status: number; raw: string } | { error: string };
+
+/**
+ * Starts each planned command at its time (`at` ms after the start), however many are still
+ * unanswered, and hands each answer to `answered` with the time it was due. Resolves once all
+ * have answered, with how far behind schedule the latest start was.
+ */
+async function openLoop(planned: readonly Planned[], send: (p: Planned) => Promise<{ status: number; raw: string }>, answered: (p: Planned, due: number, answer: Answer) => void): Promise<number> {
+  const sends: Promise<void>[] = [];
+  let worstLate = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < planned.length; ) {
+    const now = performance.now() - t0;
+    for (; i < planned.length && planned[i]!.at <= now; i++) {
+      const p = planned[i]!;
+      const due = t0 + p.at;
+      worstLate = Math.max(worstLate, performance.now() - due);
+      sends.push(send(p).then((a) => answered(p, due, a), (err: unknown) => answered(p, due, { error: err instanceof Error ? err.message : String(err) })));
+    }
+    if (i < planned.length) await new Promise((r) => setTimeout(r, Math.max(0, planned[i]!.at - (performance.now() - t0))));
+  }
+  await Promise.all(sends);
+  return worstLate;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 }
@@ -163,56 +191,58 @@ async function main(): Promise<void> {
     worker = await start(['src/main/cli.ts', 'worker'], { ...common, NODE_NAME: 'bench-node', WORKER_CONCURRENCY: '2', METRICS_PORT: '0', INFDBG_DATA_DIRS: process.cwd() }, 'worker ready');
   }
   const url = `http://127.0.0.1:${botPort}/slack/events`;
+  /** The response_urls of the measured commands, to tell their duplicate answers from the warm-up's. */
+  const measuredUrls = new Set<string>();
   const send = async (p: Pick<Planned, 'text' | 'user' | 'channel'>) => {
-    const { headers, body } = signed(p.text, p.user, p.channel, slack.responseUrl());
+    const responseUrl = slack.responseUrl();
+    if (p.channel !== WARMUP_CHANNEL) measuredUrls.add(new URL(responseUrl).pathname);
+    const { headers, body } = signed(p.text, p.user, p.channel, responseUrl);
     const res = await fetch(url, { method: 'POST', headers, body });
     return { status: res.status, raw: await res.text() };
   };
 
-  // Warm-up outside the measurement (a cold process compiles its paths on first use, and opens its connections).
-  for (let i = 0; i < 100; i++) await send({ text: `health ${model} --slo-p99 ${9000 + i}`, user: USERS[i % USERS.length]!, channel: WARMUP_CHANNEL });
+  // Warm-up outside the measurement: the same mix at the same rate in a channel of its own (a cold
+  // process compiles each path on first use; the client opens as many connections as it will need).
+  await openLoop(plan(WARMUP_COMMANDS, model).map((p) => ({ ...p, channel: WARMUP_CHANNEL })), send, () => {});
 
   const planned = plan(Math.round(RATE * SECONDS), model);
   const latencies: number[] = [];
+  /** Latencies by the second of the run each command was due in, to show where a tail comes from. */
+  const perSecond: number[][] = Array.from({ length: Math.ceil(SECONDS) }, () => []);
   const answers = new Map<string, number>();
   const byKind = new Map<Kind, Map<string, number>>();
   const errors: string[] = [];
-  let worstLateStart = 0;
   const load = loadavg();
   say(`machine: ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), load average ${load.map((l) => l.toFixed(2)).join(' ')} before; Node ${process.version}`);
   say(`infdbg serve${worker ? ' + infdbg worker' : ' (no worker)'}, prefix ${prefix}; ${planned.length} signed /debug commands at ${RATE}/s for ${SECONDS} s from ${USERS.length} users in ${CHANNELS.length} channels`);
-  const sends: Promise<void>[] = [];
+  // Where a tail comes from: the bot's event-loop delay (prom-client's, reset by each scrape) and this client's own.
+  const scrape = async () => parseExposition(await (await fetch(`http://127.0.0.1:${botPort}/metrics`)).text(), 'bot /metrics').samples;
+  const gauge = (samples: Awaited<ReturnType<typeof scrape>>, name: string) => (samples.find((s) => s.name === name)?.value ?? NaN) * 1000;
+  await scrape();
+  const clientLoop = monitorEventLoopDelay({ resolution: 10 });
+  clientLoop.enable();
   const t0 = performance.now();
-  for (let i = 0; i < planned.length; ) {
-    const now = performance.now() - t0;
-    // Every request whose time has come starts now, however many are still unanswered.
-    for (; i < planned.length && planned[i]!.at <= now; i++) {
-      const p = planned[i]!;
-      const due = t0 + p.at;
-      worstLateStart = Math.max(worstLateStart, performance.now() - due);
-      sends.push(
-        send(p).then(
-          ({ status, raw }) => {
-            latencies.push(performance.now() - due);
-            const kind = answerKind(status, raw);
-            answers.set(kind, (answers.get(kind) ?? 0) + 1);
-            const mine = byKind.get(p.kind) ?? new Map<string, number>();
-            mine.set(kind, (mine.get(kind) ?? 0) + 1);
-            byKind.set(p.kind, mine);
-            if (status !== 200) errors.push(`HTTP ${status} for "${p.text}": ${raw.slice(0, 200)}`);
-          },
-          (err: unknown) => void errors.push(`no answer for "${p.text}": ${err instanceof Error ? err.message : String(err)}`),
-        ),
-      );
-    }
-    if (i < planned.length) await new Promise((r) => setTimeout(r, Math.max(0, planned[i]!.at - (performance.now() - t0))));
-  }
-  await Promise.all(sends);
+  const worstLateStart = await openLoop(planned, send, (p, due, answer) => {
+    if ('error' in answer) return void errors.push(`no answer for "${p.text}": ${answer.error}`);
+    const { status, raw } = answer;
+    latencies.push(performance.now() - due);
+    perSecond[Math.floor(p.at / 1000)]?.push(performance.now() - due);
+    const kind = answerKind(status, raw);
+    answers.set(kind, (answers.get(kind) ?? 0) + 1);
+    const mine = byKind.get(p.kind) ?? new Map<string, number>();
+    mine.set(kind, (mine.get(kind) ?? 0) + 1);
+    byKind.set(p.kind, mine);
+    if (status !== 200) errors.push(`HTTP ${status} for "${p.text}": ${raw.slice(0, 200)}`);
+  });
   const sentS = (performance.now() - t0) / 1000;
+  clientLoop.disable();
+  const during = await scrape();
   latencies.sort((a, b) => a - b);
   const p99 = percentile(latencies, 99);
   say(`sent in ${sentS.toFixed(1)} s (${(planned.length / sentS).toFixed(0)} commands/s); latest start behind schedule ${worstLateStart.toFixed(1)} ms (this client's own lag, counted in the latencies)`);
   say(`ack latency at the client, from each command's scheduled time: p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${latencies.at(-1)?.toFixed(1)} ms (${latencies.length} answered)`);
+  say(`event-loop delay during the run: the bot p99 ${gauge(during, 'nodejs_eventloop_lag_p99_seconds').toFixed(1)} ms, max ${gauge(during, 'nodejs_eventloop_lag_max_seconds').toFixed(1)} ms; this client (and the Slack stand-in in it) p99 ${(clientLoop.percentile(99) / 1e6).toFixed(1)} ms, max ${(clientLoop.max / 1e6).toFixed(1)} ms`);
+  say(`p99 by second of the run: ${perSecond.map((l) => percentile(l.sort((a, b) => a - b), 99).toFixed(0)).join(', ')} ms`);
   say(`answers: ${[...answers].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} ${k}`).join('; ')}`);
   for (const [kind, got] of [...byKind].sort()) say(`  ${kind}: ${[...got].map(([k, n]) => `${n} ${k}`).join('; ')}`);
   say(`errors: ${errors.length}${errors.length ? `\n  ${errors.slice(0, 5).join('\n  ')}` : ''}`);
@@ -225,14 +255,13 @@ async function main(): Promise<void> {
   const duplicates = planned.filter((p) => p.kind === 'duplicate').length;
   const roots = () => slack.callsTo('chat.postMessage').filter((c) => measured.has(String(c.args.channel)) && !c.args.thread_ts && !c.fault).length;
   const duplicateAnswers = () =>
-    slack.ephemeral.filter((e) => /Already running|ran a moment ago|was started a moment ago/.test(String(e.body.text))).length +
+    slack.ephemeral.filter((e) => measuredUrls.has(e.path) && /Already running|ran a moment ago|was started a moment ago/.test(String(e.body.text))).length +
     slack.callsTo('chat.postEphemeral').filter((c) => measured.has(String(c.args.channel)) && /ran a moment ago/.test(String(c.args.text))).length;
   const deadline = Date.now() + 60_000;
   while ((roots() < started || duplicateAnswers() < duplicates) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   say(`after the acks: ${roots()} threads opened for ${started} distinct commands; ${duplicateAnswers()} duplicate answers (a link to the running thread, or a re-run offer) for ${duplicates} duplicates`);
-  const samples = parseExposition(await (await fetch(`http://127.0.0.1:${botPort}/metrics`)).text(), 'bot /metrics').samples;
-  const outcomes = samples.filter((s) => s.name === 'infdbg_commands_total' && s.value > 0).map((s) => `${s.labels.outcome} ${s.value}`);
-  say(`the bot's infdbg_commands_total (warm-up's 100 included): ${outcomes.join(', ')}`);
+  const outcomes = (await scrape()).filter((s) => s.name === 'infdbg_commands_total' && s.value > 0).map((s) => `${s.labels.outcome} ${s.value}`);
+  say(`the bot's infdbg_commands_total (the warm-up's ${WARMUP_COMMANDS} included): ${outcomes.join(', ')}`);
   const problems = [...bot.problems, ...(worker?.problems ?? [])];
   say(`warnings and errors logged by the processes: ${problems.length}${problems.length ? `\n  ${problems.slice(0, 5).join('\n  ')}` : ''}`);
 
