@@ -821,3 +821,58 @@ export const scenarios: Scenario[] = [
     run: () => onServer({ inject: { stages: { inference: { delayMs: 140 } } }, traffic: { concurrency: 2 }, flags: '--slo-p99 250', seed: 95 }),
   },
 ];
+
+// First complete run (2026-12-01, 14:43 UTC, `node eval/run.ts heldout9`, 63 s), before anything was changed:
+//
+// | scenario                                        | expect                       | got                              | 2nd                            |
+// | ----------------------------------------------- | ---------------------------- | -------------------------------- | ------------------------------ |
+// | h9-pooled-latency-benchmark-on-serving-gpu      | gpu-foreign-process          | gpu-foreign-process (high)       | latency-regression             |
+// | h9-pooled-5xx-client-retry-storm                | errors-under-load            | errors-in-service (medium)       | saturation                     |
+// | h9-pooled-p99-feature-store-read-timeouts       | dependency-slow-or-exhausted | intermittent-slow-path (high)    | dependency-slow-or-exhausted   |
+// | h9-pooled-slow-cuda-provider-fell-back-to-cpu   | image-dependency-mismatch    | gpu-idle-service-slow (high)     | latency-regression             |
+// | h9-profile-one-replica-of-four-slow             | intermittent-slow-path       | (none), severity info            | -                              |
+// | h9-oom-evicted-node-disk-full-of-model-cache    | disk-full                    | node-memory-pressure (medium)    | -                              |
+// | h9-gpu-dcgm-url-reaches-node-exporter           | gpu-monitoring-unavailable   | gpu-monitoring-unavailable (med) | -                              |
+// | h9-pooled-accuracy-model-4bit-by-mistake        | golden-outputs-regressed     | golden-outputs-regressed (high)  | -                              |
+// | h9-pooled-accuracy-older-model-pinned           | wrong-model-deployed         | wrong-model-deployed (high)      | -                              |
+// | h9-model-imagenet-normalisation                 | preprocessing-scale-changed  | preprocessing-scale-changed (hi) | -                              |
+// | h9-profile-model-256mb-embedding-cold-start     | cold-start-high              | data-movement-dominant (high)    | -                              |
+// | h9-drift-lactate-from-previous-bed-occupant     | feature-pipeline-change      | feature-pipeline-change (high)   | -                              |
+// | h9-drift-riverside-lactate-mg-dl                | feature-unit-change          | feature-pipeline-change (high)   | feature-unit-change            |
+// | h9-drift-north-feed-replayed-three-times        | sampling-problem             | category-mix-change (medium)     | -                              |
+// | h9-drift-east-heart-and-resp-rate-swapped       | feature-columns-swapped      | feature-pipeline-change (high)   | feature-location-shift         |
+// | h9-pooled-accuracy-export-samples-icu-only      | sampling-problem             | feature-pipeline-change (high)   | population-shift               |
+// | h9-drift-healthy-winter-week                    | (healthy)                    | feature-location-shift (high)    | -                              |
+// | h9-logs-healthy-ort-start-warnings              | (healthy)                    | quiet                            | -                              |
+// | h9-pooled-healthy-int8-within-tolerance         | (healthy)                    | quiet                            | -                              |
+// | h9-health-healthy-heavy-model-inside-slo        | (healthy)                    | quiet (severity info)            | -                              |
+//
+// Faults: top-1 6/16 (37.5 %), top-2 8/16 (50.0 %); healthy controls quiet 3/4; no errors.
+// What the reports showed for the misses:
+// - client-retry-storm: saturation scored highest (7, high: 4.7 requests queued on average, 74 % of
+//   requests answered 503), yet errors-in-service (2, medium, with "the failures are load shedding"
+//   against it) was ranked above it; errors-under-load was not listed (no concurrency sweep ran).
+// - cuda-provider-fell-back-to-cpu: the ORT provider-load failure was recognised and
+//   image-dependency-mismatch scored highest (7, high), but it ranked third behind
+//   gpu-idle-service-slow (6) and latency-regression (5), both of which carry the reported "slow".
+// - feature-store-read-timeouts: the urllib3 ReadTimeoutError lines were recognised as an upstream
+//   timeout but counted against as "absorbed by retries: 24 of 24 announce a retry", so the
+//   separate cluster of slow requests (6.9 % at 250–500 ms) put intermittent-slow-path first; the
+//   ten probe requests missed the spikes and put 85 % of their server time in inference.
+// - one-replica-of-four-slow: nothing listed, severity info, though p99/p50 was 5.94 at
+//   concurrency 1 and inference owned 91.9 % of the slowest requests' extra time.
+// - evicted-node-disk-full: the ephemeral-storage eviction was read as node-memory-pressure (3,
+//   medium, with "node reports no memory pressure" against it); DiskPressure True, the image GC
+//   failure and "Attempting to reclaim ephemeral-storage" were shown as evidence, disk-full not listed.
+// - 256mb-embedding-cold-start: cold start 1445 ms measured (100 % of a first request), but
+//   cold-start-high was not listed; Gather holding 100 % of a 7 µs run gave data-movement-dominant.
+// - riverside-lactate-mg-dl: "15 % of current rows ≈ the reference ×10" was seen (feature-unit-change,
+//   6), but the broken correlation with heart rate (0.60 → 0.22) put feature-pipeline-change (7) first.
+// - north-feed-replayed: only the site mix moved (Jensen–Shannon 0.18): category-mix-change;
+//   the duplicated rows were not remarked on.
+// - east-heart-and-resp-rate-swapped: read as a pipeline change (both columns bimodal, their
+//   correlation 0.64 → −0.83); a swap in one site's 20 % of rows was not recognised as a swap.
+// - export-samples-icu-only: "every current row is ICU" was seen (sampling-problem, 4, high), but
+//   feature-pipeline-change (6) and population-shift (5) ranked above it.
+// - healthy-winter-week: temp_c +0.19 reference sd (normed Wasserstein 0.19), the only drifted
+//   feature, read as feature-location-shift (high).
