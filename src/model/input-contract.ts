@@ -1,7 +1,8 @@
 // The input contract: a real request's tensors (`--inputs`) against what the model declares —
 // missing or extra names, element type, rank, fixed dimensions — and, with `--reference-inputs`
 // (tensors known to be preprocessed right), their values against the reference: the scale
-// convention (0–1, 0–255, −1–1, standardized), the layout of 4-D images (NCHW against NHWC) and
+// convention (0–1, 0–255, −1–1, standardized), the layout of 4-D images (NCHW against NHWC, from
+// the dims or, when an HWC array was reshaped instead of transposed, from the buffer itself) and
 // the channel order of 3-channel images (RGB against BGR, from per-channel means). Pure.
 import { elementCount, toNumbers, type HostTensor } from './host-tensor.ts';
 import type { TensorSignature } from './onnx-model.ts';
@@ -27,8 +28,13 @@ export interface InputValueCheck {
   reference: { min: number; max: number; mean: number; std: number; scale: ScaleConvention };
   /** (current max − min) ÷ (reference max − min). */
   rangeRatio: number | null;
-  /** `NHWC vs NCHW` (current vs reference) when a 4-D input's dims are the other layout's. */
+  /**
+   * `NHWC vs NCHW` (current vs reference) when a 4-D input's dims are the other layout's, or when
+   * its dims say NCHW but its buffer is channel-last (an HWC array reshaped instead of transposed).
+   */
   layout: string | null;
+  /** Set when the layout was read from the buffer: mean |Δ| between values 1 and 3 apart, request and reference. */
+  interleaved?: { current: { lag1: number; lag3: number }; reference: { lag1: number; lag3: number } };
   /** Per-channel means (each side on its own scale, 0–1) when the input is a 3-channel image; `swapped` when reversed order fits far better. */
   channels: { current: number[]; reference: number[]; swapped: boolean } | null;
 }
@@ -131,6 +137,43 @@ function channelMeans(values: Float64Array, dims: readonly number[], axis: 1 | 3
   return sums.map((s, c) => (counts[c]! > 0 ? s / counts[c]! : 0));
 }
 
+/** Mean |x[i] − x[i+lag]| within each row of the buffer (on the values' own 0–1 scale), for lags 1 and 3. */
+function neighbourDifferences(values: Float64Array, rowLength: number, lo: number, span: number): { lag1: number; lag3: number } {
+  let d1 = 0;
+  let d3 = 0;
+  let n1 = 0;
+  let n3 = 0;
+  for (let row = 0; row + rowLength <= values.length; row += rowLength) {
+    for (let i = row; i < row + rowLength - 1; i++) {
+      const a = values[i]!;
+      const b = values[i + 1]!;
+      if (Number.isFinite(a) && Number.isFinite(b)) {
+        d1 += Math.abs(a - b);
+        n1++;
+      }
+      if (i + 3 < row + rowLength && Number.isFinite(a) && Number.isFinite(values[i + 3]!)) {
+        d3 += Math.abs(a - values[i + 3]!);
+        n3++;
+      }
+    }
+  }
+  return { lag1: n1 > 0 ? d1 / n1 / span : 0, lag3: n3 > 0 ? d3 / n3 / span : 0 };
+}
+
+/**
+ * A channel-first (N, 3, H, W) buffer whose values are really channel-last: in a planar image the
+ * next value is the next pixel of the same channel, at least as close as the pixel three along; in
+ * interleaved RGB reshaped to NCHW it is another channel of the same pixel, and the same channel
+ * comes back every third value. So in the request values 3 apart are clearly closer than those 1
+ * apart, while in the (planar) reference they are not.
+ */
+function looksInterleaved(current: { lag1: number; lag3: number }, reference: { lag1: number; lag3: number }): boolean {
+  if (current.lag1 <= 0 || reference.lag1 <= 0) return false;
+  const cur = current.lag3 / current.lag1;
+  const ref = reference.lag3 / reference.lag1;
+  return cur < 0.8 && ref >= 0.95 && cur < 0.7 * ref;
+}
+
 /** Reversed channel order fits this much better than the given order (sum of absolute mean differences) to count as swapped. */
 export const SWAP_MARGIN = 0.5;
 /** Below this sum of mean differences (on a 0–1 scale) the channel order cannot be told. */
@@ -147,9 +190,19 @@ export function compareInputValues(input: string, current: HostTensor, reference
   const rangeRatio = rs.max - rs.min > 0 ? (cs.max - cs.min) / (rs.max - rs.min) : null;
   const ca = channelAxis(current.dims);
   const ra = channelAxis(reference.dims);
-  const layout = ca !== null && ra !== null && ca !== ra ? `${ca === 3 ? 'NHWC' : 'NCHW'} vs ${ra === 3 ? 'NHWC' : 'NCHW'}` : null;
+  let layout = ca !== null && ra !== null && ca !== ra ? `${ca === 3 ? 'NHWC' : 'NCHW'} vs ${ra === 3 ? 'NHWC' : 'NCHW'}` : null;
+  let interleaved: InputValueCheck['interleaved'];
+  if (layout === null && ca === 1 && ra === 1 && cs.max > cs.min && rs.max > rs.min && current.dims[3]! >= 8) {
+    const cd = neighbourDifferences(cv, current.dims[3]!, cs.min, cs.max - cs.min);
+    const rd = neighbourDifferences(rv, reference.dims[3]!, rs.min, rs.max - rs.min);
+    if (looksInterleaved(cd, rd)) {
+      layout = 'NHWC vs NCHW';
+      interleaved = { current: cd, reference: rd };
+    }
+  }
   let channels: InputValueCheck['channels'] = null;
-  if (ca !== null && ra !== null && elementCount(current.dims) > 0 && cs.max > cs.min && rs.max > rs.min) {
+  // Channel means of a buffer in the other order than its dims say would compare the wrong values.
+  if (!interleaved && ca !== null && ra !== null && elementCount(current.dims) > 0 && cs.max > cs.min && rs.max > rs.min) {
     // Each side on its own 0–1 scale, so a scale change does not read as a channel change.
     const cm = channelMeans(cv, current.dims, ca, cs.min, cs.max - cs.min);
     const rm = channelMeans(rv, reference.dims, ra, rs.min, rs.max - rs.min);
@@ -157,7 +210,7 @@ export function compareInputValues(input: string, current: HostTensor, reference
     const reversed = cm.reduce((s, m, c) => s + Math.abs(m - rm[2 - c]!), 0);
     channels = { current: cm, reference: rm, swapped: direct >= MIN_CHANNEL_DIFF && reversed < SWAP_MARGIN * direct };
   }
-  return { input, current: cur, reference: ref, rangeRatio, layout, channels };
+  return { input, current: cur, reference: ref, rangeRatio, layout, channels, ...(interleaved ? { interleaved } : {}) };
 }
 
 /** The whole contract check (without the run; the caller fills `runError`). */

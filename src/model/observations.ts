@@ -147,7 +147,10 @@ export function modelCheckObservations(c: ModelCheck, label: string): Observatio
       const range = (s: { min: number; max: number; scale: string }) => `${num(s.min)}…${num(s.max)} (${s.scale})`;
       if (v.current.scale !== v.reference.scale) out.push(observe('preprocessing.scale_changed', `${v.current.scale} vs ${v.reference.scale}`, `input ${v.input} ranges ${range(v.current)}; the reference ${range(v.reference)}`, { subject: v.input }));
       if (v.rangeRatio !== null) out.push(observe('preprocessing.range_ratio', v.rangeRatio, `input ${v.input}: value range ×${num(v.rangeRatio)} the reference's (${range(v.current)} vs ${range(v.reference)})`, { subject: v.input }));
-      if (v.layout) out.push(observe('preprocessing.layout_changed', v.layout, `input ${v.input} is laid out ${v.layout.split(' vs ')[0]}, the reference ${v.layout.split(' vs ')[1]}`, { subject: v.input }));
+      if (v.layout && v.interleaved) {
+        const d = (x: { lag1: number; lag3: number }) => `${num(x.lag3)} against ${num(x.lag1)}`;
+        out.push(observe('preprocessing.layout_changed', v.layout, `input ${v.input} has NCHW dims but a channel-last buffer: values 3 apart differ less than neighbours (${d(v.interleaved.current)}; the reference ${d(v.interleaved.reference)}) — an HWC image reshaped instead of transposed`, { subject: v.input }));
+      } else if (v.layout) out.push(observe('preprocessing.layout_changed', v.layout, `input ${v.input} is laid out ${v.layout.split(' vs ')[0]}, the reference ${v.layout.split(' vs ')[1]}`, { subject: v.input }));
       if (v.channels) {
         const means = (m: number[]) => m.map((x) => x.toFixed(2)).join('/');
         out.push(observe('preprocessing.channels_swapped', v.channels.swapped, v.channels.swapped ? `input ${v.input}: channel means ${means(v.channels.current)} are the reference's ${means(v.channels.reference)} reversed (BGR vs RGB)` : `input ${v.input}: channel means ${means(v.channels.current)} in the reference's order (${means(v.channels.reference)})`, { subject: v.input }));

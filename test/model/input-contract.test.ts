@@ -61,6 +61,21 @@ describe('input contract', () => {
     expect(nhwc!.channels?.swapped).toBe(false);
   });
 
+  it('reads an HWC image reshaped to NCHW instead of transposed from its buffer: values 3 apart closer than neighbours', () => {
+    const nhwc = npy('nhwc');
+    // np.reshape(hwc, (1, 3, 8, 8)): the dims fit the model, the buffer is still interleaved RGB.
+    const reshaped: HostTensor = { ...nhwc, dims: [1, 3, 8, 8] };
+    expect(contractProblems({ image: reshaped }, IMAGE)).toEqual([]);
+    const [v] = checkInputContract({ image: reshaped }, IMAGE, { image: reference }).values;
+    expect(v!.layout).toBe('NHWC vs NCHW');
+    expect(v!.interleaved!.current.lag3).toBeLessThan(0.8 * v!.interleaved!.current.lag1);
+    expect(v!.interleaved!.reference.lag3).toBeGreaterThanOrEqual(v!.interleaved!.reference.lag1);
+    expect(v!.channels).toBeNull();
+    // The reference, and a BGR request (planar, only the channel order changed), are not read as interleaved.
+    expect(checkInputContract({ image: reference }, IMAGE, { image: reference }).values[0]!.layout).toBeNull();
+    expect(checkInputContract({ image: npy('bgr') }, IMAGE, { image: reference }).values[0]!.layout).toBeNull();
+  });
+
   it('classifies value conventions', () => {
     expect(scaleConvention({ min: 0, max: 1, mean: 0.5, std: 0.2 })).toBe('0-1');
     expect(scaleConvention({ min: 0, max: 255, mean: 120, std: 50 })).toBe('0-255');
