@@ -177,6 +177,8 @@ export const POD_VOCABULARY = {
   'oom.last_log_loading_model': { unit: 'boolean', description: "the killed instance's last log lines are about loading the model or its weights (subject: container)" },
   'oom.node_memory_pressure': { unit: 'boolean', description: 'the node reports MemoryPressure=True' },
   'oom.evictions': { unit: 'count', description: 'Evicted events of the pod and its node' },
+  'oom.eviction_resource': { unit: 'label', description: "what the kubelet evicted the pod for, from its message \"The node was low on resource: <r>\" (memory, ephemeral-storage, nodefs, imagefs, pids)" },
+  'oom.node_disk_pressure': { unit: 'boolean', description: 'the node reports DiskPressure=True' },
   'oom.probe_kills': { unit: 'count', description: 'restarts the kubelet ordered because a liveness or startup probe failed (Killing events "failed liveness probe, will be restarted"): a SIGKILL, exit 137, that is not an OOM kill' },
   'oom.gpu_unschedulable': { unit: 'count', description: 'FailedScheduling events for lack of nvidia.com/gpu' },
   'oom.pod_unscheduled': { unit: 'boolean', description: 'the pod has no node yet' },
@@ -281,8 +283,14 @@ export function observePod(e: PodObservationInput, o: Observe): Observation[] {
   }
   const pressure = e.nodeConditions.find((c) => c.type === 'MemoryPressure');
   if (pressure) out.push(o('oom.node_memory_pressure', pressure.status === 'True', pressure.status === 'True' ? `node ${e.pod.node ?? ''} reports MemoryPressure=True (${pressure.reason ?? 'no reason'}${pressure.message ? `: ${pressure.message}` : ''})` : `node ${e.pod.node ?? ''} reports no memory pressure`));
+  const disk = e.nodeConditions.find((c) => c.type === 'DiskPressure');
+  if (disk) out.push(o('oom.node_disk_pressure', disk.status === 'True', disk.status === 'True' ? `node ${e.pod.node ?? ''} reports DiskPressure=True (${disk.reason ?? 'no reason'}${disk.message ? `: ${disk.message}` : ''})` : `node ${e.pod.node ?? ''} reports no disk pressure`));
   const evicted = e.events.filter((ev) => ev.reason === 'Evicted');
   out.push(o('oom.evictions', evicted.reduce((s, ev) => s + ev.count, 0), evicted.length > 0 ? `Evicted: ${evicted.at(-1)?.message ?? ''}` : 'no eviction events', { sampleSize: e.events.length }));
+  // The kubelet's eviction message (pkg/kubelet/eviction/helpers.go: "The node was low on resource: %v. ").
+  const low = evicted.length > 0 ? /The node was low on resource: ([\w.-]+)/.exec(evicted.at(-1)!.message) : null;
+  const resource = low?.[1]!.replace(/\.+$/, '');
+  if (resource) out.push(o('oom.eviction_resource', resource, `evicted for ${resource}: ${evicted.at(-1)!.message}`));
   // The kubelet's own words (pkg/kubelet/kuberuntime: "Container %s failed %s probe, will be restarted").
   const probeKills = e.events.filter((ev) => ev.reason === 'Killing' && /failed (?:liveness|startup) probe/i.test(ev.message));
   const probeFailures = e.events.filter((ev) => ev.reason === 'Unhealthy' && /^(?:Liveness|Startup) probe failed/i.test(ev.message));

@@ -230,6 +230,26 @@ describe('oom <namespace>/<pod>', () => {
     expect(recent.summary).toContain('10 min ago');
   });
 
+  it('an eviction for ephemeral storage on a node under disk pressure is a full disk, not memory pressure', async () => {
+    type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const base = llmServerScenario().pods[0]!;
+    const events = structuredClone(base.events) as Json;
+    const { series: _series, ...template } = events.items[0];
+    // The kubelet's eviction message (pkg/kubelet/eviction/helpers.go).
+    events.items = [{ ...template, reason: 'Evicted', type: 'Warning', count: 1, message: 'The node was low on resource: ephemeral-storage. Threshold quantity: 177003471493, available: 168224196Ki. Container server was using 187695104Ki, request is 0, has larger consumption of ephemeral-storage.' }];
+    const scenario = llmServerScenario();
+    const node = structuredClone(scenario.nodes!['gpu-node-3']!) as Json;
+    for (const c of node.status.conditions) {
+      if (c.type === 'MemoryPressure') Object.assign(c, { status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' });
+      if (c.type === 'DiskPressure') Object.assign(c, { status: 'True', reason: 'KubeletHasDiskPressure', message: 'kubelet has disk pressure' });
+    }
+    const kube = await kubeFor({ ...scenario, pods: [{ ...base, events, previousLogs: {}, logs: {} }], nodes: { 'gpu-node-3': node }, nodeEvents: {} });
+    const result = await oom({ namespace: 'ml', pod: POD }, kube);
+    expect(result.observations.find((o) => o.name === 'oom.eviction_resource')?.value).toBe('ephemeral-storage');
+    expect(result.hypotheses.filter((h) => h.likelihood !== 'unlikely').map((h) => h.cause)).not.toContain('node-memory-pressure');
+    expect(result.hypotheses.find((h) => h.cause === 'disk-full')).toMatchObject({ likelihood: 'high' });
+  });
+
   it('turns a 403 on the logs into a finding naming the RBAC verb and resource, and still reports the rest', async () => {
     const kube = await kubeFor({ ...llmServerScenario(), forbid: ['pods/log'] });
     const result = await oom({ namespace: 'ml', pod: POD }, kube);
