@@ -15,7 +15,7 @@ import { TEST_NAMES } from './test-choice.ts';
 import { partialScaling } from './partial-scaling.ts';
 import { relationshipChanges } from './relationship-change.ts';
 import { sortedCopy } from '../stats/sort.ts';
-import { clippedAt, cyclicShift, numbersAsText, recodedCategories, truncatedCategories, renamedCategories, swappedColumns, swappedValues, valueSpike } from './value-patterns.ts';
+import { clippedAt, cyclicShift, numbersAsText, partlySwappedColumns, recodedCategories, truncatedCategories, renamedCategories, swappedColumns, swappedValues, valueSpike } from './value-patterns.ts';
 
 export const DRIFT_VOCABULARY = {
   ...TARGET_VOCABULARY,
@@ -39,7 +39,7 @@ export const DRIFT_VOCABULARY = {
   'drift.cyclic_shift': { unit: 'number', description: 'the current values of a whole-number feature on a cycle (hours 0–23, weekdays 0–6) are the reference\'s turned around the cycle by this many steps, as a time-zone or daylight-saving offset does (subject = feature)' },
   'drift.value_spike': { unit: 'ratio', description: 'one value holds this much larger a share of the current rows than of the reference\'s in a continuous feature: a default or an imputed value filled into many rows (subject = feature)' },
   'drift.clipped_at': { unit: 'number', description: 'the current values of a continuous feature pile up at their maximum (or minimum), where the reference had values beyond: truncated or clipped at this bound (subject = feature)' },
-  'drift.columns_swapped': { unit: 'label', description: 'two drifted numeric features whose current values match each other\'s reference values: the columns were swapped (value = "a ↔ b"; one observation per feature, subject = feature)' },
+  'drift.columns_swapped': { unit: 'label', description: 'two drifted numeric features whose current values match each other\'s reference values, in every row or in a share of them (each column its reference mixed with the other\'s): the columns were swapped (value = "a ↔ b"; one observation per feature, subject = feature)' },
   'drift.values_swapped': { unit: 'label', description: 'a two-valued feature whose current shares are the reference\'s swapped: an inverted flag or label encoding (value = "a ↔ b"; subject = feature)' },
   'drift.missing_share_change': { unit: 'ratio', description: 'current minus reference share of missing values, when significant and ≥ 1 point (subject = feature)' },
   'drift.feature_degenerate': { unit: 'label', description: 'a feature that varied in the reference is all-missing or constant now (subject = feature; value: all-missing | constant)' },
@@ -232,9 +232,15 @@ export function driftObservations(c: DriftComparison, reference: Dataset, curren
     const text = `${rc.feature}: its correlation with ${rc.partner} went ${rc.referenceR.toFixed(2)} → ${rc.currentR.toFixed(2)} (${rc.changedPairs} of its ${rc.correlatedPairs} correlated pair${rc.correlatedPairs === 1 ? '' : 's'} changed; the other features' pairs held): it no longer relates to the rest as it did`;
     out.push(observe('drift.relationship_changed', round(Math.abs(rc.referenceR - rc.currentR)), text, { subject: rc.feature, sampleSize: current.rows }));
   }
+  const swapped = new Set<string>();
   for (const [a, b] of swappedColumns(numericDrifted)) {
     const text = `${a} and ${b} swapped: the current ${a} matches the reference ${b} and the current ${b} the reference ${a} (as close as two samples of one distribution)`;
     for (const name of [a, b]) out.push(observe('drift.columns_swapped', `${a} ↔ ${b}`, text, { subject: name, sampleSize: current.rows }));
+    swapped.add(a).add(b);
+  }
+  for (const p of partlySwappedColumns(numericDrifted, swapped)) {
+    const text = `${p.a} and ${p.b} swapped in ${pct(p.share)} of rows: each current column is its reference mixed with ${pct(p.share)} of the other's (largest CDF gap ${p.fitGap.toFixed(3)}, against ${p.ownGap.toFixed(3)} for its own reference alone) — one source assembles the two in the other order`;
+    for (const name of [p.a, p.b]) out.push(observe('drift.columns_swapped', `${p.a} ↔ ${p.b}`, text, { subject: name, sampleSize: current.rows }));
   }
 
   for (const s of c.skipped) {

@@ -352,6 +352,78 @@ export function swappedColumns(drifted: readonly NumericSample[]): Array<[string
   return out;
 }
 
+export interface PartialSwap {
+  a: string;
+  b: string;
+  /** Share of current rows whose two values are exchanged. */
+  share: number;
+  /** Largest CDF gap of each current column against its fitted mixture, and against its own reference. */
+  fitGap: number;
+  ownGap: number;
+}
+
+/** Points of the current sample at which the mixture fits are compared (its quantiles). */
+const MIX_POINTS = 200;
+
+/** F(x) of a sorted sample: the share of values ≤ x. */
+function cdfAt(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo / sorted.length;
+}
+
+/** Largest gap between the current sample's CDF and (1 − s)·F_own + s·F_other, at MIX_POINTS of the current sample's quantiles. */
+function mixtureGap(current: Float64Array, own: Float64Array, other: Float64Array, s: number): number {
+  let gap = 0;
+  const n = current.length;
+  for (let k = 1; k <= MIX_POINTS; k++) {
+    const i = Math.min(n - 1, Math.floor((k / (MIX_POINTS + 1)) * n));
+    const x = current[i]!;
+    const empirical = cdfAt(current, x);
+    gap = Math.max(gap, Math.abs(empirical - ((1 - s) * cdfAt(own, x) + s * cdfAt(other, x))));
+  }
+  return gap;
+}
+
+/**
+ * Pairs of drifted numeric features where a share of the rows holds each other's values (one source,
+ * one site or one client whose feature vector is assembled in another order): each current column
+ * is, within sampling noise, the mixture (1 − s)·its reference + s·the other's reference, with the
+ * same s for both, while far from its own reference. A full swap is swappedColumns'. Samples sorted.
+ */
+export function partlySwappedColumns(drifted: readonly NumericSample[], already: ReadonlySet<string> = new Set()): PartialSwap[] {
+  const out: PartialSwap[] = [];
+  const used = new Set(already);
+  for (let i = 0; i < drifted.length; i++) {
+    for (let j = i + 1; j < drifted.length; j++) {
+      const a = drifted[i]!;
+      const b = drifted[j]!;
+      if (used.has(a.name) || used.has(b.name) || a.current.length < 200 || b.current.length < 200) continue;
+      // The two references must differ for a swap to show (at the quantiles of one of them: cheap on a million rows).
+      if (mixtureGap(a.reference, b.reference, b.reference, 0) < 0.5) continue;
+      // Each current column against its own reference alone (share 0), at its quantiles.
+      const ownGap = Math.min(mixtureGap(a.current, a.reference, b.reference, 0), mixtureGap(b.current, b.reference, a.reference, 0));
+      let best = { share: 0, gap: Infinity };
+      for (let k = 1; k < 100; k++) {
+        const share = k / 100;
+        const gap = Math.max(mixtureGap(a.current, a.reference, b.reference, share), mixtureGap(b.current, b.reference, a.reference, share));
+        if (gap < best.gap) best = { share, gap };
+      }
+      const noise = Math.max(ksNoise(a.current.length, a.reference.length), ksNoise(b.current.length, b.reference.length));
+      if (best.share >= 0.03 && best.share <= 0.97 && best.gap <= noise && ownGap > 3 * best.gap) {
+        out.push({ a: a.name, b: b.name, share: best.share, fitGap: best.gap, ownGap });
+        used.add(a.name).add(b.name);
+      }
+    }
+  }
+  return out;
+}
+
 /** Most values a feature may have for its shares to be compared as a permutation (beyond, categories are too thin to pair). */
 const MAX_PERMUTED_VALUES = 30;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clippedAt, cyclicShift, numbersAsText, renamedCategories, swappedColumns, swappedValues, truncatedCategories, valueSpike } from '../../src/drift/value-patterns.ts';
+import { clippedAt, cyclicShift, numbersAsText, partlySwappedColumns, renamedCategories, swappedColumns, swappedValues, truncatedCategories, valueSpike } from '../../src/drift/value-patterns.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 
 const normal = (r: () => number, mean: number, sd: number) => mean + sd * Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
@@ -105,6 +105,27 @@ describe('swappedColumns', () => {
       { name: 'wait_min', reference: col(ref, 'wait'), current: col(cur, 'reply') },
       { name: 'reply_min', reference: col(ref, 'reply'), current: col(cur, 'wait') },
     ])).toEqual([['wait_min', 'reply_min']]);
+  });
+  it('finds two columns exchanged in a share of the rows (one source assembles them in the other order), with the share', () => {
+    // 20 % of current rows carry reply in wait and wait in reply.
+    const mixed = cur.map((x, i) => (i % 5 === 0 ? { wait: x.reply, reply: x.wait } : x));
+    const [p, ...rest] = partlySwappedColumns([
+      { name: 'wait_min', reference: col(ref, 'wait'), current: col(mixed, 'wait') },
+      { name: 'reply_min', reference: col(ref, 'reply'), current: col(mixed, 'reply') },
+    ]);
+    expect(rest).toEqual([]);
+    expect(p).toMatchObject({ a: 'wait_min', b: 'reply_min' });
+    expect(p!.share).toBeGreaterThan(0.16);
+    expect(p!.share).toBeLessThan(0.24);
+    // Two columns that moved elsewhere, and two that did not move, are not a partial swap.
+    expect(partlySwappedColumns([
+      { name: 'wait_min', reference: col(ref, 'wait'), current: sorted(col(cur, 'wait').map((x) => x * 1.6)) },
+      { name: 'reply_min', reference: col(ref, 'reply'), current: sorted(col(cur, 'reply').map((x) => x * 0.7)) },
+    ])).toEqual([]);
+    expect(partlySwappedColumns([
+      { name: 'wait_min', reference: col(ref, 'wait'), current: col(cur, 'wait') },
+      { name: 'reply_min', reference: col(ref, 'reply'), current: col(cur, 'reply') },
+    ])).toEqual([]);
   });
   it('does not pair two columns that both moved elsewhere', () => {
     expect(swappedColumns([
