@@ -18,6 +18,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -175,6 +176,16 @@ async function openLoop(planned: readonly Planned[], send: (p: Planned) => Promi
   return worstLate;
 }
 
+/** CPU seconds a process has used (user + system, from /proc; NaN where there is no /proc). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ, 100 on Linux)
+  } catch {
+    return NaN;
+  }
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 }
@@ -221,6 +232,7 @@ async function main(): Promise<void> {
   await scrape();
   const clientLoop = monitorEventLoopDelay({ resolution: 10 });
   clientLoop.enable();
+  const botCpuBefore = cpuSeconds(bot.child.pid);
   const t0 = performance.now();
   const worstLateStart = await openLoop(planned, send, (p, due, answer) => {
     if ('error' in answer) return void errors.push(`no answer for "${p.text}": ${answer.error}`);
@@ -236,12 +248,14 @@ async function main(): Promise<void> {
   });
   const sentS = (performance.now() - t0) / 1000;
   clientLoop.disable();
+  const botCpu = cpuSeconds(bot.child.pid) - botCpuBefore;
   const during = await scrape();
   latencies.sort((a, b) => a - b);
   const p99 = percentile(latencies, 99);
   say(`sent in ${sentS.toFixed(1)} s (${(planned.length / sentS).toFixed(0)} commands/s); latest start behind schedule ${worstLateStart.toFixed(1)} ms (this client's own lag, counted in the latencies)`);
   say(`ack latency at the client, from each command's scheduled time: p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${latencies.at(-1)?.toFixed(1)} ms (${latencies.length} answered)`);
   say(`event-loop delay during the run: the bot p99 ${gauge(during, 'nodejs_eventloop_lag_p99_seconds').toFixed(1)} ms, max ${gauge(during, 'nodejs_eventloop_lag_max_seconds').toFixed(1)} ms; this client (and the Slack stand-in in it) p99 ${(clientLoop.percentile(99) / 1e6).toFixed(1)} ms, max ${(clientLoop.max / 1e6).toFixed(1)} ms`);
+  say(`the bot's CPU time during the run: ${botCpu.toFixed(2)} s for ${planned.length} commands (${((botCpu * 1000) / planned.length).toFixed(2)} ms each, ${((botCpu / sentS) * 100).toFixed(0)} % of one CPU), the acks and what follows them (threads, enqueues, duplicate answers)`);
   say(`p99 by second of the run: ${perSecond.map((l) => percentile(l.sort((a, b) => a - b), 99).toFixed(0)).join(', ')} ms`);
   say(`answers: ${[...answers].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} ${k}`).join('; ')}`);
   for (const [kind, got] of [...byKind].sort()) say(`  ${kind}: ${[...got].map(([k, n]) => `${n} ${k}`).join('; ')}`);
