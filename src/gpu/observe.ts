@@ -286,6 +286,19 @@ function observeDcgmPods(input: GpuObservationInput, o: Observe): Observation[] 
     const isTarget = (p: { namespace: string; name: string }) => target !== undefined && p.namespace === target.namespace && p.name === target.pod;
     const hasTarget = pods.some(isTarget);
     if (target && !hasTarget) continue;
+    const instances = (g.migInstances ?? []).filter((mi) => mi.pods.length > 0);
+    if (instances.length > 0) {
+      // MIG slices have their own memory and compute: only pods on the same instance share anything.
+      const key = (p: { namespace: string; name: string }) => `${p.namespace}/${p.name}`;
+      const sharing = instances.flatMap((mi) => (target ? (mi.pods.some(isTarget) ? mi.pods.filter((p) => !isTarget(p)) : []) : mi.pods.slice(1)));
+      const where = instances.map((mi) => `${mi.pods.map(key).join(', ')} on ${mi.id}${mi.profile ? ` (${mi.profile})` : ''}`).join('; ');
+      out.push(
+        o('gpu.shared_gpu_pods', sharing.length, sharing.length > 0 ? `GPU ${g.index} (${g.name}): MIG instance shared with ${sharing.map(key).join(', ')} (${where})` : `GPU ${g.index} (${g.name}) is split by MIG, one pod per instance (${where}): isolated slices, none shared`, {
+          subject: String(g.index),
+        }),
+      );
+      continue;
+    }
     const others = target ? pods.filter((p) => !isTarget(p)) : pods.slice(1);
     out.push(
       o('gpu.shared_gpu_pods', others.length, others.length > 0 ? `GPU ${g.index} (${g.name}) is shared with ${others.map((p) => `${p.namespace}/${p.name}`).join(', ')} (DCGM pod mapping)` : `GPU ${g.index} (${g.name}): ${pods.length === 0 ? 'no pod mapped' : `only ${pods[0]?.namespace}/${pods[0]?.name}`}`, {

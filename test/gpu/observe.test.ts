@@ -49,4 +49,21 @@ describe('observeGpus', () => {
     const obs = observeGpus({ gpus: [{ ...h100, pods }], processes: null, failures: [], source: 'DCGM exporter', node: 'n', target: { namespace: 'ml', pod: 'llm-server-0' } });
     expect(obs.filter((o) => o.name === 'gpu.shared_gpu_pods').map((o) => [o.value, o.text])).toEqual([[1, 'GPU 0 (NVIDIA H100 80GB HBM3) is shared with ml/notebook-3 (DCGM pod mapping)']]);
   });
+
+  it('on a GPU split by MIG, counts only the pods on the target\'s own instance as sharing it', () => {
+    const ranker = { namespace: 'ml', name: 'ranker-0' };
+    const reranker = { namespace: 'search', name: 'reranker-1' };
+    const pods = [{ ...ranker, container: 'server' }, { ...reranker, container: 'server' }];
+    const slices = (second: Array<{ namespace: string; name: string }>) => [
+      { id: '1', profile: '3g.40gb', usedMiB: 22528, freeMiB: 18432, pods: [ranker] },
+      { id: '2', profile: '3g.40gb', usedMiB: 25600, freeMiB: 15360, pods: second },
+    ];
+    const shared = (migInstances: ReturnType<typeof slices>, target?: { namespace: string; pod: string }) =>
+      observeGpus({ gpus: [{ ...h100, migMode: 'enabled', pods, migInstances }], processes: null, failures: [], source: 'DCGM exporter', node: 'n', ...(target ? { target } : {}) }).filter((o) => o.name === 'gpu.shared_gpu_pods').map((o) => o.value);
+    expect(shared(slices([reranker]), { namespace: 'ml', pod: 'ranker-0' })).toEqual([0]);
+    expect(shared(slices([reranker]))).toEqual([0]);
+    // Two pods on one instance do share it.
+    const crowded = [{ id: '1', profile: '3g.40gb', usedMiB: 22528, freeMiB: 18432, pods: [ranker, reranker] }];
+    expect(shared(crowded as ReturnType<typeof slices>, { namespace: 'ml', pod: 'ranker-0' })).toEqual([1]);
+  });
 });
