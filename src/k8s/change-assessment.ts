@@ -53,6 +53,7 @@ export const CHANGES_VOCABULARY = {
   'change.scale_down_age': { unit: 's', description: 'seconds since the replicas were last reduced (HPA rescale or a scale of the current ReplicaSet)' },
   'change.unschedulable_pods': { unit: 'count', description: 'pods of the workload Pending because the scheduler found no node for them (PodScheduled False, Unschedulable); the text has its message' },
   'change.unschedulable_resource': { unit: 'label', description: 'a resource no node had free for an unschedulable pod ("Insufficient nvidia.com/gpu" → nvidia.com/gpu; cpu, memory, …); subject = the resource' },
+  'change.hpa_reversals': { unit: 'count', description: 'times the HPA reversed direction (up then down, or down then up) among its rescales of the last hour: flapping (subject = HPA)' },
   'change.hpa_at_max': { unit: 'boolean', description: 'the HPA runs its maxReplicas and wants at least that many (ScalingLimited TooManyReplicas, or desired ≥ max); subject = HPA' },
 } as const;
 
@@ -331,6 +332,21 @@ export function assessChanges(f: ChangesFetched): DiagnosticResult {
         { subject: name },
       ),
     );
+    // Flapping: rescales of the last hour that reverse the one before (each scale-up lands on cold pods).
+    const lastHour = rescales.filter((r) => (ageOf(r.at) ?? Infinity) <= 3600);
+    const reversals = lastHour.filter((r, i) => i > 0 && r.direction !== lastHour[i - 1]!.direction).length;
+    if (lastHour.length > 0) {
+      const window = h.spec?.behavior?.scaleDown?.stabilizationWindowSeconds;
+      const path = [lastHour[0]!.from ?? '?', ...lastHour.map((r) => r.to)].join(' → ');
+      obs.push(
+        observe(
+          'change.hpa_reversals',
+          reversals,
+          `HPA ${name} rescaled ${lastHour.length} time${lastHour.length === 1 ? '' : 's'} in the last hour (${path}), reversing direction ${reversals} time${reversals === 1 ? '' : 's'}${window !== undefined ? `; scale-down stabilization window ${window} s` : ''}`,
+          { subject: name, windowSeconds: 3600, sampleSize: lastHour.length },
+        ),
+      );
+    }
     obs.push(observe('change.hpa_at_max', atMax, atMax ? `HPA ${name} is at its maximum of ${max} replicas and wants ${desired ?? max}${limited ? ` (${limited.reason})` : ''}` : atMaxNow ? `HPA ${name} runs its maximum of ${max} replicas and asks for no more (${scalingLimited ? `ScalingLimited ${scalingLimited.status}: ${scalingLimited.reason ?? ''}` : 'its metrics are within their targets'})` : `HPA ${name} is below its maximum (${bounds})`, { subject: name }));
   });
   // The current ReplicaSet scaled down outside a rollout: by a person (kubectl scale) or in answer to the HPA (then the HPA's event says why).

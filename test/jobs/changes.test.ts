@@ -9,7 +9,7 @@ import { InputError, UsageError } from '../../src/core/errors.ts';
 import { createKubeAccess, type KubeAccess } from '../../src/k8s/kube-access.ts';
 import type { DiagnosticResult } from '../../src/report/model.ts';
 import { runDiagnostic } from '../../src/core/run-diagnostic.ts';
-import { llmServerScenario, RANKER_NOW, rankerScenario, startKubeApiStandIn, type KubeApiStandIn, type KubeApiStandInOptions } from '../support/kube-api-stand-in.ts';
+import { fixtureJson, llmServerScenario, RANKER_NOW, rankerScenario, startKubeApiStandIn, type KubeApiStandIn, type KubeApiStandInOptions } from '../support/kube-api-stand-in.ts';
 
 let standIn: KubeApiStandIn | undefined;
 
@@ -167,6 +167,28 @@ describe('changes <namespace>/<deployment|pod>', () => {
     expect(plausible(limited.hypotheses)[0]?.cause).toBe('too-few-replicas');
     expect(value(await run(atMax(null, 140)), 'change.hpa_at_max')).toBe(true);
     expect(value(await run(atMax(null, 72)), 'change.hpa_at_max')).toBe(false);
+  });
+
+  it('an HPA that scaled up and down again and again in the last hour is flapping, with its path and stabilization window', async () => {
+    type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const scenario = rankerScenario('quiet');
+    const template = (fixtureJson<Json>('events-ml-ranker-hpa.json').items as Json[])[0]!;
+    const hpa = scenario.horizontalPodAutoscalers![0] as Json;
+    hpa.spec.behavior = { scaleDown: { stabilizationWindowSeconds: 0 } };
+    // RANKER_NOW is 14:20: six rescales 3 ↔ 6 between 13:31 and 14:16, as the HPA controller words them.
+    const times = ['13:31:40', '13:38:10', '13:46:25', '13:52:55', '14:01:30', '14:16:05'];
+    const rescales = times.map((t, i) => ({
+      ...template,
+      metadata: { ...template.metadata, name: `ranker.flap${i}` },
+      firstTimestamp: `2026-11-22T${t}Z`,
+      lastTimestamp: `2026-11-22T${t}Z`,
+      message: i % 2 === 0 ? 'New size: 6; reason: cpu resource utilization (percentage of request) above target' : 'New size: 3; reason: All metrics below target',
+    }));
+    scenario.objectEvents = [...(scenario.objectEvents ?? []).filter((e) => (e as Json).involvedObject?.kind !== 'HorizontalPodAutoscaler'), ...rescales];
+    const result = await changes('ml/ranker', await kubeFor(scenario));
+    expect(obs(result, 'change.hpa_reversals')[0]).toMatchObject({ value: 5, subject: 'ranker' });
+    expect(obs(result, 'change.hpa_reversals')[0]?.text).toContain('scale-down stabilization window 0 s');
+    expect(plausible(result.hypotheses)[0]).toMatchObject({ cause: 'hpa-flapping', likelihood: 'high' });
   });
 
   it('a stuck rollout and a crash loop after the change are told apart', async () => {
