@@ -140,7 +140,7 @@ async function main(): Promise<void> {
   });
   const ports = [await freePort(), await freePort()];
   await Promise.all(ports.map((p, i) => start(['serve'], { ...env(p, `bot-${i}`), LOG_LEVEL: 'info' }, 'bot listening')));
-  const workerEnv = (i: number) => ({ ...env(0, `worker-${i}`), LOG_LEVEL: 'info' });
+  const workerEnv = (i: number) => ({ ...env(0, `worker-${i}`), LOG_LEVEL: 'info', METRICS_PORT: '0' });
   const workers = await Promise.all([0, 1].map((i) => start(['worker'], workerEnv(i), 'worker ready', WORKER_NICE)));
   say(`2 bot replicas, 2 workers (nice ${WORKER_NICE}), ${cpus().length} CPUs, prefix ${prefix}; ${ALERTS} alerts in ${GROUPS} groups over ${ROUNDS} rounds at ${RATE} alerts/s`);
 

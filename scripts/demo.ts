@@ -100,7 +100,7 @@ async function main(): Promise<void> {
 
   const slack = await startSlackApiStandIn();
   const port = await freePort();
-  const env = { REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, NODE_NAME: 'demo-node', SLACK_BOT_TOKEN: 'xoxb-demo-token', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, PORT: String(port), LOG_LEVEL: 'info' };
+  const env = { REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, NODE_NAME: 'demo-node', SLACK_BOT_TOKEN: 'xoxb-demo-token', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, PORT: String(port), METRICS_PORT: '0', LOG_LEVEL: 'info' };
   await startProcess('infdbg serve', ['serve'], env, 'bot listening');
   await startProcess('infdbg worker', ['worker'], env, 'worker ready');
   say(`bot (Bolt HTTP receiver) on :${port}, worker on queues shared, node-demo-node, report`);
@@ -177,6 +177,8 @@ async function alertDemo(): Promise<void> {
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slack.apiUrl,
     PORT: String(port),
+    // A free port for the worker's /metrics too: the demo must not depend on 9464 being free.
+    METRICS_PORT: '0',
     LOG_LEVEL: 'info',
     ALERTMANAGER_WEBHOOK_TOKEN: token,
     INCIDENT_CHANNEL: channel,
