@@ -200,7 +200,11 @@ export function driftObservations(c: DriftComparison, reference: Dataset, curren
       }
       if (recoded) {
         const shown = recoded.pairs.slice(0, 4).map((p) => `"${p.from}" → "${p.to}" (${pct(p.fromShare)} → ${pct(p.toShare)})`).join(', ');
-        out.push(observe('drift.preprocessing_mismatch', 'recoded', `${f.name}: every reference value is gone and as many new ones hold the same shares — ${shown}${recoded.pairs.length > 4 ? ', …' : ''}: the same categories under another encoding`, extra));
+        const isNumber = (v: string) => v.trim() !== '' && Number.isFinite(Number(v));
+        // Names on one side and numbers on the other is an encoding step; names on both, a renaming (ISO alpha-2 → alpha-3).
+        const renamed = recoded.pairs.every((p) => !isNumber(p.from) && !isNumber(p.to));
+        if (renamed) out.push(observe('drift.category_renamed', `every value: ${recoded.pairs.slice(0, 2).map((p) => `${p.from} → ${p.to}`).join(', ')}${recoded.pairs.length > 2 ? ', …' : ''}`, `${f.name}: every reference value is gone and as many new spellings hold the same shares — ${shown}${recoded.pairs.length > 4 ? ', …' : ''}: every value renamed upstream`, extra));
+        else out.push(observe('drift.preprocessing_mismatch', 'recoded', `${f.name}: every reference value is gone and as many new ones hold the same shares — ${shown}${recoded.pairs.length > 4 ? ', …' : ''}: the same categories under another encoding`, extra));
       } else if (!truncated && refColumn?.kind === 'categorical' && curColumn?.kind === 'categorical' && ch.vanished.length > 0 && ch.unseen.length > 0) {
         for (const r of renamedCategories(refColumn.counts, curColumn.counts, ch.vanished, ch.unseen)) {
           const how = r.sameText ? 'the same value in another spelling' : 'the only value that vanished and the only new one, with the same share of rows';

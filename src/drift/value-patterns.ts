@@ -143,8 +143,42 @@ export function recodedCategories(reference: ReadonlyMap<string, number>, curren
   const from = major(gone, nRef);
   const to = major(fresh, nCur);
   if (from.length < 2 || from.length !== to.length) return undefined;
-  const pairs = from.map(([f, fc], i) => ({ from: f, to: to[i]![0], fromShare: fc / nRef, toShare: to[i]![1] / nCur }));
-  return pairs.every((p) => Math.abs(p.toShare - p.fromShare) <= Math.max(0.02, 0.2 * p.fromShare)) ? { pairs } : undefined;
+  const close = (p: { fromShare: number; toShare: number }) => Math.abs(p.toShare - p.fromShare) <= Math.max(0.02, 0.2 * p.fromShare);
+  const byShare = from.map(([f, fc], i) => ({ from: f, to: to[i]![0], fromShare: fc / nRef, toShare: to[i]![1] / nCur }));
+  if (!byShare.every(close)) return undefined;
+  // Names carried into the new spelling (ES → ESP, IT → ITA) pair better than ranks of near-equal shares.
+  const byName = pairByName(from.map(([f, fc]) => ({ name: f, share: fc / nRef })), to.map(([t, tc]) => ({ name: t, share: tc / nCur })));
+  return byName && byName.every(close) ? { pairs: byName } : { pairs: byShare };
+}
+
+/** Letters of `a` that appear in `b` in order, from the start (ES in ESP, PT in PRT, DE in DEU): how much of an old spelling a new one keeps. */
+function keptLetters(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x[0] !== y[0]) return 0;
+  let j = 0;
+  let kept = 0;
+  for (const c of x) {
+    const at = y.indexOf(c, j);
+    if (at < 0) break;
+    kept++;
+    j = at + 1;
+  }
+  return kept;
+}
+
+/** One new value per old one by the spelling they share, when every old value finds one no other claims; else undefined. */
+function pairByName(from: Array<{ name: string; share: number }>, to: Array<{ name: string; share: number }>): Recoding['pairs'] | undefined {
+  const taken = new Set<string>();
+  const pairs: Recoding['pairs'] = [];
+  for (const f of from) {
+    const ranked = to.filter((t) => !taken.has(t.name)).map((t) => ({ t, kept: keptLetters(f.name, t.name) })).filter((c) => c.kept > 0).sort((a, b) => b.kept - a.kept || Math.abs(a.t.share - f.share) - Math.abs(b.t.share - f.share));
+    const best = ranked[0];
+    if (!best) return undefined;
+    taken.add(best.t.name);
+    pairs.push({ from: f.name, to: best.t.name, fromShare: f.share, toShare: best.t.share });
+  }
+  return pairs;
 }
 
 export interface CyclicShift {

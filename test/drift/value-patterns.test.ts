@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clippedAt, cyclicShift, numbersAsText, partlySwappedColumns, renamedCategories, swappedColumns, swappedValues, truncatedCategories, valueSpike } from '../../src/drift/value-patterns.ts';
+import { clippedAt, cyclicShift, numbersAsText, partlySwappedColumns, recodedCategories, renamedCategories, swappedColumns, swappedValues, truncatedCategories, valueSpike } from '../../src/drift/value-patterns.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 
 const normal = (r: () => number, mean: number, sd: number) => mean + sd * Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
@@ -184,5 +184,15 @@ describe('numbersAsText', () => {
   it('leaves real text categories alone', () => {
     expect(numbersAsText(new Map([['paris', 10], ['rome', 5], ['1,5', 1]]))).toBeUndefined();
     expect(numbersAsText(new Map([['10.1', 100], ['11.2', 100]]))).toBeUndefined();
+  });
+});
+
+describe('recodedCategories', () => {
+  it('pairs names with codes by share, and a renamed spelling (alpha-2 → alpha-3) by the letters it keeps', () => {
+    const codes = recodedCategories(new Map([['card', 620], ['wallet', 250], ['bank', 130]]), new Map([['0', 615], ['1', 255], ['2', 130]]));
+    expect(codes?.pairs.map((p) => `${p.from}→${p.to}`)).toEqual(['card→0', 'wallet→1', 'bank→2']);
+    // ES and IT hold nearly the same share: ranks alone would cross them.
+    const alpha = recodedCategories(new Map([['ES', 300], ['IT', 290], ['FR', 250], ['PT', 160]]), new Map([['ITA', 302], ['ESP', 288], ['FRA', 248], ['PRT', 162]]));
+    expect(alpha?.pairs.map((p) => `${p.from}→${p.to}`)).toEqual(['ES→ESP', 'IT→ITA', 'FR→FRA', 'PT→PRT']);
   });
 });
