@@ -48,19 +48,10 @@ import { editGpu, gpuOnSmi, H100_UUID, recorded } from './gpu.ts';
 import { onServer } from './health.ts';
 import { runOnLog, stamped } from './logs.ts';
 import { oomOn } from './oom.ts';
-import { profileModel, together, weights, withTemp } from '../support/scenario-kit.ts';
+import { profileModel, together, weights, withTemp, normal, round, clamp, pick, type Random } from '../support/scenario-kit.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Random = () => number;
 
-const normal = (r: Random, mean = 0, sd = 1) => mean + sd * Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-const round = (x: number, d = 0) => Number(x.toFixed(d));
-const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
-const pick = <T>(r: Random, values: readonly T[], shares: readonly number[]): T => {
-  let u = r() * shares.reduce((a, b) => a + b, 0);
-  for (let i = 0; i < values.length; i++) if ((u -= shares[i]!) < 0) return values[i]!;
-  return values[values.length - 1]!;
-};
 const readFixture = (path: string) => readFile(new URL(`../../test/fixtures/${path}`, import.meta.url), 'utf8');
 
 // ── endpoints built around the real model ───────────────────────────────────────────────────────

@@ -30,14 +30,10 @@ import { changesOn } from './changes.ts';
 import { editGpu, gpuOnSmi, H100_UUID, recorded } from './gpu.ts';
 import { onServer } from './health.ts';
 import { runOnLog, stamped } from './logs.ts';
-import { profileEndpoint as profileWithBody, together, weights, withTemp } from '../support/scenario-kit.ts';
+import { profileEndpoint as profileWithBody, together, weights, withTemp, normal, round, clamp, pick, npy, type Random } from '../support/scenario-kit.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Random = () => number;
 
-const normal = (r: Random, mean = 0, sd = 1) => mean + sd * Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-const round = (x: number, d = 0) => Number(x.toFixed(d));
-const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 
 // ── models ───────────────────────────────────────────────────────────────────────────────────────
 /** Deterministic weights in [-0.05, 0.05) (× `scale`). */
@@ -125,19 +121,6 @@ function fraudModel(): Uint8Array {
   });
 }
 
-/** A little-endian float32 NumPy .npy file (format 1.0) of `values` with `shape`. */
-function npy(values: Float32Array, shape: number[]): Uint8Array {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  const total = 10 + header.length + 1;
-  header = header + ' '.repeat((64 - (total % 64)) % 64) + '\n';
-  const head = new Uint8Array(10 + header.length);
-  head.set([0x93, ...new TextEncoder().encode('NUMPY'), 1, 0, header.length & 0xff, header.length >> 8], 0);
-  head.set(new TextEncoder().encode(header), 10);
-  const out = new Uint8Array(head.length + values.byteLength);
-  out.set(head, 0);
-  out.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), head.length);
-  return out;
-}
 
 const H = 32;
 const W = 32;
@@ -202,11 +185,6 @@ interface PhotoRequest {
   upload_source: string;
   upload_hour: number;
 }
-const pick = <T>(r: Random, values: readonly T[], shares: readonly number[]): T => {
-  let u = r() * shares.reduce((a, b) => a + b, 0);
-  for (let i = 0; i < values.length; i++) if ((u -= shares[i]!) < 0) return values[i]!;
-  return values[values.length - 1]!;
-};
 function photoRequest(r: Random, hourShift = 0): PhotoRequest {
   const source = pick(r, ['mobile_app', 'web_upload', 'bulk_api'], [0.5, 0.3, 0.2]);
   const side = source === 'bulk_api' ? 1600 : pick(r, [1080, 1200, 1440], [0.5, 0.3, 0.2]);

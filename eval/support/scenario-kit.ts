@@ -56,3 +56,30 @@ export function profileModel(bytes: Uint8Array, flags: string): Promise<Diagnost
     return [await runCommandLine(`profile ${file} ${flags}`)];
   });
 }
+
+/** Draws of a seeded uniform source (test/support/seeded-random.ts). */
+export type Random = () => number;
+/** One normal draw (Box–Muller) from a seeded uniform source. */
+export const normal = (r: Random, mean = 0, sd = 1) => mean + sd * Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+export const round = (x: number, d = 0) => Number(x.toFixed(d));
+export const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+/** One of `values`, drawn with the given (unnormalised) shares. */
+export const pick = <T>(r: Random, values: readonly T[], shares: readonly number[]): T => {
+  let u = r() * shares.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < values.length; i++) if ((u -= shares[i]!) < 0) return values[i]!;
+  return values[values.length - 1]!;
+};
+
+/** A little-endian float32 NumPy .npy file (format 1.0) of `values` with `shape`. */
+export function npy(values: Float32Array, shape: number[]): Uint8Array {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  const total = 10 + header.length + 1;
+  header = header + ' '.repeat((64 - (total % 64)) % 64) + '\n';
+  const head = new Uint8Array(10 + header.length);
+  head.set([0x93, ...new TextEncoder().encode('NUMPY'), 1, 0, header.length & 0xff, header.length >> 8], 0);
+  head.set(new TextEncoder().encode(header), 10);
+  const out = new Uint8Array(head.length + values.byteLength);
+  out.set(head, 0);
+  out.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), head.length);
+  return out;
+}
