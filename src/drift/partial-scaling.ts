@@ -6,6 +6,7 @@
 // squares, and the pair is kept when the mixture fits the current sample within the sampling noise
 // of two samples (the two-sample Kolmogorov–Smirnov 5 % critical value) while neither the reference
 // alone nor the reference with every row scaled by one factor does.
+import { upperBound } from '../stats/sort.ts';
 
 export interface PartialScaling {
   /** current ≈ (1 − share) × reference + share × (factor × reference). */
@@ -92,14 +93,3 @@ function maxGap(a: readonly number[], b: readonly number[]): number {
   return g;
 }
 
-/** Values ≤ x in a sorted array. */
-function upperBound(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}

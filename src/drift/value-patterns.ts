@@ -3,6 +3,7 @@
 // spelling), a cyclic feature turned around its cycle (hours of the day shifted by a time-zone
 // offset, weekdays by one), and one value filled into many rows (a default or an imputed mean
 // where the value used to be missing). Each is judged against the sampling noise of two samples.
+import { upperBound } from '../stats/sort.ts';
 
 export interface Rename {
   from: string;
@@ -400,16 +401,7 @@ export interface PartialSwap {
 const MIX_POINTS = 200;
 
 /** F(x) of a sorted sample: the share of values ≤ x. */
-function cdfAt(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo / sorted.length;
-}
+const cdfAt = (sorted: Float64Array, x: number) => upperBound(sorted, x) / sorted.length;
 
 /** Largest gap between the current sample's CDF and (1 − s)·F_own + s·F_other, at MIX_POINTS of the current sample's quantiles. */
 function mixtureGap(current: Float64Array, own: Float64Array, other: Float64Array, s: number): number {

@@ -66,3 +66,15 @@ export function sortedCopy(values: Float64Array): Float64Array {
   out.set(vals.subarray(0, firstNegative), negatives);
   return out;
 }
+
+/** How many values of a sorted array are ≤ x (binary search). */
+export function upperBound(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
