@@ -151,6 +151,7 @@ async function main(): Promise<void> {
   const roundMs = ((GROUPS * PER_ROUND) / RATE) * 1000;
   const t0 = Date.now();
   let killed = false;
+  let restarted: Promise<void> = Promise.resolve();
   for (let r = 1; r <= ROUNDS; r++) {
     const count = Math.min(PER_GROUP, r * PER_ROUND);
     const bodies = Array.from({ length: GROUPS }, (_, g) => notification(g, count, model.url, startsAt));
@@ -176,10 +177,13 @@ async function main(): Promise<void> {
       killed = true;
       workers[0]!.kill('SIGKILL');
       say(`round ${r}: worker-0 killed (SIGKILL); started again`);
-      workers[0] = await start(['worker'], workerEnv(0), 'worker ready', WORKER_NICE);
+      // Not awaited here: waiting for the new process inside the send loop held the schedule back, and
+      // the sends it delayed then left all at once — a burst the storm's rate does not have.
+      restarted = start(['worker'], workerEnv(0), 'worker ready', WORKER_NICE).then((child) => void (workers[0] = child));
     }
   }
   await Promise.all(sends);
+  await restarted;
   const stormS = (Date.now() - t0) / 1000;
   latencies.sort((a, b) => a - b);
   say(`storm sent in ${stormS.toFixed(1)} s: ${latencies.length} webhook requests, answers ${JSON.stringify(Object.fromEntries(statuses))}`);
