@@ -48,7 +48,7 @@ import { editGpu, gpuOnSmi, H100_UUID, recorded } from './gpu.ts';
 import { onServer } from './health.ts';
 import { runOnLog, stamped } from './logs.ts';
 import { oomOn } from './oom.ts';
-import { profileModel, together, weights, withTemp, normal, round, clamp, pick, type Random } from '../support/scenario-kit.ts';
+import { profileModel, together, weights, withTemp, normal, round, clamp, pick, type Random, driftOnRows } from '../support/scenario-kit.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -734,17 +734,7 @@ function summaryRequests(n: number, seed: number, legalShare = 0): SummaryReques
   const r = seededRandom(seed);
   return Array.from({ length: n }, () => summaryRequest(r, legalShare));
 }
-async function driftOn(reference: SummaryRequest[], current: SummaryRequest[]): Promise<DiagnosticResult[]> {
-  const csv = (rows: SummaryRequest[]) => {
-    const cols = Object.keys(rows[0]!) as Array<keyof SummaryRequest>;
-    return `${[cols.join(','), ...rows.map((row) => cols.map((c) => String(row[c])).join(','))].join('\n')}\n`;
-  };
-  return withTemp('heldout10', async (dir) => {
-    await writeFile(join(dir, 'reference.csv'), csv(reference));
-    await writeFile(join(dir, 'current.csv'), csv(current));
-    return [await runCommandLine(`drift ${join(dir, 'reference.csv')} ${join(dir, 'current.csv')}`)];
-  });
-}
+const driftOn = (reference: SummaryRequest[], current: SummaryRequest[]) => driftOnRows('heldout10', reference, current);
 
 // ── changes ──────────────────────────────────────────────────────────────────────────────────────
 /**

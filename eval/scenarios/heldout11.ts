@@ -28,19 +28,16 @@
 // expected top cause was chosen from the list of cause ids and titles and written into each
 // `injected` before the first run; where no cause fits, the nearest id is given and marked
 // "(no such cause)".
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { DiagnosticResult } from '../../src/report/model.ts';
 import { fixtureJson, llmServerScenario, rankerScenario, type KubeApiStandInOptions, type StandInPod } from '../../test/support/kube-api-stand-in.ts';
 import { buildModel, ELEM } from '../../test/support/onnx-builder.ts';
 import { seededRandom } from '../../test/support/seeded-random.ts';
-import { runCommandLine, type Scenario } from '../scenario.ts';
+import type { Scenario } from '../scenario.ts';
 import { changesOn } from './changes.ts';
 import { editGpu, gpuOnSmi, H100_UUID, recorded } from './gpu.ts';
 import { onServer } from './health.ts';
 import { runOnLog, stamped, traffic } from './logs.ts';
 import { oomOn } from './oom.ts';
-import { profileEndpoint, profileModel, together, weights, withTemp, normal, clamp, pick, type Random } from '../support/scenario-kit.ts';
+import { profileEndpoint, profileModel, together, weights, normal, clamp, pick, type Random, driftOnRows } from '../support/scenario-kit.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -409,17 +406,7 @@ function payments(n: number, seed: number, day: PaymentDay = {}): Payment[] {
   const r = seededRandom(seed);
   return Array.from({ length: n }, () => payment(r, day));
 }
-async function driftOn(reference: Payment[], current: Payment[]): Promise<DiagnosticResult[]> {
-  const csv = (rows: Payment[]) => {
-    const cols = Object.keys(rows[0]!) as Array<keyof Payment>;
-    return `${[cols.join(','), ...rows.map((row) => cols.map((c) => String(row[c])).join(','))].join('\n')}\n`;
-  };
-  return withTemp('heldout11', async (dir) => {
-    await writeFile(join(dir, 'reference.csv'), csv(reference));
-    await writeFile(join(dir, 'current.csv'), csv(current));
-    return [await runCommandLine(`drift ${join(dir, 'reference.csv')} ${join(dir, 'current.csv')} --categorical mcc,card_present --model fraud-gbm-7`)];
-  });
-}
+const driftOn = (reference: Payment[], current: Payment[]) => driftOnRows('heldout11', reference, current, '--categorical mcc,card_present --model fraud-gbm-7');
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────────
 export const scenarios: Scenario[] = [

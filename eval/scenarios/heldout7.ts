@@ -30,7 +30,7 @@ import { changesOn } from './changes.ts';
 import { editGpu, gpuOnSmi, H100_UUID, recorded } from './gpu.ts';
 import { onServer } from './health.ts';
 import { runOnLog, stamped } from './logs.ts';
-import { profileEndpoint as profileWithBody, together, weights, withTemp, normal, round, clamp, pick, npy, type Random } from '../support/scenario-kit.ts';
+import { profileEndpoint as profileWithBody, together, weights, withTemp, normal, round, clamp, pick, npy, type Random, driftOnRows } from '../support/scenario-kit.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -207,17 +207,7 @@ function photoRequests(n: number, seed: number, change?: (row: PhotoRequest, r: 
     return change ? change(row, r) : row;
   });
 }
-async function driftOn(reference: PhotoRequest[], current: PhotoRequest[]): Promise<DiagnosticResult[]> {
-  const csv = (rows: PhotoRequest[]) => {
-    const cols = Object.keys(rows[0]!) as Array<keyof PhotoRequest>;
-    return `${[cols.join(','), ...rows.map((row) => cols.map((c) => String(row[c])).join(','))].join('\n')}\n`;
-  };
-  return withTemp('heldout7', async (dir) => {
-    await writeFile(join(dir, 'reference.csv'), csv(reference));
-    await writeFile(join(dir, 'current.csv'), csv(current));
-    return [await runCommandLine(`drift ${join(dir, 'reference.csv')} ${join(dir, 'current.csv')}`)];
-  });
-}
+const driftOn = (reference: PhotoRequest[], current: PhotoRequest[]) => driftOnRows('heldout7', reference, current);
 const N = 3000;
 const REF = () => photoRequests(N, 7001);
 /** Holiday shopping: uploads come about 1.2 h later in the day (≈ 0.35 sd); every other feature as before. */

@@ -38,7 +38,7 @@ import { editGpu, gpuOnSmi, recorded } from './gpu.ts';
 import { onServer } from './health.ts';
 import { runOnLog, stamped } from './logs.ts';
 import { oomOn } from './oom.ts';
-import { profileModel, together, weights, withTemp, normal, round, clamp, pick, type Random } from '../support/scenario-kit.ts';
+import { profileModel, together, weights, withTemp, normal, round, clamp, pick, type Random, driftOnRows } from '../support/scenario-kit.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -750,17 +750,7 @@ function adRequests(n: number, seed: number, change?: (row: AdRequest) => AdRequ
     return change ? change(row) : row;
   });
 }
-async function driftOn(reference: AdRequest[], current: AdRequest[]): Promise<DiagnosticResult[]> {
-  const csv = (rows: AdRequest[]) => {
-    const cols = Object.keys(rows[0]!) as Array<keyof AdRequest>;
-    return `${[cols.join(','), ...rows.map((row) => cols.map((c) => String(row[c])).join(','))].join('\n')}\n`;
-  };
-  return withTemp('heldout8', async (dir) => {
-    await writeFile(join(dir, 'reference.csv'), csv(reference));
-    await writeFile(join(dir, 'current.csv'), csv(current));
-    return [await runCommandLine(`drift ${join(dir, 'reference.csv')} ${join(dir, 'current.csv')}`)];
-  });
-}
+const driftOn = (reference: AdRequest[], current: AdRequest[]) => driftOnRows('heldout8', reference, current);
 const N = 3000;
 const AD_REF = () => adRequests(N, 8001);
 /** The refitted encoder numbers formats by frequency in the new training export: banner 0, native 1, video 2, interstitial 3. */

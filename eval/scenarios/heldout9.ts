@@ -44,7 +44,7 @@ import { editGpu, gpuOnSmi, H100_UUID, recorded } from './gpu.ts';
 import { onServer } from './health.ts';
 import { runOnLog, stamped } from './logs.ts';
 import { oomOn } from './oom.ts';
-import { together, weights, withTemp, normal, round, clamp, pick, npy, type Random } from '../support/scenario-kit.ts';
+import { together, weights, withTemp, normal, round, clamp, pick, npy, type Random, driftOnRows } from '../support/scenario-kit.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -589,17 +589,7 @@ function observations(n: number, seed: number, season?: Season): WardObservation
   const r = seededRandom(seed);
   return Array.from({ length: n }, () => observation(r, season));
 }
-async function driftOn(reference: WardObservation[], current: WardObservation[]): Promise<DiagnosticResult[]> {
-  const csv = (rows: WardObservation[]) => {
-    const cols = Object.keys(rows[0]!) as Array<keyof WardObservation>;
-    return `${[cols.join(','), ...rows.map((row) => cols.map((c) => String(row[c])).join(','))].join('\n')}\n`;
-  };
-  return withTemp('heldout9', async (dir) => {
-    await writeFile(join(dir, 'reference.csv'), csv(reference));
-    await writeFile(join(dir, 'current.csv'), csv(current));
-    return [await runCommandLine(`drift ${join(dir, 'reference.csv')} ${join(dir, 'current.csv')}`)];
-  });
-}
+const driftOn = (reference: WardObservation[], current: WardObservation[]) => driftOnRows('heldout9', reference, current);
 const N = 3000;
 const WARD_REF = () => observations(N, 9001);
 

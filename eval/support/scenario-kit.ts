@@ -83,3 +83,18 @@ export function npy(values: Float32Array, shape: number[]): Uint8Array {
   out.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), head.length);
   return out;
 }
+
+/** Rows of one record type as CSV, columns in the first row's key order. */
+export function rowsCsv<T extends object>(rows: readonly T[]): string {
+  const cols = Object.keys(rows[0]!) as Array<keyof T>;
+  return `${[cols.join(','), ...rows.map((row) => cols.map((c) => String(row[c])).join(','))].join('\n')}\n`;
+}
+
+/** `drift reference.csv current.csv <flags>` on two sets of rows written to a temporary folder. */
+export function driftOnRows<T extends object>(prefix: string, reference: readonly T[], current: readonly T[], flags = ''): Promise<DiagnosticResult[]> {
+  return withTemp(prefix, async (dir) => {
+    await writeFile(join(dir, 'reference.csv'), rowsCsv(reference));
+    await writeFile(join(dir, 'current.csv'), rowsCsv(current));
+    return [await runCommandLine(`drift ${join(dir, 'reference.csv')} ${join(dir, 'current.csv')}${flags ? ` ${flags}` : ''}`)];
+  });
+}
