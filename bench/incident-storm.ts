@@ -15,7 +15,6 @@
 //   npx node bench/incident-storm.ts [--groups 100] [--alerts 10000] [--rounds 10] [--rate 500] [--no-kill] [--worker-nice 10]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { cpus, loadavg, setPriority } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
@@ -26,6 +25,7 @@ import type { Incident } from '../src/incidents/incident.ts';
 import { IncidentStore } from '../src/incidents/incident-store.ts';
 import { ALERT_QUEUE, REPORT_QUEUE, SHARED_QUEUE } from '../src/queue/names.ts';
 import { redisOptions } from '../src/queue/redis.ts';
+import { freePort } from '../test/support/infdbg-process.ts';
 
 const { values } = parseArgs({
   options: {
@@ -52,16 +52,6 @@ const prefix = `infdbg-bench-${randomBytes(4).toString('hex')}`;
 const children: ChildProcess[] = [];
 const say = (s: string) => process.stdout.write(`${s}\n`);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function start(args: string[], env: Record<string, string>, ready: string, nice = 0): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['src/main/cli.ts', ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });

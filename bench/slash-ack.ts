@@ -17,7 +17,6 @@
 //   npx node bench/slash-ack.ts [--rate 200] [--seconds 10] [--worker]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -28,6 +27,7 @@ import { startSlackApiStandIn } from '../examples/slack-api-stand-in.ts';
 import { parseExposition } from '../src/prometheus/exposition.ts';
 import { signSlackRequest } from '../src/slack/signature.ts';
 import { seededRandom } from '../src/stats/seeded-random.ts';
+import { freePort } from '../test/support/infdbg-process.ts';
 
 const { values } = parseArgs({
   options: {
@@ -81,13 +81,6 @@ function start(args: string[], env: Record<string, string>, ready: string): Prom
   });
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
 
 type Kind = 'health' | 'profile' | 'drift' | 'duplicate' | 'bad flags' | 'target refused' | 'no worker';
 interface Planned {
