@@ -17,7 +17,7 @@ import { UnreachableError, UsageError } from '../src/core/errors.ts';
 import { batchSetting, CUDA_OOM_VOCABULARY, observeCudaOom, parseCudaOom, type CudaOomInContainer } from '../src/gpu/cuda-oom.ts';
 import type { KubeAccess, PodMetrics } from '../src/k8s/kube-access.ts';
 import { KubeForbiddenError } from '../src/k8s/kube-errors.ts';
-import { containerEvidence, eventEvidence, formatDuration, nodeConditions, observePod, POD_VOCABULARY, runSeconds, summarizePod, type ContainerEvidence, type EventEvidence, type NodeCondition, type PodSummary } from '../src/k8s/pod-evidence.ts';
+import { containerEvidence, eventEvidence, formatDuration, nodeConditions, observePod, POD_VOCABULARY, runSeconds, secondsSinceEnd, summarizePod, type ContainerEvidence, type EventEvidence, type NodeCondition, type PodSummary } from '../src/k8s/pod-evidence.ts';
 import { formatBytes } from '../src/k8s/quantity.ts';
 import { classifyLines } from '../src/logs/classifier.ts';
 import { emptyResult, worstSeverity, type DiagnosticResult, type Evidence } from '../src/report/model.ts';
@@ -272,9 +272,9 @@ const RESTART_STILL_NEWS_MS = 6 * 3600_000;
 function restartIsNews(c: OomEvidence['containers'][number], now: number): boolean {
   if (c.restartCount === 0) return false;
   const t = c.lastTermination;
-  const ended = t?.finishedAt ? Date.parse(t.finishedAt) : Number.NaN;
-  if (!t || !Number.isFinite(ended)) return true;
-  return t.exitCode !== 0 || now - ended < RESTART_STILL_NEWS_MS;
+  const ago = t ? secondsSinceEnd(t, now) : null;
+  if (!t || ago === null) return true;
+  return t.exitCode !== 0 || ago * 1000 < RESTART_STILL_NEWS_MS;
 }
 
 function fillResult(result: DiagnosticResult, e: OomEvidence, findings: OomFinding[], haveMetrics: boolean, now: number): void {
@@ -370,8 +370,8 @@ function fillResult(result: DiagnosticResult, e: OomEvidence, findings: OomFindi
   const restarted = e.containers.filter((c) => c.restartCount > 0 && !killed.includes(c) && !looping.includes(c));
   for (const c of restarted) {
     const t = c.lastTermination;
-    const ended = t?.finishedAt ? Date.parse(t.finishedAt) : Number.NaN;
-    const last = t ? ` (last exit ${t.exitCode}${t.reason ? ` ${t.reason}` : ''}${Number.isFinite(ended) && now >= ended ? `, ${formatDuration((now - ended) / 1000)} ago` : ''})` : '';
+    const ago = t ? secondsSinceEnd(t, now) : null;
+    const last = t ? ` (last exit ${t.exitCode}${t.reason ? ` ${t.reason}` : ''}${ago !== null ? `, ${formatDuration(ago)} ago` : ''})` : '';
     facts.push(`container ${c.name} restarted ${c.restartCount} time${c.restartCount === 1 ? '' : 's'}${last}`);
   }
   const head = facts.length > 0 ? `${target}: ${facts.join('; ')}.` : `${target}: no OOM kill, restart or CUDA out-of-memory error found${findings.length > 0 ? ' in what could be read' : ''}: no problem measured.`;
