@@ -32,6 +32,7 @@ class CsvParser {
   private readonly delimiter: number;
   private readonly options: CsvReadOptions;
   private carry: Buffer | undefined;
+  private scratch: Buffer | undefined;
   private atStart = true;
   /** Physical line number where the next record starts. */
   private line = 1;
@@ -53,7 +54,7 @@ class CsvParser {
 
   push(chunk: Uint8Array): void {
     let buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    if (this.carry) buf = Buffer.concat([this.carry, buf]);
+    if (this.carry) buf = this.joined(this.carry, buf);
     if (this.atStart) {
       if (buf.length < 3) {
         this.carry = buf;
@@ -64,6 +65,27 @@ class CsvParser {
     }
     const consumed = this.parse(buf, false);
     this.carry = consumed < buf.length ? buf.subarray(consumed) : undefined;
+  }
+
+  /**
+   * The unfinished record of the last chunk followed by the new chunk, in one buffer that is
+   * reused from chunk to chunk (the carry may sit inside it: it is moved to the front first).
+   * Nothing parsed keeps a reference into it: fields become numbers or copied strings.
+   */
+  private joined(carry: Buffer, chunk: Buffer): Buffer {
+    const need = carry.length + chunk.length;
+    if (!this.scratch || this.scratch.length < need) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(need, 2 * chunk.length)); // its own memory, not the shared pool
+      carry.copy(grown, 0);
+      this.scratch = grown;
+    } else if (carry.buffer === this.scratch.buffer) {
+      const from = carry.byteOffset - this.scratch.byteOffset;
+      this.scratch.copyWithin(0, from, from + carry.length);
+    } else {
+      carry.copy(this.scratch, 0);
+    }
+    chunk.copy(this.scratch, carry.length);
+    return this.scratch.subarray(0, need);
   }
 
   end(): Dataset {

@@ -1,44 +1,11 @@
 // Where diagnostics remember a target between runs (the last latency of a service, so "p50 went
-// from 4 ms to 204 ms" can be said): Redis for workers, shared by every worker of the cluster;
-// a JSON file beside the charts for the terminal. A store that fails never fails the diagnostic:
-// the baseline is then simply unknown.
+// from 4 ms to 204 ms" can be said): Redis for workers, shared by every worker of the cluster
+// (redis-baseline-store.ts, apart so that the terminal does not load a Redis client); a JSON
+// file beside the charts for the terminal. A store that fails never fails the diagnostic: the
+// baseline is then simply unknown.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { RedisOptions } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { BaselineStore } from '../core/diagnostic.ts';
-
-/** Baselines are kept this long after they were last written. */
-export const BASELINE_TTL_SECONDS = 30 * 24 * 3600;
-
-export class RedisBaselineStore implements BaselineStore {
-  private readonly client: Redis;
-  private readonly prefix: string;
-  constructor(connection: RedisOptions, queuePrefix: string) {
-    this.client = new Redis({ ...connection, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
-    this.client.on('error', () => {}); // a failing call answers null / is skipped; the worker logs Redis trouble elsewhere
-    this.prefix = `${queuePrefix}:baseline:`;
-  }
-  async get(key: string): Promise<string | null> {
-    try {
-      if (this.client.status === 'wait') await this.client.connect();
-      return await this.client.get(this.prefix + key);
-    } catch {
-      return null;
-    }
-  }
-  async set(key: string, value: string): Promise<void> {
-    try {
-      if (this.client.status === 'wait') await this.client.connect();
-      await this.client.set(this.prefix + key, value, 'EX', BASELINE_TTL_SECONDS);
-    } catch {
-      // unknown next time, which the diagnostic reports as "no baseline"
-    }
-  }
-  async close(): Promise<void> {
-    this.client.disconnect();
-  }
-}
 
 /** One JSON object `{ key: value }` in a file (the CLI's `--charts-dir`/baselines.json). */
 export class FileBaselineStore implements BaselineStore {

@@ -59,13 +59,16 @@ export function evaluateFeature(pair: FeaturePair, test: DriftTest, notes: strin
   let unseenCategories: string[] = [];
   let change: FeatureDrift['change'];
   // Sorted once for the KS test, the effect size and the description of the change.
-  let sorted: { reference: Float64Array; current: Float64Array } | undefined;
+  let sorted: { reference: Float64Array; current: Float64Array; referenceSd: number } | undefined;
   if (sample.kind === 'categorical') {
     unseenCategories = [...sample.current.keys()].filter((k) => !sample.reference.has(k)).sort();
     change = { kind: 'categorical', categorical: describeCategoryChange(sample.reference, sample.current) };
   } else {
-    sorted = { reference: sortedCopy(sample.reference), current: sortedCopy(sample.current) };
-    change = { kind: 'numeric', numeric: describeNumericChange(sorted.reference, sorted.current) };
+    const reference = sortedCopy(sample.reference);
+    const current = sortedCopy(sample.current);
+    const numeric = describeNumericChange(reference, current);
+    sorted = { reference, current, referenceSd: numeric.reference.sd };
+    change = { kind: 'numeric', numeric };
   }
   const binned = () => (sample.kind === 'numeric' ? binNumeric(sample.reference, sample.current) : binCategorical(sample.reference, sample.current));
   switch (test) {
@@ -74,12 +77,12 @@ export function evaluateFeature(pair: FeaturePair, test: DriftTest, notes: strin
       const r = ks2sampSorted(sorted.reference, sorted.current);
       statistic = r.statistic;
       pValue = r.pValue;
-      effectSize = { measure: 'normed wasserstein', value: normedWassersteinSorted(sorted.reference, sorted.current) };
+      effectSize = { measure: 'normed wasserstein', value: normedWassersteinSorted(sorted.reference, sorted.current, sorted.referenceSd) };
       break;
     }
     case 'wasserstein': {
       if (!sorted) throw new TypeError('wasserstein needs a numeric feature');
-      statistic = normedWassersteinSorted(sorted.reference, sorted.current);
+      statistic = normedWassersteinSorted(sorted.reference, sorted.current, sorted.referenceSd);
       effectSize = { measure: 'normed wasserstein', value: statistic };
       break;
     }

@@ -4,10 +4,11 @@
 // standardised samples), and whether a familiar transform maps the reference onto the current
 // values (×1000 seconds → milliseconds, °C → °F, standardised or min-max scaled on one side only,
 // a log applied on one side). Each part is judged against its own sampling noise, so a mean that
-// moved by 0.1 sd counts at n = 50,000 and not at n = 50. Descriptive statistics come from
-// simple-statistics.
-import { mean, medianSorted, quantileSorted, sampleKurtosis, sampleSkewness, standardDeviation } from 'simple-statistics';
-import { wassersteinDistanceSorted } from '../stats/wasserstein.ts';
+// moved by 0.1 sd counts at n = 50,000 and not at n = 50. Quantiles come from simple-statistics,
+// the moments from one pass of our own over each sample.
+import { medianSorted, quantileSorted } from 'simple-statistics';
+import { moments, type Moments } from '../stats/moments.ts';
+import { standardisedWassersteinSorted } from '../stats/wasserstein.ts';
 
 /** The kind of change of a drifted numeric feature. */
 export type NumericChangeKind = 'location' | 'scale' | 'location+scale' | 'shape' | 'unit' | 'transform' | 'rescaled' | 'constant';
@@ -99,14 +100,19 @@ const UNIT_FACTORS: ReadonlyArray<readonly [number, string, string]> = [
 const asArray = (values: Float64Array) => values as unknown as readonly number[];
 
 export function summarise(sorted: Float64Array): NumericSummary {
-  const values = asArray(sorted);
-  return { n: sorted.length, mean: mean(values), sd: standardDeviation(values), median: medianSorted(values), min: sorted[0]!, max: sorted[sorted.length - 1]! };
+  return summaryOf(sorted, moments(sorted));
+}
+
+function summaryOf(sorted: Float64Array, m: Moments): NumericSummary {
+  return { n: sorted.length, mean: m.mean, sd: m.sd, median: medianSorted(asArray(sorted)), min: sorted[0]!, max: sorted[sorted.length - 1]! };
 }
 
 /** Describes how the current values of a numeric feature differ from the reference (both sorted ascending, no NaN). */
 export function describeNumericChange(reference: Float64Array, current: Float64Array): NumericChange {
-  const ref = summarise(reference);
-  const cur = summarise(current);
+  const refMoments = moments(reference);
+  const curMoments = moments(current);
+  const ref = summaryOf(reference, refMoments);
+  const cur = summaryOf(current, curMoments);
   const base = { reference: ref, current: cur, becameBimodal: false };
   if (cur.sd === 0 && ref.sd > 0) {
     return { ...base, kind: 'constant', locationShift: (cur.mean - ref.mean) / ref.sd, scaleRatio: 0, shapeDistance: null, text: `every current value is ${fmt(cur.mean)} (the reference varied: ${describe(ref)})` };
@@ -117,13 +123,13 @@ export function describeNumericChange(reference: Float64Array, current: Float64A
   }
   const locationShift = (cur.mean - ref.mean) / ref.sd;
   const scaleRatio = cur.sd / ref.sd;
-  const shapeDistance = standardisedDistance(reference, ref, current, cur);
+  const shapeDistance = standardisedWassersteinSorted(reference, ref.mean, ref.sd, current, cur.mean, cur.sd);
   const found = findTransform(reference, ref, current, cur);
-  const becameBimodal = bimodal(current) && !bimodal(reference);
+  const becameBimodal = bimodal(curMoments) && !bimodal(refMoments);
 
   // Each part against its own noise: the mean difference, the log sd ratio (whose variance grows with the kurtosis) and the shape distance.
   const seLocation = Math.sqrt(1 / ref.n + (scaleRatio * scaleRatio) / cur.n);
-  const seLogScale = Math.sqrt(logSdVariance(reference) + logSdVariance(current));
+  const seLogScale = Math.sqrt(logSdVariance(refMoments) + logSdVariance(curMoments));
   const seShape = SHAPE_NOISE * Math.sqrt(1 / ref.n + 1 / cur.n);
   const zLocation = Math.abs(locationShift) / seLocation;
   const zScale = Math.abs(Math.log(scaleRatio)) / seLogScale;
@@ -156,27 +162,19 @@ export function describeNumericChange(reference: Float64Array, current: Float64A
 }
 
 /** Variance of log(sd) of a sample: (kurtosis − 1) / 4n, the delta method (1/2n for normal data). */
-function logSdVariance(values: Float64Array): number {
-  const n = values.length;
-  if (n < 4) return 1;
-  const kurtosis = sampleKurtosis(asArray(values)) + 3;
-  return Math.max(kurtosis - 1, 0.5) / (4 * n);
+function logSdVariance(m: Moments): number {
+  if (m.n < 4) return 1;
+  const kurtosis = m.kurtosis + 3; // from excess kurtosis
+  return Math.max(kurtosis - 1, 0.5) / (4 * m.n);
 }
 
 /** Sarle's bimodality coefficient above 5/9 (the value of a uniform distribution): two modes or more. */
-function bimodal(values: Float64Array): boolean {
-  const n = values.length;
+function bimodal(m: Moments): boolean {
+  const n = m.n;
   if (n < 20) return false;
-  const g = sampleSkewness(asArray(values));
-  const k = sampleKurtosis(asArray(values));
-  const b = (g * g + 1) / (k + (3 * (n - 1) ** 2) / ((n - 2) * (n - 3)));
+  const g = m.skewness;
+  const b = (g * g + 1) / (m.kurtosis + (3 * (n - 1) ** 2) / ((n - 2) * (n - 3)));
   return b > 0.555;
-}
-
-/** W1 between (reference − mean)/sd and (current − mean)/sd: 0 when only location and spread changed. */
-function standardisedDistance(reference: Float64Array, ref: NumericSummary, current: Float64Array, cur: NumericSummary): number {
-  const standardise = (sorted: Float64Array, s: NumericSummary) => sorted.map((v) => (v - s.mean) / s.sd);
-  return wassersteinDistanceSorted(standardise(reference, ref), standardise(current, cur));
 }
 
 /**

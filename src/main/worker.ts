@@ -3,7 +3,7 @@
 // posts the thread. Progress is mirrored to the thread's status message. On close it stops
 // taking jobs and lets running ones finish within the grace period.
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job, type RedisOptions } from 'bullmq';
-import { RedisBaselineStore } from '../diagnosis/baseline-store.ts';
+import { RedisBaselineStore } from '../diagnosis/redis-baseline-store.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { InfdbgError, oneLine } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';

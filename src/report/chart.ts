@@ -3,7 +3,7 @@
 // describe *what* to plot and never touch a drawing library; bad numbers (NaN, empty series,
 // all zeros) draw an empty but labelled chart instead of throwing.
 
-import { Resvg } from '@resvg/resvg-js';
+import { createRequire } from 'node:module';
 import type { Chart } from './model.ts';
 
 /** Overlaid semi-transparent histograms sharing bin edges, e.g. reference vs current. */
@@ -44,8 +44,13 @@ export interface LineSpec {
 export type ChartSpec = HistogramSpec | BarsSpec | LineSpec;
 
 /** Renders a spec to a PNG chart ready for upload (`filename` e.g. `drift-age.png`). */
+type ResvgModule = typeof import('@resvg/resvg-js');
+let loaded: ResvgModule | undefined;
+/** resvg's native module, loaded at the first chart (a run that draws none does not pay for it). */
+const resvg = (): ResvgModule => (loaded ??= createRequire(import.meta.url)('@resvg/resvg-js') as ResvgModule);
+
 export function renderChart(filename: string, spec: ChartSpec): Chart {
-  const png = new Resvg(chartSvg(spec), {
+  const png = new (resvg()).Resvg(chartSvg(spec), {
     background: 'white',
     font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
   })
