@@ -90,6 +90,11 @@ const UNIT_FACTORS: ReadonlyArray<readonly [number, string, string]> = [
   [1e6, '×10⁶ (seconds → microseconds, megabytes → bytes)', '÷10⁶ (microseconds → seconds, bytes → megabytes)'],
   [60, '×60 (minutes → seconds, hours → minutes)', '÷60 (seconds → minutes, minutes → hours)'],
   [3600, '×3600 (hours → seconds)', '÷3600 (seconds → hours)'],
+  [24, '×24 (days → hours)', '÷24 (hours → days)'],
+  [7, '×7 (weeks → days)', '÷7 (days → weeks)'],
+  [1440, '×1440 (days → minutes)', '÷1440 (minutes → days)'],
+  [86400, '×86400 (days → seconds)', '÷86400 (seconds → days)'],
+  [3.6, '×3.6 (metres per second → kilometres per hour)', '÷3.6 (kilometres per hour → metres per second)'],
   [1024, '×1024 (KiB → bytes)', '÷1024 (bytes → KiB)'],
   [2.54, '×2.54 (inches → centimetres)', '÷2.54 (centimetres → inches)'],
   [2.20462, '×2.2 (kilograms → pounds)', '÷2.2 (pounds → kilograms)'],
@@ -212,7 +217,9 @@ function findTransform(reference: Float64Array, ref: NumericSummary, current: Fl
   // Scaling on one side only: the side that looks scaled, the other not, and the same shape (an
   // affine map, whose parameters — the training statistics — need not be the reference's own).
   const affine = (x: number) => ((x - ref.mean) / ref.sd) * cur.sd + cur.mean;
-  const looksStandardised = (s: NumericSummary) => Math.abs(s.mean) < 0.25 && Math.abs(s.sd - 1) < 0.25;
+  // Near 0 and 1 rather than at them: a scaler fitted on an older training set standardises today's
+  // values only roughly (a mean 0.3 off, an sd of 1.3 are usual).
+  const looksStandardised = (s: NumericSummary) => Math.abs(s.mean) < 0.5 && s.sd > 0.6 && s.sd < 1.6;
   // As for unit factors: rescaling a distribution centred on zero only changes its spread.
   const offCentre = (s: NumericSummary) => Math.abs(s.mean) >= 0.5 * s.sd;
   const looksMinMax = (s: NumericSummary) => s.min >= -0.02 && s.max <= 1.02 && s.max - s.min >= 0.8;

@@ -142,7 +142,7 @@ export function driftObservations(c: DriftComparison, reference: Dataset, curren
       const refColumn = reference.columns.get(f.name);
       const curColumn = current.columns.get(f.name);
       if (refColumn?.kind === 'numeric' && curColumn?.kind === 'numeric' && ch.kind !== 'constant') {
-        const cyc = ch.transform ? undefined : cyclicShift(refColumn.values, curColumn.values);
+        const cyc = ch.transform ? undefined : cyclicShift(refColumn.values, curColumn.values, f.drifted);
         if (cyc) {
           const what = cyc.period === 24 ? 'hours' : 'days';
           out.push(observe('drift.cyclic_shift', cyc.shift, `${f.name}: the current values are the reference's turned ${cyc.shift > 0 ? '+' : ''}${cyc.shift} ${what} around a cycle of ${cyc.period} (histogram distance ${cyc.before.toFixed(2)} → ${cyc.after.toFixed(2)} after the shift), as a time-zone or daylight-saving offset does`, extra));

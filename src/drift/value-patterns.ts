@@ -199,8 +199,10 @@ const PERIODS = [24, 7] as const;
  * Whether the current values are the reference's turned around a cycle: both samples whole
  * numbers within [0, period), the reference using most of the cycle, and one shift that brings the
  * histograms as close as two samples of one distribution are while the unshifted ones are far apart.
+ * `drifted`: the drift test already found the two samples apart, so a smaller unshifted distance
+ * suffices (a one-hour turn of a smooth daily profile moves the histogram only a little).
  */
-export function cyclicShift(reference: ArrayLike<number>, current: ArrayLike<number>): CyclicShift | undefined {
+export function cyclicShift(reference: ArrayLike<number>, current: ArrayLike<number>, drifted = false): CyclicShift | undefined {
   const n1 = reference.length;
   const n2 = current.length;
   if (n1 < 50 || n2 < 50) return undefined;
@@ -228,8 +230,8 @@ export function cyclicShift(reference: ArrayLike<number>, current: ArrayLike<num
         best = k;
       }
     }
-    // Far apart unshifted (2.5× the noise), as close as two samples of one distribution after the shift (1.5×), and at least halved by it.
-    if (best !== 0 && before >= 2.5 * noise && after <= 1.5 * noise && after * 2 < before) return { period, shift: best > period / 2 ? best - period : best, before, after };
+    // Far apart unshifted (2.5× the noise; 1.5× for a drifted feature), as close as two samples of one distribution after the shift (1.5×), and at least halved by it.
+    if (best !== 0 && before >= (drifted ? 1.5 : 2.5) * noise && after <= 1.5 * noise && after * 2 < before) return { period, shift: best > period / 2 ? best - period : best, before, after };
     return undefined;
   }
   return undefined;

@@ -230,11 +230,15 @@ function observeProcesses(input: GpuObservationInput, o: Observe): Observation[]
     out.push(o('gpu.processes_unattributed', unattributed.length, `${unattributed.length} GPU process${unattributed.length === 1 ? '' : 'es'} not tied to a pod: ${why}`, { sampleSize: processes.length }));
   }
   const target = input.target ? `${input.target.namespace}/${input.target.pod}` : null;
-  // With a target whose processes were found, every other owner on its GPUs is foreign. Otherwise
-  // a process outside any pod is foreign wherever it runs, and on a GPU several owners share,
-  // every owner but the one holding the most memory.
+  // With a target whose processes were found, every other owner on its GPUs is foreign. Otherwise,
+  // on a GPU several owners share, a process outside any pod is foreign next to a pod's, and
+  // among pods (or among processes without one) every owner but the one holding the most memory.
+  // Alone on its GPU, a process outside any pod is foreign only on a node whose GPUs otherwise
+  // serve pods: on a machine without Kubernetes (a VM, `docker run`) it is the service itself.
   const targetGpus = new Set(processes.filter((p) => target !== null && ownerOf(p) === target).map((p) => p.gpuUuid));
   const byTarget = targetGpus.size > 0;
+  const outsidePods = (p: AttributedProcess) => p.attribution.kind === 'host' || p.attribution.kind === 'container-without-pod';
+  const kubernetesNode = processes.some((p) => p.attribution.kind === 'pod');
   const foreign = new Map<string, { bytes: number; gpus: Set<string>; procs: AttributedProcess[] }>();
   for (const g of input.gpus) {
     const mine = processes.filter((p) => p.gpuUuid === g.uuid);
@@ -250,8 +254,10 @@ function observeProcesses(input: GpuObservationInput, o: Observe): Observation[]
     let isForeign: (p: AttributedProcess) => boolean;
     if (byTarget) isForeign = (p) => targetGpus.has(g.uuid) && ownerOf(p) !== target;
     else {
-      const largest = [...owners.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
-      isForeign = (p) => p.attribution.kind === 'host' || p.attribution.kind === 'container-without-pod' || (owners.size > 1 && ownerOf(p) !== largest);
+      const podsHere = mine.some((p) => p.attribution.kind === 'pod');
+      const candidates = [...owners.entries()].filter(([key]) => !podsHere || mine.some((p) => p.attribution.kind === 'pod' && ownerOf(p) === key));
+      const largest = candidates.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+      isForeign = (p) => (owners.size > 1 ? (podsHere && outsidePods(p)) || ownerOf(p) !== largest : outsidePods(p) && kubernetesNode);
     }
     for (const p of mine.filter(isForeign)) {
       const key = ownerOf(p);

@@ -67,6 +67,8 @@ export function assessHealth(input: HealthInput): HealthAssessment {
     rates = noteRates(notes, expos, latency, window);
     noteLabelLatency(notes, target, expos, latency, window);
     const counterTotals = rates.requestCounter ? expos.map((e) => requestCounts(e, latency?.metric ?? '')?.total ?? 0) : null;
+    // How far past its warm-up the process is: growth after thousands of requests is no longer caches filling.
+    if (counterTotals) notes.observe('process.requests_served', counterTotals[0]!, `the process had served ${counterTotals[0]!} requests when the window began`);
     const cumulative = cumulativeRequests(expos, rates.requestCounter, latency.metric);
     noteMemory(notes, expos, usable.map((s) => (s.at - t0) / 1000), cumulative, window);
     const runtime = noteRuntime(notes, usable, window, { bodyUptimeSeconds: health.kind === 'response' ? uptimeFromBody(health.body, input.nowMs) : null, counterTotals });

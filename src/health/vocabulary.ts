@@ -78,6 +78,7 @@ export const HEALTH_VOCABULARY = {
   'cpu.throttled_share': { unit: 'ratio', description: 'share of CFS periods throttled over the window' },
   'cpu.process_cores': { unit: 'cores', description: 'CPU the process used over the window (process_cpu_seconds_total rate)' },
   'process.uptime': { unit: 's', description: 'seconds since the process started (process_start_time_seconds or the health body)' },
+  'process.requests_served': { unit: 'count', description: 'requests the process had served when the window began (its since-start request counter at the first scrape)' },
   'process.restarted_in_window': { unit: 'boolean', description: 'the process restarted between the scrapes (counters dropped or the start time changed)' },
   'probe.latency_p50': { unit: 'ms', description: 'median latency of the probe requests, client side' },
   'probe.error_rate': { unit: 'ratio', description: 'share of probe requests that failed' },

@@ -23,6 +23,18 @@ describe('observeGpus', () => {
     expect(values(observeGpus({ ...base, processes: [processes[0]!] }), 'gpu.unaccounted_memory')).toEqual([['0', (60653 - 19684) * 2 ** 20]]);
   });
 
+  it('a process outside any pod is foreign next to a pod, or alone on a GPU of a Kubernetes node — not when it is the only user of a machine without pods', () => {
+    const host = (pid: number, usedMiB: number, gpuUuid = UUID): AttributedProcess => ({ pid, name: 'tritonserver', gpuUuid, usedMiB, attribution: { kind: 'host' } });
+    const base = { gpus: [{ ...h100, memoryUsedMiB: 60653 }], failures: [], source: 'nvidia-smi', node: 'n' };
+    // A VM serving with a host process: its only process is the service.
+    expect(values(observeGpus({ ...base, processes: [host(23824, 38180)] }), 'gpu.foreign_process_memory')).toEqual([[null, 0]]);
+    // Next to a pod, the host process is foreign even when it holds more.
+    expect(values(observeGpus({ ...base, processes: [pod(406, 'llm-server-0', 19684), host(5873, 30720)] }), 'gpu.foreign_process_memory')).toEqual([['pid 5873', 30720 * 2 ** 20]]);
+    // On a Kubernetes node, a host process alone on another GPU is out of place.
+    const second = { ...h100, index: 1, uuid: 'GPU-second' };
+    expect(values(observeGpus({ ...base, gpus: [h100, second], processes: [pod(406, 'llm-server-0', 19684), host(5873, 30720, 'GPU-second')] }), 'gpu.foreign_process_memory')).toEqual([['pid 5873', 30720 * 2 ** 20]]);
+  });
+
   it('compares the SM clock with its maximum only while busy, and classes the slowdown', () => {
     const idle = observeGpus({ gpus: [h100], processes: [], failures: [], source: 'nvidia-smi', node: 'n' });
     expect(values(idle, 'gpu.sm_clock_share')).toEqual([]); // 510 of 1980 MHz at 0 %: idle clocks, not throttling
