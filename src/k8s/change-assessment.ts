@@ -54,6 +54,7 @@ export const CHANGES_VOCABULARY = {
   'change.unschedulable_pods': { unit: 'count', description: 'pods of the workload Pending because the scheduler found no node for them (PodScheduled False, Unschedulable); the text has its message' },
   'change.unschedulable_resource': { unit: 'label', description: 'a resource no node had free for an unschedulable pod ("Insufficient nvidia.com/gpu" → nvidia.com/gpu; cpu, memory, …); subject = the resource' },
   'change.hpa_reversals': { unit: 'count', description: 'times the HPA reversed direction (up then down, or down then up) among its rescales of the last hour: flapping (subject = HPA)' },
+  'change.hpa_metrics_unavailable': { unit: 'boolean', description: 'the HPA cannot compute a replica count (ScalingActive False: its metric cannot be read — no metrics-server, a missing custom metric), so it cannot scale; subject = HPA' },
   'change.hpa_at_max': { unit: 'boolean', description: 'the HPA runs its maxReplicas and wants at least that many (ScalingLimited TooManyReplicas, or desired ≥ max); subject = HPA' },
 } as const;
 
@@ -346,6 +347,12 @@ export function assessChanges(f: ChangesFetched): DiagnosticResult {
           { subject: name, windowSeconds: 3600, sampleSize: lastHour.length },
         ),
       );
+    }
+    // ScalingActive False: the controller cannot read its metric, so it holds the replica count wherever it is.
+    const active = (h.status?.conditions ?? []).find((c) => c.type === 'ScalingActive');
+    if (active) {
+      const blind = active.status === 'False';
+      obs.push(observe('change.hpa_metrics_unavailable', blind, blind ? `HPA ${name} cannot scale — ScalingActive False (${active.reason ?? 'no reason'}): ${active.message ?? ''}; it stays at ${cur ?? '?'} replicas (${bounds})` : `HPA ${name} reads its metrics (ScalingActive ${active.status})`, { subject: name }));
     }
     obs.push(observe('change.hpa_at_max', atMax, atMax ? `HPA ${name} is at its maximum of ${max} replicas and wants ${desired ?? max}${limited ? ` (${limited.reason})` : ''}` : atMaxNow ? `HPA ${name} runs its maximum of ${max} replicas and asks for no more (${scalingLimited ? `ScalingLimited ${scalingLimited.status}: ${scalingLimited.reason ?? ''}` : 'its metrics are within their targets'})` : `HPA ${name} is below its maximum (${bounds})`, { subject: name }));
   });

@@ -164,6 +164,9 @@ const REFILL_MIN_RUN_S = 1800;
 const REFILL_MIN_AGE_S = 600;
 /** The new instance this far below its limit is "starting low". */
 const REFILL_MAX_SHARE = 0.6;
+/** A run this long before its OOM kill, and a new instance near the limit again after as long: a climb that repeats each run. */
+const CYCLE_MIN_RUN_S = 7200;
+const CYCLE_MIN_SHARE = 0.9;
 
 // ---- observations -------------------------------------------------------------------------
 
@@ -179,6 +182,7 @@ export const POD_VOCABULARY = {
   'oom.rss_at_kill_share': { unit: 'ratio', description: "resident memory at the kernel's OOM kill (node event) / the memory limit (subject: container)" },
   'oom.kill_scope': { unit: 'label', description: "the node's OOM-kill records at the container's end: cgroup (its own limit) or system (the whole node ran out)" },
   'oom.refills_slowly': { unit: 'boolean', description: 'after an OOM kill that came at least 30 min into a run, the new instance (10 min or older, younger than that run) is at most 60 % of its limit: memory starts low and grows (true), or it is near the limit again already (false) (subject: container)' },
+  'oom.fills_again_each_run': { unit: 'boolean', description: 'an OOM kill came hours into a run (2 h or more) and the new instance, about as old now (80 % of that run or more), is at 90 % of its limit again: each run climbs into the limit (subject: container)' },
   'oom.working_set_growth': { unit: 'bytes/h', description: 'working-set growth of the running instance since the previous run of this diagnostic (subject: container)' },
   'oom.last_log_loading_model': { unit: 'boolean', description: "the killed instance's last log lines are about loading the model or its weights (subject: container)" },
   'oom.node_memory_pressure': { unit: 'boolean', description: 'the node reports MemoryPressure=True' },
@@ -255,6 +259,10 @@ export function observePod(e: PodObservationInput, o: Observe): Observation[] {
             at,
           ),
         );
+      }
+      // The same climb again: killed after hours, and the instance that replaced it, now about as old, is back at its limit.
+      if (killed && run !== null && age !== null && run >= CYCLE_MIN_RUN_S && age >= 0.8 * run && share >= CYCLE_MIN_SHARE) {
+        out.push(o('oom.fills_again_each_run', true, `${c.name} was killed after ${formatDuration(run)}, and its new instance, ${formatDuration(age)} old, is back at ${Math.round(100 * share)} % of the limit: each run climbs into the limit over about ${formatDuration(run)}`, at));
       }
     }
     // Node OOM-kill records name a process, not a container: take the one recorded when this

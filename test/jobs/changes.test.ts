@@ -169,6 +169,23 @@ describe('changes <namespace>/<deployment|pod>', () => {
     expect(value(await run(atMax(null, 72)), 'change.hpa_at_max')).toBe(false);
   });
 
+  it('an HPA that cannot read its metric (ScalingActive False, no metrics-server) cannot add replicas: too few replicas, with the condition quoted', async () => {
+    type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const scenario = rankerScenario('quiet');
+    const hpa = scenario.horizontalPodAutoscalers![0] as Json;
+    const message = 'the HPA was unable to compute the replica count: failed to get cpu utilization: unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API: the server could not find the requested resource (get pods.metrics.k8s.io)';
+    hpa.status.currentMetrics = null;
+    hpa.status.conditions = hpa.status.conditions.filter((c: Json) => c.type !== 'ScalingActive').concat([{ type: 'ScalingActive', status: 'False', reason: 'FailedGetResourceMetric', message }]);
+    const blind = await changes('ml/ranker', await kubeFor(scenario));
+    expect(value(blind, 'change.hpa_metrics_unavailable')).toBe(true);
+    expect(obs(blind, 'change.hpa_metrics_unavailable')[0]?.text).toContain('cannot scale — ScalingActive False (FailedGetResourceMetric)');
+    expect(plausible(blind.hypotheses)[0]?.cause).toBe('too-few-replicas');
+    await standIn?.close();
+    standIn = undefined;
+    const healthy = await changes('ml/ranker', await kubeFor(rankerScenario('quiet')));
+    expect(value(healthy, 'change.hpa_metrics_unavailable')).toBe(false);
+  });
+
   it('an HPA that scaled up and down again and again in the last hour is flapping, with its path and stabilization window', async () => {
     type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     const scenario = rankerScenario('quiet');
