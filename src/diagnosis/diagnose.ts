@@ -38,6 +38,7 @@ export function withDiagnosis(result: DiagnosticResult, causes: readonly Cause[]
     ...result,
     hypotheses,
     severity: worstSeverity([result.severity, causeSeverity(hypotheses)]),
+    measuredSeverity: result.measuredSeverity ?? result.severity,
     summary: line ? `${line} ${result.summary}`.trim() : result.summary,
     fixes: unique([...top.slice(0, FIXES_FROM_TOP).map((h) => h.fixes[0] ?? ''), ...result.fixes]),
     verification: unique([...(top[0]?.verification ?? []), ...result.verification]),

@@ -215,7 +215,8 @@ export interface PodObservationInput {
   lastLogLines?: Map<string, string[]>;
 }
 
-const LOADING = /\b(loading|downloading|fetching)\b.*\b(model|weights|checkpoint|shards?|safetensors|tokenizer)\b|\b(model|weights|checkpoint|shards?)\b.*\bloading\b/i;
+// Also an ONNX Runtime / TensorRT session or engine being created: where such servers load the model.
+const LOADING = /\b(loading|downloading|fetching)\b.*\b(model|weights|checkpoint|shards?|safetensors|tokenizer)\b|\b(model|weights|checkpoint|shards?)\b.*\bloading\b|\bInferenceSession\b|\b(creating|building|deserializ\w*)\b.*\b(session|engine)\b/i;
 
 type Observe = (name: keyof typeof POD_VOCABULARY, value: number | boolean | string, text: string, extra?: { subject?: string; sampleSize?: number; windowSeconds?: number }) => Observation;
 

@@ -15,8 +15,10 @@ export function buildReport(input: {
   investigation?: InvestigationNote;
 }): Report {
   const hypotheses = pooledHypotheses(input.results, input.observations);
+  // What each diagnostic measured, and the causes ranked over all of them: a cause one diagnostic
+  // would rank medium alone can be outweighed once the others' evidence is in.
   const severity = worstSeverity([
-    ...input.results.map((r) => r.severity),
+    ...input.results.map((r) => r.measuredSeverity ?? r.severity),
     causeSeverity(hypotheses),
     ...(input.failures.length > 0 ? (['warning'] as const) : []),
   ]);

@@ -79,6 +79,12 @@ export interface DiagnosticResult {
   /** One or two sentences: the answer, then what to do next. */
   summary: string;
   severity: Severity;
+  /**
+   * The severity of what was measured, before the causes ranked for this result alone raised it
+   * (`severity` includes those). A report over several results ranks the causes again over all of
+   * them, and takes its severity from this and that pooled ranking.
+   */
+  measuredSeverity?: Severity;
   evidence: Evidence[];
   tables: MetricsTable[];
   /** What the diagnostic saw, as typed facts: the input of the diagnosis engine. */
