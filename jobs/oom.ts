@@ -267,14 +267,16 @@ function observe(e: OomEvidence, extra: { haveMetrics: boolean; now: number; gro
 
 /** A restart older than this that ended cleanly (exit 0) is history, not a warning: the container has run since. */
 const RESTART_STILL_NEWS_MS = 6 * 3600_000;
+/** A failed exit (non-zero) stays news this long; after that, with the container running since, it is history too. */
+const FAILED_RESTART_STILL_NEWS_MS = 24 * 3600_000;
 
 /** Whether a container's restarts say something is wrong now: the last one was recent, of unknown time, or not a clean exit. */
 function restartIsNews(c: OomEvidence['containers'][number], now: number): boolean {
   if (c.restartCount === 0) return false;
   const t = c.lastTermination;
   const ago = t ? secondsSinceEnd(t, now) : null;
-  if (!t || ago === null) return true;
-  return t.exitCode !== 0 || ago * 1000 < RESTART_STILL_NEWS_MS;
+  if (!t || ago === null || c.waitingReason) return true;
+  return ago * 1000 < (t.exitCode !== 0 ? FAILED_RESTART_STILL_NEWS_MS : RESTART_STILL_NEWS_MS);
 }
 
 function fillResult(result: DiagnosticResult, e: OomEvidence, findings: OomFinding[], haveMetrics: boolean, now: number): void {

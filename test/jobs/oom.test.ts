@@ -198,13 +198,13 @@ describe('oom <namespace>/<pod>', () => {
     expect(result.hypotheses.filter((h) => h.cause === 'container-memory-limit-too-low' && h.likelihood !== 'unlikely')).toEqual([]);
   });
 
-  it('a clean restart two days ago is history (no warning, its age said); the same restart ten minutes ago is a warning', async () => {
+  it('a restart two days ago is history (no warning, its age said), clean or failed, with the container running since; the same restart ten minutes ago is a warning', async () => {
     const base = llmServerScenario().pods[0]!;
-    const restartedAt = (finishedAt: string) => {
+    const restartedAt = (finishedAt: string, exitCode = 0) => {
       const pod = structuredClone(base.pod) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
       for (const c of pod.status.containerStatuses) Object.assign(c, { ready: true, restartCount: 0, lastState: {}, state: { running: { startedAt: finishedAt } } });
       const s = pod.status.containerStatuses.find((c: { name: string }) => c.name === 'server');
-      Object.assign(s, { restartCount: 1, lastState: { terminated: { exitCode: 0, reason: 'Completed', startedAt: '2026-11-01T00:00:00Z', finishedAt } } });
+      Object.assign(s, { restartCount: 1, lastState: { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt: '2026-11-01T00:00:00Z', finishedAt } } });
       const metrics = structuredClone(base.metrics) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
       metrics.containers.find((c: { name: string }) => c.name === 'server').usage.memory = '14680064Ki'; // 14 GiB of 32Gi
       const scenario = llmServerScenario();
@@ -213,8 +213,8 @@ describe('oom <namespace>/<pod>', () => {
       return { ...scenario, pods: [{ ...base, pod, metrics, events: { ...(base.events as object), items: [] }, previousLogs: {}, logs: {} }], nodes: { 'gpu-node-3': node }, nodeEvents: {} };
     };
     const now = Date.now();
-    const runAt = async (finishedAt: string) => {
-      const kube = await kubeFor(restartedAt(finishedAt));
+    const runAt = async (finishedAt: string, exitCode = 0) => {
+      const kube = await kubeFor(restartedAt(finishedAt, exitCode));
       const result = await runDiagnostic(oomDiagnostic, { namespace: 'ml', pod: POD }, { ...deps(kube), now: () => now });
       await standIn?.close();
       standIn = undefined;
@@ -228,6 +228,9 @@ describe('oom <namespace>/<pod>', () => {
     const recent = await runAt(new Date(now - 10 * 60_000).toISOString());
     expect(recent.severity).toBe('warning');
     expect(recent.summary).toContain('10 min ago');
+    // One failed start (exit 1) six days ago, running since: history too. Two hours ago it is news.
+    expect((await runAt(new Date(now - 6 * 24 * 3600_000).toISOString(), 1)).severity).not.toBe('warning');
+    expect((await runAt(new Date(now - 2 * 3600_000).toISOString(), 1)).severity).toBe('warning');
   });
 
   it('an eviction for ephemeral storage on a node under disk pressure is a full disk, not memory pressure', async () => {
