@@ -144,6 +144,19 @@ export function endpointObservations(p: EndpointProfile): Observation[] {
   const st = ref.stages;
   const timed = st !== undefined && st.responses > 0;
   out.push(observe('endpoint.server_timing', timed, timed ? `${st.responses} responses carried Server-Timing (${st.stages.filter((s) => s.name !== NETWORK_STAGE).map((s) => s.name).join(', ')})` : 'the responses carried no Server-Timing: no per-stage breakdown'));
+  if (!timed && p.breakdownSource === 'triton-metrics') {
+    // Triton's own counters (means over the reference level) stand in for Server-Timing: its queue
+    // (scheduler and dynamic batcher) and its compute_infer, per request.
+    const requestsAt = { sampleSize: ref.requests, windowSeconds: window(ref) };
+    const fromTriton: Array<[string, 'queue' | 'inference']> = [['queue', 'queue'], ['compute_infer', 'inference']];
+    for (const [name, cls] of fromTriton) {
+      const b = p.breakdown.find((x) => x.name === name);
+      if (!b) continue;
+      const extra = { ...requestsAt, subject: name };
+      out.push(observe(`stage.${cls}_ms`, b.ms, `Triton ${name} takes ${ms(b.ms)} per request (mean, from its metrics) ${at}`, extra));
+      out.push(observe(`stage.${cls}_share`, b.share, `Triton ${name} is ${pct(b.share)} of the mean request (${ms(b.ms)}) ${at}`, extra));
+    }
+  }
   if (st !== undefined && timed) {
     for (const s of st.stages) {
       const extra = { subject: s.name, sampleSize: st.responses, windowSeconds: window(ref) };

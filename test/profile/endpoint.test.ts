@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startModelServer, type ModelServer } from '../../examples/model-server/server.ts';
 import { InputError, UnreachableError, UsageError } from '../../src/core/errors.ts';
 import { loadRequestBody, profileEndpoint, type EndpointProfileOptions } from '../../src/profile/endpoint.ts';
+import { endpointObservations } from '../../src/profile/observations.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 
 const body = JSON.stringify({ audio: Array.from({ length: 512 }, (_, i) => Math.sin(i / 8) * 0.1) });
@@ -216,6 +217,12 @@ describe('profileEndpoint: Triton metrics endpoint', () => {
       ]);
       expect(p.breakdown.at(-1)?.name).toBe('network+other');
       expect(p.notes).toEqual([]);
+      // Without Server-Timing, Triton's queue and compute_infer are the stages the diagnosis reads.
+      const stages = endpointObservations(p).filter((o) => o.name === 'stage.queue_ms' || o.name === 'stage.inference_ms');
+      expect(stages.map((o) => [o.name, o.subject, Number((o.value as number).toFixed(3))])).toEqual([
+        ['stage.queue_ms', 'queue', 0.4],
+        ['stage.inference_ms', 'compute_infer', 0.9],
+      ]);
     } finally {
       triton.closeAllConnections();
       await new Promise((resolve) => triton.close(resolve));
