@@ -80,6 +80,9 @@ const selectorOf = (d: V1Deployment) =>
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
 
+/** Pods not running whose events are read (each one more API call). */
+const MAX_POD_EVENTS = 3;
+
 async function run(payload: ChangesPayload, deps: DiagnosticDeps): Promise<DiagnosticResult> {
   const target = `${payload.namespace}/${payload.name}`;
   const kube = deps.kube;
@@ -111,6 +114,10 @@ async function run(payload: ChangesPayload, deps: DiagnosticDeps): Promise<Diagn
   const hpas = deploymentName ? hpasFor(value(hpaList, [] as V2HorizontalPodAutoscaler[], `list horizontalpodautoscalers in ${ns}`), deploymentName) : [];
   const dEvents = value(deploymentEvents, [] as CoreV1Event[], `list events of deployment ${ns}/${deploymentName}`);
   const hpaEvents = await Promise.all(hpas.map((h) => settle(kube.listObjectEvents(ns, 'HorizontalPodAutoscaler', h.metadata?.name ?? '', { signal }))));
+  // The pods that do not run say why in their own events (a failed pull, a mount, a probe): read those of a few.
+  const notRunning = pods.filter((p) => p.status?.phase === 'Pending' || (p.status?.containerStatuses ?? []).some((c) => c.state?.waiting)).slice(0, MAX_POD_EVENTS);
+  const podEventLists = await Promise.all(notRunning.map((p) => settle(kube.listObjectEvents(ns, 'Pod', p.metadata?.name ?? '', { signal }))));
+  const podEvents = notRunning.flatMap((p, i) => value(podEventLists[i]!, [] as CoreV1Event[], `list events of pod ${ns}/${p.metadata?.name ?? ''}`));
   await deps.progress(80, 'comparing revisions');
   const result = assessChanges({
     target,
@@ -121,6 +128,7 @@ async function run(payload: ChangesPayload, deps: DiagnosticDeps): Promise<Diagn
     hpas,
     hpaEvents: hpas.map((h, i) => value(hpaEvents[i]!, [] as CoreV1Event[], `list events of horizontalpodautoscaler ${ns}/${h.metadata?.name ?? ''}`)),
     deploymentEvents: dEvents,
+    podEvents,
     findings,
     now: deps.now(),
   });

@@ -7,6 +7,7 @@ import { observer, type Observation } from '../diagnosis/observation.ts';
 import { TARGET_VOCABULARY } from '../diagnosis/vocabulary.ts';
 import { emptyResult, worstSeverity, type DiagnosticResult, type Evidence } from '../report/model.ts';
 import type { KubeFinding } from './kube-findings.ts';
+import { classifyLines } from '../logs/classifier.ts';
 import {
   containerRestarts,
   eventTime,
@@ -43,6 +44,8 @@ export const CHANGES_VOCABULARY = {
   'change.recent_restarts': { unit: 'count', description: 'container restarts of the workload\'s pods whose last run ended within the last hour (sample = pods)' },
   'change.new_revision_restarts': { unit: 'count', description: 'restarts of the containers of the current revision\'s pods (all happened since the rollout)' },
   'change.crash_looping': { unit: 'count', description: 'containers waiting in CrashLoopBackOff' },
+  'log.signature': { unit: 'label', description: 'a failure signature (src/logs/signatures.yaml) in the Warning events of a pod that does not run — a failed pull, mount or probe (value and subject = its id, sampleSize = events)' },
+  'change.pod_events_name_cause': { unit: 'count', description: 'cause-class log signatures in the Warning events of the pods that do not run: the events say why (a full disk, a missing secret), so a stuck rollout is its symptom' },
   'change.waiting_reason': { unit: 'label', description: 'why a container is not running (CrashLoopBackOff, ImagePullBackOff, CreateContainerConfigError, …), subject = pod/container' },
   'change.rollout_in_progress': { unit: 'boolean', description: 'the Deployment has not finished rolling out its current revision (old pods left, or new ones not available)' },
   'change.rollout_stuck': { unit: 'boolean', description: 'the Deployment\'s Progressing condition is False with ProgressDeadlineExceeded' },
@@ -129,6 +132,8 @@ export interface ChangesFetched {
   /** Events of each HPA, in the order of `hpas`. */
   hpaEvents: CoreV1Event[][];
   deploymentEvents: CoreV1Event[];
+  /** Events of the pods that do not run (a few of them). */
+  podEvents?: CoreV1Event[];
   findings: KubeFinding[];
   /** ms since the epoch. */
   now: number;
@@ -296,6 +301,17 @@ export function assessChanges(f: ChangesFetched): DiagnosticResult {
     if (pick) obs.push(observe('target.pod', pick.pod, `pod ${ns}/${pick.pod} (${pick.waitingReason ?? `${plural(pick.restartCount, 'restart')}`}${pick.replicaSet ? `, ReplicaSet ${pick.replicaSet}` : ''})`));
   }
   obs.push(observe('change.crash_looping', looping.length, looping.length > 0 ? `${looping.length} container${looping.length === 1 ? '' : 's'} in CrashLoopBackOff (${looping.slice(0, 3).map((c) => `${c.pod}/${c.container}`).join(', ')})` : 'no container in CrashLoopBackOff', { sampleSize: containers.length }));
+  // A pod that does not run says why in its Warning events ("failed to extract layer …: no space left on
+  // device"): read with the log signatures, as its log would be.
+  const warnings = (f.podEvents ?? []).filter((e) => e.type === 'Warning' && e.message);
+  if (warnings.length > 0) {
+    const hits = classifyLines(warnings.map((e) => `${e.reason ?? ''}: ${e.message}`)).signatures;
+    for (const h of hits) {
+      obs.push(observe('log.signature', h.id, `${h.id} in the pod's events (${h.count} event${h.count === 1 ? '' : 's'}): ${h.samples[0] ?? ''}`, { subject: h.id, sampleSize: h.count }));
+    }
+    const causes = hits.filter((h) => h.class === 'cause');
+    if (causes.length > 0) obs.push(observe('change.pod_events_name_cause', causes.length, `the pods' events name why they do not run: ${causes.map((h) => h.id).join(', ')}`, { sampleSize: warnings.length }));
+  }
   for (const c of containers.filter((x) => x.waitingReason)) {
     obs.push(observe('change.waiting_reason', c.waitingReason ?? '', `${c.pod}/${c.container} waiting: ${c.waitingReason}${c.waitingMessage ? ` — ${c.waitingMessage}` : ''}`, { subject: `${c.pod}/${c.container}` }));
   }

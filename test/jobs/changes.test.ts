@@ -169,6 +169,19 @@ describe('changes <namespace>/<deployment|pod>', () => {
     expect(value(await run(atMax(null, 72)), 'change.hpa_at_max')).toBe(false);
   });
 
+  it('a stuck rollout whose pod events name the reason (a pull that found the disk full) puts that reason first', async () => {
+    type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const scenario = rankerScenario('rollout-stuck');
+    const first = scenario.pods[0]!;
+    const template = (fixtureJson<Json>('events-ml-ranker-deployment.json').items as Json[])[0]!;
+    // containerd's pull error as kubelet reports it in a Failed event (the layer path shortened).
+    const message = 'Failed to pull image "registry.example.com/ml/ranker:3.2.0": failed to pull and unpack image "registry.example.com/ml/ranker:3.2.0": failed to extract layer sha256:7c1e5a9f: write /var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/1841/fs/usr/lib/libtorch_cuda.so: no space left on device: unknown';
+    first.events = { kind: 'EventList', apiVersion: 'v1', metadata: {}, items: [{ ...structuredClone(template), type: 'Warning', reason: 'Failed', message, involvedObject: { kind: 'Pod', namespace: 'ml', name: (first.pod as Json).metadata.name } }] };
+    const result = await changes('ml/ranker', await kubeFor(scenario));
+    expect(obs(result, 'log.signature').map((o) => o.value)).toContain('disk-full');
+    expect(plausible(result.hypotheses).map((h) => h.cause).slice(0, 2)).toEqual(['disk-full', 'rollout-stuck']);
+  });
+
   it('an HPA that cannot read its metric (ScalingActive False, no metrics-server) cannot add replicas: too few replicas, with the condition quoted', async () => {
     type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     const scenario = rankerScenario('quiet');
