@@ -83,6 +83,15 @@ describe('LogClassifier on a realistic log', () => {
     expect(r.firstCause?.id).toBe('disk-full');
   });
 
+  it("reads a 504 in the service's own access log as its answer (a 5xx), not as a dependency timing out; NCCL's full /dev/shm is no full disk", () => {
+    const access = classifyLines(['INFO:     10.0.5.160:47040 - "POST /v1/score HTTP/1.1" 504 Gateway Timeout']);
+    expect(access.signatures.map((s) => s.id)).toEqual(['http-5xx']);
+    const proxied = classifyLines(['requests.exceptions.HTTPError: 504 Server Error: <html><head><title>504 Gateway Time-out</title></head></html>']);
+    expect(proxied.signatures.map((s) => s.id)).toContain('upstream-timeout');
+    const shm = classifyLines(['host:202016:202235 [0] misc/shmutils.cc:88 NCCL WARN Error: failed to extend /dev/shm/nccl-WU88OE to 9637892 bytes, error: No space left on device (28)']);
+    expect(shm.signatures.map((s) => s.id)).toEqual(['nccl-shm-too-small']);
+  });
+
   it('counts exactly what running every pattern on every line counts (the prefilter loses nothing)', () => {
     const extra = ['504 Gateway Time-out', 'CUBLAS_STATUS_ALLOC_FAILED when calling cublasCreate(handle)', 'train loss: -inf', '{"status_code": "503"}'];
     const naive = new Map<string, number>();
