@@ -37,7 +37,7 @@ import { editGpu, gpuOnSmi, H100_UUID, recorded } from './gpu.ts';
 import { onServer } from './health.ts';
 import { runOnLog, stamped, traffic } from './logs.ts';
 import { oomOn } from './oom.ts';
-import { profileEndpoint, profileModel, together, weights, normal, clamp, pick, type Random, driftOnRows } from '../support/scenario-kit.ts';
+import { profileEndpoint, profileModel, together, weights, normal, clamp, pick, type Random, driftOnRows, rankerReplicas } from '../support/scenario-kit.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -99,13 +99,7 @@ function plannedRollout(): KubeApiStandInOptions {
  */
 function gitOpsReplicasToOne(): KubeApiStandInOptions {
   const options = rankerScenario('quiet');
-  const deployment = options.deployments![0] as Json;
-  deployment.spec.replicas = 1;
-  Object.assign(deployment.status, { replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1 });
-  const rev12 = (options.replicaSets as Json[])[0]!;
-  Object.assign(rev12.spec, { replicas: 1 });
-  Object.assign(rev12.status, { replicas: 1, fullyLabeledReplicas: 1, readyReplicas: 1, availableReplicas: 1 });
-  rev12.metadata.annotations['deployment.kubernetes.io/desired-replicas'] = '1';
+  rankerReplicas(options, 1);
   const template = (fixtureJson<Json>('events-ml-ranker-deployment.json').items as Json[])[0]!;
   const at = '2026-11-22T14:02:31Z';
   const scaled = { ...clone(template), firstTimestamp: at, lastTimestamp: at, message: 'Scaled down replica set ranker-5f7c9d8b4 to 1 from 3', metadata: { ...template.metadata, name: 'ranker.187a0b7d2c3e4f11', creationTimestamp: at } };

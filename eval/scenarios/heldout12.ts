@@ -40,7 +40,7 @@ import { editGpu, gpuOnSmi, H100_UUID, recorded } from './gpu.ts';
 import { onServer } from './health.ts';
 import { runOnLog, stamped } from './logs.ts';
 import { oomOn } from './oom.ts';
-import { profileEndpoint, profileModel, together, weights, normal, clamp, pick, round, type Random, driftOnRows } from '../support/scenario-kit.ts';
+import { profileEndpoint, profileModel, together, weights, normal, clamp, pick, round, type Random, driftOnRows, rankerReplicas } from '../support/scenario-kit.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -100,13 +100,7 @@ function secretNotCopied(): KubeApiStandInOptions {
  */
 function hpaWithoutMetrics(): KubeApiStandInOptions {
   const options = rankerScenario('quiet');
-  const deployment = options.deployments![0] as Json;
-  deployment.spec.replicas = 2;
-  Object.assign(deployment.status, { replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2 });
-  const rev12 = (options.replicaSets as Json[])[0]!;
-  Object.assign(rev12.spec, { replicas: 2 });
-  Object.assign(rev12.status, { replicas: 2, fullyLabeledReplicas: 2, readyReplicas: 2, availableReplicas: 2 });
-  rev12.metadata.annotations['deployment.kubernetes.io/desired-replicas'] = '2';
+  rankerReplicas(options, 2);
   const hpa = options.horizontalPodAutoscalers![0] as Json;
   hpa.spec.minReplicas = 2;
   const unable =

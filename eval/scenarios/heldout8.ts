@@ -38,7 +38,7 @@ import { editGpu, gpuOnSmi, recorded } from './gpu.ts';
 import { onServer } from './health.ts';
 import { runOnLog, stamped } from './logs.ts';
 import { oomOn } from './oom.ts';
-import { profileModel, together, weights, withTemp, normal, round, clamp, pick, type Random, driftOnRows } from '../support/scenario-kit.ts';
+import { profileModel, together, weights, withTemp, normal, round, clamp, pick, type Random, driftOnRows, rankerReplicas } from '../support/scenario-kit.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -532,13 +532,7 @@ function scaledUp(at: string): KubeApiStandInOptions {
   const options = rankerScenario('quiet');
   const template = options.pods[2]!.pod as Json;
   const fresh = ['h2k8d', 'm4q7t', 'z9c3w'].map((s) => ({ pod: freshRankerPod(template, s, at) }));
-  const deployment = options.deployments![0] as Json;
-  deployment.spec.replicas = 6;
-  Object.assign(deployment.status, { replicas: 6, updatedReplicas: 6, readyReplicas: 6, availableReplicas: 6 });
-  const rev12 = (options.replicaSets as Json[]).find((rs) => rs.metadata.annotations['deployment.kubernetes.io/revision'] === '12')!;
-  Object.assign(rev12.spec, { replicas: 6 });
-  Object.assign(rev12.status, { replicas: 6, fullyLabeledReplicas: 6, readyReplicas: 6, availableReplicas: 6 });
-  rev12.metadata.annotations['deployment.kubernetes.io/desired-replicas'] = '6';
+  rankerReplicas(options, 6);
   const hpa = options.horizontalPodAutoscalers![0] as Json;
   Object.assign(hpa.status, { currentReplicas: 6, desiredReplicas: 6, lastScaleTime: at });
   hpa.status.currentMetrics[0].resource.current = { averageValue: '1406m', averageUtilization: 70 };

@@ -9,6 +9,7 @@ import { startModelServer, type FaultsPatch } from '../../examples/model-server/
 import type { DiagnosticResult } from '../../src/report/model.ts';
 import { seededRandom } from '../../src/stats/seeded-random.ts';
 import { runCommandLine } from '../scenario.ts';
+import type { KubeApiStandInOptions } from '../../test/support/kube-api-stand-in.ts';
 
 /** Several diagnostics' results, run at once, as one investigation ranks them. */
 export const together = async (...pieces: Array<Promise<unknown>>) => (await Promise.all(pieces)).flat() as DiagnosticResult[];
@@ -97,4 +98,22 @@ export function driftOnRows<T extends object>(prefix: string, reference: readonl
     await writeFile(join(dir, 'current.csv'), rowsCsv(current));
     return [await runCommandLine(`drift ${join(dir, 'reference.csv')} ${join(dir, 'current.csv')}${flags ? ` ${flags}` : ''}`)];
   });
+}
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * The recorded ranker scaled to `replicas`, every one ready: the Deployment and its current
+ * ReplicaSet (revision 12) as the controller leaves them after a scale (spec, status and the
+ * desired-replicas annotation).
+ */
+export function rankerReplicas(options: KubeApiStandInOptions, replicas: number): { deployment: Json; current: Json } {
+  const deployment = options.deployments![0] as Json;
+  deployment.spec.replicas = replicas;
+  Object.assign(deployment.status, { replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas });
+  const current = (options.replicaSets as Json[]).find((rs) => rs.metadata.annotations['deployment.kubernetes.io/revision'] === '12')!;
+  Object.assign(current.spec, { replicas });
+  Object.assign(current.status, { replicas, fullyLabeledReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas });
+  current.metadata.annotations['deployment.kubernetes.io/desired-replicas'] = String(replicas);
+  return { deployment, current };
 }
