@@ -17,6 +17,7 @@ import { defineDiagnostic, type DiagnosticDeps } from '../src/core/diagnostic.ts
 import { InputError, oneLine, UsageError } from '../src/core/errors.ts';
 import { KubeNotFoundError } from '../src/k8s/kube-errors.ts';
 import { classifyByteStream, LogClassifier, type LogClassification, type SignatureHit } from '../src/logs/classifier.ts';
+import { CUDA_OOM_VOCABULARY, observeCudaOom } from '../src/gpu/cuda-oom.ts';
 import { emptyResult, worstSeverity, type DiagnosticResult } from '../src/report/model.ts';
 
 const USAGE = usageLine(logsCommand);
@@ -141,6 +142,9 @@ async function classifyPods(payload: LogsPayload, deps: DiagnosticDeps): Promise
 /** What the logs diagnostic observes (the names the causes catalogue may use). */
 export const LOGS_VOCABULARY = {
   ...TARGET_VOCABULARY,
+  // A CUDA OOM in the log is read by its numbers as `oom` reads them: tried to allocate against free,
+  // reserved-but-unallocated (fragmentation) and the other processes the message names.
+  ...CUDA_OOM_VOCABULARY,
   'log.lines': { unit: 'count', description: 'log lines scanned' },
   'log.window': { unit: 's', description: 'time between the first and the last timestamped line scanned' },
   'log.signature': { unit: 'label', description: 'a failure signature seen (value and subject = its id, sampleSize = matching lines)' },
@@ -277,6 +281,10 @@ export const logsDiagnostic = defineDiagnostic({
           sampleSize: first.count,
         }),
       );
+    }
+    if (c.cudaOom.length > 0) {
+      const where = payload.target.kind === 'pod' && payload.container ? payload.container : 'log';
+      obs.push(...observeCudaOom(c.cudaOom.map((e) => ({ ...e, container: where })), where, undefined, observe));
     }
     obs.push(
       observe('log.cause_signatures', causes.length, causes.length === 0 ? `no failure-cause signature in ${scope}` : `${causes.length} failure-cause signature${causes.length === 1 ? '' : 's'}: ${causes.map((h) => h.id).join(', ')}`, {

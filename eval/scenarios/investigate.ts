@@ -3,13 +3,16 @@
 // the same injected targets as the single-diagnostic scenarios (the sample model server, recorded
 // nvidia-smi text, the Kubernetes stand-in, composed logs); what is tested here is that evidence
 // from different diagnostics meets in one list and the cause that explains all of it comes first.
-import { diffusionWorkerPod, llmServerScenario, rankerScenario } from '../../test/support/kube-api-stand-in.ts';
+import { diffusionWorkerPod, fixtureText, llmServerScenario, rankerScenario } from '../../test/support/kube-api-stand-in.ts';
 import type { Scenario } from '../scenario.ts';
 import { changesOn } from './changes.ts';
 import { editGpu, gpuOnSmi, H100_UUID, recorded } from './gpu.ts';
 import { onServer } from './health.ts';
-import { OOM, runOnLog, stamped, traffic } from './logs.ts';
+import { runOnLog, stamped, traffic } from './logs.ts';
 import { oomOn } from './oom.ts';
+
+/** The diffusion worker's CUDA OOM, as its previous log (the one `oom` reads) records it. */
+const WORKER_OOM = fixtureText('logs-previous-worker.txt').split('\n').find((l) => l.includes('OutOfMemoryError'))!;
 
 /** Every piece of an investigation at once, as the flow runs them. */
 const together = async (...pieces: Array<Promise<unknown>>) => (await Promise.all(pieces)).flat() as Awaited<ReturnType<Scenario['run']>>;
@@ -54,7 +57,8 @@ export const scenarios: Scenario[] = [
     deterministic: true,
     run: () =>
       together(
-        runOnLog('pooled-oom', stamped([[0, 'INFO starting'], ...traffic(1, 120), [120, OOM], ...traffic(121, 140, 1, '503 Service Unavailable')])),
+        // The worker's own OOM message, the one `oom` reads from its previous log.
+        runOnLog('pooled-oom', stamped([[0, 'INFO starting'], ...traffic(1, 120), [120, WORKER_OOM], ...traffic(121, 140, 1, '503 Service Unavailable')])),
         oomOn({ ...llmServerScenario(), pods: [diffusionWorkerPod()], metricsApi: false }, 'diffusion-worker-5b7d9c8f6-q4n8z'),
       ),
   },

@@ -42,8 +42,10 @@ export const OOM =
 export const scenarios: Scenario[] = [
   {
     name: 'logs-oom-then-5xx-burst',
-    injected: 'a CUDA OOM traceback, then 25 × 503 within 25 s',
-    expect: 'gpu-out-of-memory',
+    // Its numbers (46.6 GiB asked, 12.9 GiB free, nothing reserved unused, 19.2 GiB another process's:
+    // short even without it) name the batch, since logs reads them as oom does.
+    injected: 'a CUDA OOM traceback whose request is larger than free memory with or without the other process, then 25 × 503 within 25 s',
+    expect: 'gpu-batch-too-large',
     deterministic: true,
     run: () =>
       runOnLog(
