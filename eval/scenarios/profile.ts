@@ -110,9 +110,9 @@ export const scenarios: Scenario[] = [
   },
   {
     name: 'profile-compute-bound-model',
-    injected: 'a dense MatMul/Gemm model (width 512): all compute',
+    injected: 'a dense MatMul/Gemm model (width 2048, about a millisecond a run): all compute',
     expect: 'compute-bound-matmul',
-    run: model(denseModel(512), '--iterations 200 --duration 2s --batch-sizes 1,8'),
+    run: model(denseModel(2048), '--iterations 200 --duration 2s --batch-sizes 1,8'),
   },
   {
     name: 'profile-elementwise-model',
