@@ -203,11 +203,17 @@ function findTransform(reference: Float64Array, ref: NumericSummary, current: Fl
     const m = misfit(f);
     if (m < fit && m * TRANSFORM_GAIN < untouched) candidates.push({ family, name, misfit: m, ...(factor === undefined ? {} : { factor }) });
   };
-  // A pure factor is only told apart from a spread change when the mean is away from zero.
+  // A pure factor is only told apart from a spread change when the mean is away from zero. Counts
+  // stay counts: between two whole-number samples only a whole factor (×10, ÷1000) maps one onto
+  // the other — counts halved by a narrower window are not kilograms turned into pounds.
+  const counts = wholeNumbers(reference) && wholeNumbers(current);
+  const lattice = (k: number) => !counts || Number.isInteger(k);
   if (Math.abs(ref.mean) >= 0.5 * ref.sd) {
     for (const [k, up, down] of UNIT_FACTORS) {
-      consider('unit', up, (x) => x * k, k);
-      consider('unit', down, (x) => x / k, 1 / k);
+      if (lattice(k) || lattice(1 / k)) {
+        consider('unit', up, (x) => x * k, k);
+        consider('unit', down, (x) => x / k, 1 / k);
+      }
     }
   }
   consider('unit', '×1.8 + 32 (°C → °F)', (x) => x * 1.8 + 32, 1.8);
@@ -251,6 +257,12 @@ function findTransform(reference: Float64Array, ref: NumericSummary, current: Fl
   const best = Math.min(...candidates.map((c) => c.misfit));
   const noise = MIN_Z * Math.sqrt(1 / ref.n + 1 / cur.n);
   return candidates.find((c) => c.misfit <= best + noise);
+}
+
+/** Every value a whole number (a count, an id, an integer-coded category). */
+function wholeNumbers(sorted: Float64Array): boolean {
+  for (let i = 0; i < sorted.length; i++) if (!Number.isInteger(sorted[i])) return false;
+  return true;
 }
 
 function describe(s: NumericSummary): string {
