@@ -9,13 +9,13 @@ import { observer, type Observation, type ObservationVocabulary } from '../diagn
 import { TARGET_VOCABULARY } from '../diagnosis/vocabulary.ts';
 import { erfc } from '../stats/special-functions.ts';
 import type { DriftComparison } from './compare-datasets.ts';
-import { missingShares, type FeatureDrift } from './feature-drift.ts';
+import { MEANINGFUL_EFFECT, missingShares, type FeatureDrift } from './feature-drift.ts';
 import { fmt, type NumericChange } from './numeric-change.ts';
 import { TEST_NAMES } from './test-choice.ts';
 import { partialScaling } from './partial-scaling.ts';
 import { relationshipChanges } from './relationship-change.ts';
 import { sortedCopy } from '../stats/sort.ts';
-import { clippedAt, cyclicShift, numbersAsText, partlySwappedColumns, recodedCategories, truncatedCategories, renamedCategories, swappedColumns, swappedValues, valueSpike } from './value-patterns.ts';
+import { clippedAt, cyclicShift, roundedTo, numbersAsText, partlySwappedColumns, recodedCategories, truncatedCategories, renamedCategories, swappedColumns, swappedValues, valueSpike } from './value-patterns.ts';
 
 export const DRIFT_VOCABULARY = {
   ...TARGET_VOCABULARY,
@@ -37,6 +37,7 @@ export const DRIFT_VOCABULARY = {
   'drift.single_category': { unit: 'label', description: 'every current row holds one value that the reference knew among several (subject = feature; value = that value)' },
   'drift.category_renamed': { unit: 'label', description: 'a reference value of a categorical feature vanished and its rows reappear under a new value (another case or punctuation, or the same share of rows); value = "old → new" (subject = feature)' },
   'drift.cyclic_shift': { unit: 'number', description: 'the current values of a whole-number feature on a cycle (hours 0–23, weekdays 0–6) are the reference\'s turned around the cycle by this many steps, as a time-zone or daylight-saving offset does (subject = feature)' },
+  'drift.rounded': { unit: 'number', description: 'the step every current value of a drifted numeric feature is now a multiple of (1: whole numbers), when the reference\'s mostly were not: rounded, a lower resolution (subject = feature)' },
   'drift.value_spike': { unit: 'ratio', description: 'one value holds this much larger a share of the current rows than of the reference\'s in a continuous feature: a default or an imputed value filled into many rows (subject = feature)' },
   'drift.clipped_at': { unit: 'number', description: 'the current values of a continuous feature pile up at their maximum (or minimum), where the reference had values beyond: truncated or clipped at this bound (subject = feature)' },
   'drift.columns_swapped': { unit: 'label', description: 'two drifted numeric features whose current values match each other\'s reference values, in every row or in a share of them (each column its reference mixed with the other\'s): the columns were swapped (value = "a ↔ b"; one observation per feature, subject = feature)' },
@@ -130,11 +131,12 @@ export function driftObservations(c: DriftComparison, reference: Dataset, curren
       }
       if (!f.drifted) {
         // A value that fills many rows is a data problem even when the distance stays under the drift
-        // threshold (a 14 % fill moves the normed Wasserstein distance only a little): looked for where
-        // the test already found the samples apart.
+        // threshold (a 14 % fill, or 6 % piled at a new cap, moves the normed Wasserstein distance only
+        // a little): looked for where the test found the samples apart, or the distance is near its threshold.
         const refColumn = reference.columns.get(f.name);
         const curColumn = current.columns.get(f.name);
-        if (f.significant && refColumn?.kind === 'numeric' && curColumn?.kind === 'numeric' && ch.kind !== 'constant') out.push(...pointMass(f, ch, refColumn.values, curColumn.values, extra));
+        const closeLook = f.significant || (f.effectSize.measure === 'normed wasserstein' && f.effectSize.value >= MEANINGFUL_EFFECT / 2);
+        if (closeLook && refColumn?.kind === 'numeric' && curColumn?.kind === 'numeric' && ch.kind !== 'constant') out.push(...pointMass(f, ch, refColumn.values, curColumn.values, extra));
         continue;
       }
       if (ch.locationShift !== null && ch.kind !== 'constant') {
@@ -155,7 +157,10 @@ export function driftObservations(c: DriftComparison, reference: Dataset, curren
           const what = cyc.period === 24 ? 'hours' : 'days';
           out.push(observe('drift.cyclic_shift', cyc.shift, `${f.name}: the current values are the reference's turned ${cyc.shift > 0 ? '+' : ''}${cyc.shift} ${what} around a cycle of ${cyc.period} (histogram distance ${cyc.before.toFixed(2)} → ${cyc.after.toFixed(2)} after the shift), as a time-zone or daylight-saving offset does`, extra));
         }
-        out.push(...pointMass(f, ch, refColumn.values, curColumn.values, extra));
+        // Rounded values pile up on a few values without any being filled in: then no point mass is read.
+        const step = roundedTo(refColumn.values, curColumn.values);
+        if (step !== undefined) out.push(observe('drift.rounded', step, `${f.name}: every current value is a multiple of ${fmt(step)}, where the reference's mostly were not — rounded to a coarser resolution`, extra));
+        else out.push(...pointMass(f, ch, refColumn.values, curColumn.values, extra));
       }
       const refValues = reference.columns.get(f.name);
       const curValues = current.columns.get(f.name);

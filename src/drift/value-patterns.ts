@@ -488,3 +488,27 @@ export function swappedValues(reference: ReadonlyMap<string, number>, current: R
   }
   return moves.map(([a, b]) => `${a} → ${b}`).join(', ');
 }
+
+/** Steps a value may be rounded to, coarsest first. */
+const ROUNDING_STEPS = [100, 10, 1, 0.5, 0.1, 0.01] as const;
+
+/**
+ * The coarsest step every current value (99 % of them) is a multiple of, when the reference's values
+ * mostly were not (under half): the values are now rounded — a sensor or export at a lower
+ * resolution — which piles them onto a few values without any one of them being a fill-in.
+ */
+export function roundedTo(reference: ArrayLike<number>, current: ArrayLike<number>): number | undefined {
+  if (reference.length < 50 || current.length < 50) return undefined;
+  const onGrid = (values: ArrayLike<number>, step: number) => {
+    let hits = 0;
+    for (let i = 0; i < values.length; i++) {
+      const q = values[i]! / step;
+      if (Math.abs(q - Math.round(q)) < 1e-6) hits++;
+    }
+    return hits / values.length;
+  };
+  for (const step of ROUNDING_STEPS) {
+    if (onGrid(current, step) >= 0.99) return onGrid(reference, step) < 0.5 ? step : undefined;
+  }
+  return undefined;
+}

@@ -99,3 +99,13 @@ describe('describeNumericChange', () => {
     expect(c.transform).toBeUndefined();
   });
 });
+
+describe('unit factors between whole numbers', () => {
+  it('are whole factors only: counts that fell by half are no pounds turned into kilograms', () => {
+    const counts = normal(n, 220, 60, 7).map((x) => Math.max(0, Math.round(x)));
+    const halved = counts.map((c) => Math.round(c / 2.20462));
+    expect(change(counts, halved).transform?.family).not.toBe('unit');
+    const tenfold = counts.map((c) => c * 10);
+    expect(change(counts, tenfold).transform).toMatchObject({ family: 'unit', factor: 10 });
+  });
+});

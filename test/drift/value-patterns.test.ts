@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clippedAt, cyclicShift, numbersAsText, partlySwappedColumns, recodedCategories, renamedCategories, swappedColumns, swappedValues, truncatedCategories, valueSpike } from '../../src/drift/value-patterns.ts';
+import { clippedAt, cyclicShift, numbersAsText, roundedTo, partlySwappedColumns, recodedCategories, renamedCategories, swappedColumns, swappedValues, truncatedCategories, valueSpike } from '../../src/drift/value-patterns.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 
 const normal = (r: () => number, mean: number, sd: number) => mean + sd * Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
@@ -23,6 +23,21 @@ describe('renamedCategories', () => {
     const ref = new Map([['DE', 400], ['FR', 300], ['NL', 300]]);
     const cur = new Map([['PL', 40], ['FR', 560], ['NL', 400]]);
     expect(renamedCategories(ref, cur, ['DE'], ['PL'])).toEqual([]);
+  });
+});
+
+describe('roundedTo', () => {
+  const speeds = (seed: number) => {
+    const r = seededRandom(seed);
+    return Float64Array.from({ length: 2000 }, () => Math.abs(Number(normal(r, 3.6, 1.9).toFixed(2))));
+  };
+  it('finds values rounded to whole units where the reference had hundredths', () => {
+    expect(roundedTo(speeds(1), speeds(2).map(Math.round))).toBe(1);
+    expect(roundedTo(speeds(1), speeds(2).map((x) => Math.round(x * 10) / 10))).toBe(0.1);
+  });
+  it('finds nothing when both sides have the same resolution, or the reference was already whole', () => {
+    expect(roundedTo(speeds(1), speeds(2))).toBeUndefined();
+    expect(roundedTo(speeds(1).map(Math.round), speeds(2).map(Math.round))).toBeUndefined();
   });
 });
 
