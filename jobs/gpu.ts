@@ -164,9 +164,11 @@ function notable(o: Observation): Severity | null {
       return v === true ? 'warning' : null;
     case 'gpu.throttled':
       return v === 'thermal' || v === 'power' || v === 'hw-slowdown' ? 'warning' : v === 'sw-power-cap' ? 'info' : null;
+    // Nearly full is how servers that reserve the GPU up front run (vLLM, TensorFlow, JAX): shown, and a
+    // warning only through a cause the other evidence makes plausible (an OOM, another process).
     case 'gpu.memory_used_share':
     case 'gpu.mig_memory_used_share':
-      return typeof v === 'number' && v >= MEMORY_FULL_SHARE ? 'warning' : null;
+      return typeof v === 'number' && v >= MEMORY_FULL_SHARE ? 'info' : null;
     case 'gpu.temperature':
       return typeof v === 'number' && v >= HIGH_TEMP_C ? 'warning' : null;
     case 'gpu.foreign_process_memory':
@@ -212,7 +214,9 @@ export const gpuDiagnostic = defineDiagnostic({
     await deps.progress(90, 'writing the report');
     const result = emptyResult('gpu', `gpu ${node}`);
     const target = payload.pod ? { namespace: payload.pod.namespace, pod: payload.pod.name } : undefined;
-    result.observations = observeGpus({ gpus: snap.gpus, processes: snap.processes, failures: snap.failures, source: snap.source, node, ...(target ? { target } : {}) });
+    // A named node is a Kubernetes node (a worker there took the job); so is one the worker can look up pods on.
+    const kubernetesNode = payload.node !== undefined || deps.kube !== undefined;
+    result.observations = observeGpus({ gpus: snap.gpus, processes: snap.processes, failures: snap.failures, source: snap.source, node, kubernetesNode, ...(target ? { target } : {}) });
 
     const processes = snap.processes ?? [];
     result.data = {

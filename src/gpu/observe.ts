@@ -145,6 +145,12 @@ export interface GpuObservationInput {
   node: string;
   /** The pod the investigation is about, when known: processes of other pods are foreign. */
   target?: { namespace: string; pod: string };
+  /**
+   * The GPUs are a Kubernetes node's (a worker asked about a named node, or with API access), so
+   * they serve pods: a process outside every pod is foreign even alone on its GPU. Also true when
+   * some process on the node belongs to a pod.
+   */
+  kubernetesNode?: boolean;
 }
 
 const pct = (share: number) => `${(100 * share).toFixed(share >= 0.995 && share < 1 ? 1 : 0)} %`;
@@ -233,12 +239,12 @@ function observeProcesses(input: GpuObservationInput, o: Observe): Observation[]
   // With a target whose processes were found, every other owner on its GPUs is foreign. Otherwise,
   // on a GPU several owners share, a process outside any pod is foreign next to a pod's, and
   // among pods (or among processes without one) every owner but the one holding the most memory.
-  // Alone on its GPU, a process outside any pod is foreign only on a node whose GPUs otherwise
+  // Alone on its GPU, a process outside any pod is foreign only on a Kubernetes node, whose GPUs
   // serve pods: on a machine without Kubernetes (a VM, `docker run`) it is the service itself.
   const targetGpus = new Set(processes.filter((p) => target !== null && ownerOf(p) === target).map((p) => p.gpuUuid));
   const byTarget = targetGpus.size > 0;
   const outsidePods = (p: AttributedProcess) => p.attribution.kind === 'host' || p.attribution.kind === 'container-without-pod';
-  const kubernetesNode = processes.some((p) => p.attribution.kind === 'pod');
+  const kubernetesNode = input.kubernetesNode === true || processes.some((p) => p.attribution.kind === 'pod');
   const foreign = new Map<string, { bytes: number; gpus: Set<string>; procs: AttributedProcess[] }>();
   for (const g of input.gpus) {
     const mine = processes.filter((p) => p.gpuUuid === g.uuid);

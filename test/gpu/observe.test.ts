@@ -30,7 +30,9 @@ describe('observeGpus', () => {
     expect(values(observeGpus({ ...base, processes: [host(23824, 38180)] }), 'gpu.foreign_process_memory')).toEqual([[null, 0]]);
     // Next to a pod, the host process is foreign even when it holds more.
     expect(values(observeGpus({ ...base, processes: [pod(406, 'llm-server-0', 19684), host(5873, 30720)] }), 'gpu.foreign_process_memory')).toEqual([['pid 5873', 30720 * 2 ** 20]]);
-    // On a Kubernetes node, a host process alone on another GPU is out of place.
+    // On a Kubernetes node (a named node's worker), a host process alone on its GPU is out of place.
+    expect(values(observeGpus({ ...base, processes: [host(23824, 38180)], kubernetesNode: true }), 'gpu.foreign_process_memory')).toEqual([['pid 23824', 38180 * 2 ** 20]]);
+    // So it is when another GPU's process belongs to a pod.
     const second = { ...h100, index: 1, uuid: 'GPU-second' };
     expect(values(observeGpus({ ...base, gpus: [h100, second], processes: [pod(406, 'llm-server-0', 19684), host(5873, 30720, 'GPU-second')] }), 'gpu.foreign_process_memory')).toEqual([['pid 5873', 30720 * 2 ** 20]]);
   });
