@@ -67,10 +67,12 @@ interface Matched {
 function match(clues: readonly Clue[], byName: ReadonlyMap<string, Observation[]>, subjects?: ReadonlySet<string>): Matched[] {
   const out: Matched[] = [];
   for (const clue of clues) {
-    const hits = (byName.get(clue.obs) ?? []).filter((o) => holds(clue, o) && (!clue.sameSubject || !subjects || o.subject === undefined || subjects.has(o.subject)));
+    const ofSubject = (o: Observation) => !clue.sameSubject || !subjects || o.subject === undefined || subjects.has(o.subject);
+    const hits = (byName.get(clue.obs) ?? []).filter((o) => holds(clue, o) && ofSubject(o));
     if (hits.length === 0) continue;
-    // `and`: every further condition must hold on some observation too; their observations are quoted beside.
-    const also = (clue.and ?? []).map((c) => (byName.get(c.obs) ?? []).filter((o) => holds(c, o)));
+    // `and`: every further condition must hold on some observation too (of the same subject, for a
+    // `sameSubject` clue); their observations are quoted beside.
+    const also = (clue.and ?? []).map((c) => (byName.get(c.obs) ?? []).filter((o) => holds(c, o) && ofSubject(o)));
     if (also.some((a) => a.length === 0)) continue;
     out.push({ clue, observations: hits, also: also.map((a) => a[0]!) });
   }

@@ -167,6 +167,8 @@ const REFILL_MAX_SHARE = 0.6;
 /** A run this long before its OOM kill, and a new instance near the limit again after as long: a climb that repeats each run. */
 const CYCLE_MIN_RUN_S = 7200;
 const CYCLE_MIN_SHARE = 0.9;
+/** A working-set change between two runs smaller than this share of it is sampling jitter, not growth. */
+const GROWTH_NOISE_SHARE = 0.02;
 
 // ---- observations -------------------------------------------------------------------------
 
@@ -285,7 +287,16 @@ export function observePod(e: PodObservationInput, o: Observe): Observation[] {
       out.push(o('oom.suggested_limit', `${gi}Gi`, `${gi}Gi = 1.25 × ${seen === c.memoryLimitBytes ? `the ${formatBytes(seen)} limit, which it fills` : `the ${formatBytes(seen)} it used`}`, at));
     }
     const g = e.growth?.get(c.name);
-    if (g) out.push(o('oom.working_set_growth', g.bytesPerHour, `${c.name} working set grew ${formatBytes(g.bytesPerHour)}/h over the last ${formatDuration(g.seconds)} (since the previous run)`, { ...at, windowSeconds: g.seconds }));
+    if (g) {
+      // metrics-server's working set moves by a percent or so between samples of a steady process: a
+      // change within that is no growth, however many MiB an hour it would extrapolate to.
+      const change = (g.bytesPerHour * g.seconds) / 3600;
+      const steady = c.memoryUsageBytes !== null && c.memoryUsageBytes > 0 && Math.abs(change) < GROWTH_NOISE_SHARE * c.memoryUsageBytes;
+      const text = steady
+        ? `${c.name} working set steady since the previous run ${formatDuration(g.seconds)} ago (${change >= 0 ? '+' : '−'}${formatBytes(Math.abs(change))}, within ${Math.round(100 * GROWTH_NOISE_SHARE)} % of it)`
+        : `${c.name} working set grew ${formatBytes(g.bytesPerHour)}/h over the last ${formatDuration(g.seconds)} (since the previous run)`;
+      out.push(o('oom.working_set_growth', steady ? 0 : g.bytesPerHour, text, { ...at, windowSeconds: g.seconds }));
+    }
     const lines = e.lastLogLines?.get(c.name);
     if (killed && lines && lines.length > 0) {
       const loading = lines.find((l) => LOADING.test(l));

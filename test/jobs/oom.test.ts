@@ -200,11 +200,12 @@ describe('oom <namespace>/<pod>', () => {
 
   it('a restart two days ago is history (no warning, its age said), clean or failed, with the container running since; the same restart ten minutes ago is a warning', async () => {
     const base = llmServerScenario().pods[0]!;
-    const restartedAt = (finishedAt: string, exitCode = 0) => {
+    const restartedAt = (finishedAt: string, exitCode = 0, reason = exitCode === 0 ? 'Completed' : 'Error') => {
       const pod = structuredClone(base.pod) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
       for (const c of pod.status.containerStatuses) Object.assign(c, { ready: true, restartCount: 0, lastState: {}, state: { running: { startedAt: finishedAt } } });
       const s = pod.status.containerStatuses.find((c: { name: string }) => c.name === 'server');
-      Object.assign(s, { restartCount: 1, lastState: { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt: '2026-11-01T00:00:00Z', finishedAt } } });
+      const startedAt = new Date(Date.parse(finishedAt) - 2 * 3600_000).toISOString(); // a two-hour run
+      Object.assign(s, { restartCount: 1, lastState: { terminated: { exitCode, reason, startedAt, finishedAt } } });
       const metrics = structuredClone(base.metrics) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
       metrics.containers.find((c: { name: string }) => c.name === 'server').usage.memory = '14680064Ki'; // 14 GiB of 32Gi
       const scenario = llmServerScenario();
@@ -213,8 +214,8 @@ describe('oom <namespace>/<pod>', () => {
       return { ...scenario, pods: [{ ...base, pod, metrics, events: { ...(base.events as object), items: [] }, previousLogs: {}, logs: {} }], nodes: { 'gpu-node-3': node }, nodeEvents: {} };
     };
     const now = Date.now();
-    const runAt = async (finishedAt: string, exitCode = 0) => {
-      const kube = await kubeFor(restartedAt(finishedAt, exitCode));
+    const runAt = async (finishedAt: string, exitCode = 0, reason?: string) => {
+      const kube = await kubeFor(restartedAt(finishedAt, exitCode, reason));
       const result = await runDiagnostic(oomDiagnostic, { namespace: 'ml', pod: POD }, { ...deps(kube), now: () => now });
       await standIn?.close();
       standIn = undefined;
@@ -231,6 +232,9 @@ describe('oom <namespace>/<pod>', () => {
     // One failed start (exit 1) six days ago, running since: history too. Two hours ago it is news.
     expect((await runAt(new Date(now - 6 * 24 * 3600_000).toISOString(), 1)).severity).not.toBe('warning');
     expect((await runAt(new Date(now - 2 * 3600_000).toISOString(), 1)).severity).toBe('warning');
+    // One OOM kill four days ago, at 14 of 32 GiB since: history, not critical. An hour ago: critical.
+    expect((await runAt(new Date(now - 4 * 24 * 3600_000).toISOString(), 137, 'OOMKilled')).severity).not.toBe('critical');
+    expect((await runAt(new Date(now - 3600_000).toISOString(), 137, 'OOMKilled')).severity).toBe('critical');
   });
 
   it('an eviction for ephemeral storage on a node under disk pressure is a full disk, not memory pressure', async () => {
