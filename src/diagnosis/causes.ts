@@ -3,7 +3,7 @@
 // test/diagnosis/causes.test.ts, so a typo in a field or an observation name fails loudly,
 // naming the file and the cause, instead of silently never matching.
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { getCompileCacheDir } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -174,6 +174,8 @@ export function loadCauses(dir: URL = CAUSES_DIR, cacheDir?: string): Cause[] {
       const tmp = `${cached}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify(causes), { mode: 0o600 });
       renameSync(tmp, cached);
+      // Earlier versions of the catalogue are never read again.
+      for (const old of readdirSync(cacheDir!)) if (/^infdbg-causes-[0-9a-f]+\.json$/.test(old) && join(cacheDir!, old) !== cached) unlinkSync(join(cacheDir!, old));
     } catch {
       // a read-only cache directory: parse again next time
     }
