@@ -62,7 +62,7 @@ export async function gpuOnSmi(t: SmiText, line = 'gpu'): Promise<ReturnType<typ
 }
 
 /** Serves DCGM exporter text on loopback for the duration of one `gpu --dcgm-url` run. */
-async function gpuOnDcgm(text: string): Promise<ReturnType<typeof runCommandLine>> {
+export async function gpuOnDcgm(text: string): Promise<ReturnType<typeof runCommandLine>> {
   const server = createServer((_req, res) => res.end(text));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {
@@ -75,7 +75,7 @@ async function gpuOnDcgm(text: string): Promise<ReturnType<typeof runCommandLine
 }
 
 /** Sets one DCGM field of one GPU (by its `gpu` label) in exporter text. */
-function editDcgm(text: string, field: string, gpu: string, value: string): string {
+export function editDcgm(text: string, field: string, gpu: string, value: string): string {
   return text
     .split('\n')
     .map((l) => (l.startsWith(`${field}{`) && l.includes(`gpu="${gpu}"`) ? l.replace(/ \S+$/, ` ${value}`) : l))

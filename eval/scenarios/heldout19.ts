@@ -31,13 +31,10 @@
 // and titles and written into each scenario before the first run; where no cause fits, the
 // nearest id is given and marked "(no such cause)".
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { BaselineStore } from '../../src/core/diagnostic.ts';
-import type { DiagnosticResult } from '../../src/report/model.ts';
 import { fixtureJson, llmServerScenario, type KubeApiStandInOptions, type StandInPod } from '../../test/support/kube-api-stand-in.ts';
-import { runCommandLine, type Scenario } from '../scenario.ts';
-import { editGpu, gpuOnSmi, H100_UUID, recorded } from './gpu.ts';
+import type { Scenario } from '../scenario.ts';
+import { editDcgm, editGpu, gpuOnDcgm, gpuOnSmi, H100_UUID, recorded } from './gpu.ts';
 import { onServer } from './health.ts';
 import { runOnLog, stamped, traffic } from './logs.ts';
 import { oomOn } from './oom.ts';
@@ -63,25 +60,7 @@ function t4(): { gpu: string; apps: string; remap: string } {
   return { gpu: gpuFixture('t4-query-gpu.csv'), apps: `406, python3, ${T4_0}, 9839\n`, remap: '' };
 }
 
-/** Serves DCGM exporter text on loopback for one `gpu --dcgm-url` run. */
-async function gpuOnDcgm(text: string): Promise<DiagnosticResult> {
-  const server = createServer((_req, res) => res.end(text));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  try {
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
-    return await runCommandLine(`gpu gpu-node-3 --dcgm-url ${url}`, { nodeName: 'gpu-node-3', runCommand: () => Promise.reject(new Error('nvidia-smi must not run with --dcgm-url')) });
-  } finally {
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
-  }
-}
 
-function editDcgm(text: string, field: string, gpu: string, value: string): string {
-  return text
-    .split('\n')
-    .map((l) => (l.startsWith(`${field}{`) && l.includes(`gpu="${gpu}"`) ? l.replace(/ \S+$/, ` ${value}`) : l))
-    .join('\n');
-}
 
 /**
  * The A100 pair through DCGM: GPU 0, serving the vLLM pod (79.8 GB used, 97 % busy), last reported
