@@ -121,6 +121,8 @@ export function driftObservations(c: DriftComparison, reference: Dataset, curren
   for (const f of c.features) {
     const n = Math.min(f.referenceCount, f.currentCount);
     const extra = { subject: f.name, sampleSize: n };
+    const refColumn = reference.columns.get(f.name);
+    const curColumn = current.columns.get(f.name);
     if (f.drifted) {
       out.push(observe('drift.feature_drifted', changeKind(f), `${f.name} drifted (${changeKind(f)}): ${changeText(f)} [${testText(f)}]`, extra));
     }
@@ -129,14 +131,14 @@ export function driftObservations(c: DriftComparison, reference: Dataset, curren
       if (ch.kind === 'constant' && f.currentCount >= 2) {
         out.push(observe('drift.feature_degenerate', 'constant', `${f.name}: ${ch.text}`, extra));
       }
+      // The two columns' values, when both are numeric and the current ones vary: what the value patterns read.
+      const values = refColumn?.kind === 'numeric' && curColumn?.kind === 'numeric' && ch.kind !== 'constant' ? { reference: refColumn.values, current: curColumn.values } : undefined;
       if (!f.drifted) {
         // A value that fills many rows is a data problem even when the distance stays under the drift
         // threshold (a 14 % fill, or 6 % piled at a new cap, moves the normed Wasserstein distance only
         // a little): looked for where the test found the samples apart, or the distance is near its threshold.
-        const refColumn = reference.columns.get(f.name);
-        const curColumn = current.columns.get(f.name);
         const closeLook = f.significant || (f.effectSize.measure === 'normed wasserstein' && f.effectSize.value >= MEANINGFUL_EFFECT / 2);
-        if (closeLook && refColumn?.kind === 'numeric' && curColumn?.kind === 'numeric' && ch.kind !== 'constant') out.push(...pointMass(f, ch, refColumn.values, curColumn.values, extra));
+        if (closeLook && values) out.push(...pointMass(f, ch, sortedCopy(values.reference), sortedCopy(values.current), extra));
         continue;
       }
       if (ch.locationShift !== null && ch.kind !== 'constant') {
@@ -149,22 +151,20 @@ export function driftObservations(c: DriftComparison, reference: Dataset, curren
         const bimodal = ch.becameBimodal ? '; the current values look bimodal, the reference did not' : '';
         out.push(observe('drift.shape_distance', round(ch.shapeDistance), `${f.name}: shape distance ${ch.shapeDistance.toFixed(2)} after removing location and spread${bimodal}`, extra));
       }
-      const refColumn = reference.columns.get(f.name);
-      const curColumn = current.columns.get(f.name);
-      if (refColumn?.kind === 'numeric' && curColumn?.kind === 'numeric' && ch.kind !== 'constant') {
-        const cyc = ch.transform ? undefined : cyclicShift(refColumn.values, curColumn.values, f.drifted);
+      // Sorted once here for the point mass and the partial scaling.
+      const sorted = values ? { reference: sortedCopy(values.reference), current: sortedCopy(values.current) } : undefined;
+      if (values && sorted) {
+        const cyc = ch.transform ? undefined : cyclicShift(values.reference, values.current, f.drifted);
         if (cyc) {
           const what = cyc.period === 24 ? 'hours' : 'days';
           out.push(observe('drift.cyclic_shift', cyc.shift, `${f.name}: the current values are the reference's turned ${cyc.shift > 0 ? '+' : ''}${cyc.shift} ${what} around a cycle of ${cyc.period} (histogram distance ${cyc.before.toFixed(2)} → ${cyc.after.toFixed(2)} after the shift), as a time-zone or daylight-saving offset does`, extra));
         }
         // Rounded values pile up on a few values without any being filled in: then no point mass is read.
-        const step = roundedTo(refColumn.values, curColumn.values);
+        const step = roundedTo(values.reference, values.current);
         if (step !== undefined) out.push(observe('drift.rounded', step, `${f.name}: every current value is a multiple of ${fmt(step)}, where the reference's mostly were not — rounded to a coarser resolution`, extra));
-        else out.push(...pointMass(f, ch, refColumn.values, curColumn.values, extra));
+        else out.push(...pointMass(f, ch, sorted.reference, sorted.current, extra));
       }
-      const refValues = reference.columns.get(f.name);
-      const curValues = current.columns.get(f.name);
-      const partial = !ch.transform && ch.kind !== 'constant' && refValues?.kind === 'numeric' && curValues?.kind === 'numeric' ? partialScaling(sortedCopy(refValues.values), sortedCopy(curValues.values)) : undefined;
+      const partial = !ch.transform && sorted ? partialScaling(sorted.reference, sorted.current) : undefined;
       if (partial) {
         const k = partial.factor >= 1 ? `×${fmt(partial.factor)}` : `÷${fmt(1 / partial.factor)}`;
         out.push(observe('drift.unit_factor', round(partial.factor), `${f.name}: ${pct(partial.share)} of current rows ≈ the reference ${k}, the rest unchanged (largest CDF gap ${partial.fitGap.toFixed(3)} against ${partial.untouchedGap.toFixed(3)} for the reference alone): a share of rows in another unit or currency`, extra));
@@ -185,8 +185,6 @@ export function driftObservations(c: DriftComparison, reference: Dataset, curren
         out.push(observe('drift.new_categories', ch.unseen.length, `${f.name}: ${ch.unseen.length} value${ch.unseen.length === 1 ? '' : 's'} never seen in the reference: ${quoted(ch.unseen)}`, extra));
         out.push(observe('drift.new_category_share', round(ch.unseenShare), `${f.name}: ${pct(ch.unseenShare)} of current rows hold values never seen in the reference${chance}`, extra));
       }
-      const refColumn = reference.columns.get(f.name);
-      const curColumn = current.columns.get(f.name);
       const counts = (col: Column) => (col.kind === 'categorical' ? col.counts : numberCounts(col.values));
       // Either side may hold numbers (names on one side, integer codes on the other).
       const recoded = refColumn && curColumn ? recodedCategories(counts(refColumn), counts(curColumn)) : undefined;
@@ -305,11 +303,9 @@ function quoted(values: string[]): string {
   return shortList(values.map((v) => `"${v}"`), 5);
 }
 
-/** A value that fills many more current rows than reference ones: a fill value, or a cap (clipped). */
-function pointMass(f: FeatureDrift, ch: NumericChange, referenceValues: Float64Array, currentValues: Float64Array, extra: { subject: string; sampleSize: number }): Observation[] {
+/** A value that fills many more current rows than reference ones (both sorted): a fill value, or a cap (clipped). */
+function pointMass(f: FeatureDrift, ch: NumericChange, refSorted: Float64Array, curSorted: Float64Array, extra: { subject: string; sampleSize: number }): Observation[] {
   const out: Observation[] = [];
-  const refSorted = sortedCopy(referenceValues);
-  const curSorted = sortedCopy(currentValues);
   const spike = valueSpike(refSorted, curSorted, ch.reference.mean, ch.reference.median, ch.reference.sd);
   const clip = spike ? clippedAt(refSorted, curSorted, spike) : undefined;
   if (clip) {
