@@ -354,10 +354,11 @@ function fillResult(result: DiagnosticResult, e: OomEvidence, findings: OomFindi
   ];
   result.prevention = ['Alert on kube_pod_container_status_last_terminated_reason{reason="OOMKilled"} and on CUDA OOM lines in the logs.'];
 
+  // An OOM kill is critical while it is news; one a day or more old, the container running since, is history.
+  const freshKill = killed.some((c) => restartIsNews(c, now));
   result.severity = worstSeverity([
-    // An OOM kill is critical while it is news; one a day or more old, the container running since, is history.
-    ...(killed.some((c) => restartIsNews(c, now)) || looping.length > 0 || e.cudaOom.length > 0 ? (['critical'] as const) : []),
-    ...(killed.length > 0 && !killed.some((c) => restartIsNews(c, now)) ? (['info'] as const) : []),
+    ...(freshKill || looping.length > 0 || e.cudaOom.length > 0 ? (['critical'] as const) : []),
+    ...(killed.length > 0 && !freshKill ? (['info'] as const) : []),
     ...(e.containers.some((c) => restartIsNews(c, now)) || (e.pod.restarts > 0 && e.containers.every((c) => c.restartCount === 0)) ? (['warning'] as const) : []),
     ...findings.map((f) => f.severity),
   ]);

@@ -127,13 +127,13 @@ export function nodeConditions(node: V1Node): NodeCondition[] {
   return (node.status?.conditions ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason ?? null, message: c.message ?? null }));
 }
 
-/** Seconds the terminated instance ran, or null when the times are missing. */
 /** How long ago (seconds) a termination ended; null when its end time is unknown or after `now`. */
 export function secondsSinceEnd(t: Termination, now: number): number | null {
   const ended = t.finishedAt ? Date.parse(t.finishedAt) : Number.NaN;
   return Number.isFinite(ended) && now >= ended ? (now - ended) / 1000 : null;
 }
 
+/** Seconds the terminated instance ran, or null when the times are missing. */
 export function runSeconds(t: Termination): number | null {
   if (!t.startedAt || !t.finishedAt) return null;
   return (Date.parse(t.finishedAt) - Date.parse(t.startedAt)) / 1000;

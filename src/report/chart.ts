@@ -43,12 +43,12 @@ export interface LineSpec {
 
 export type ChartSpec = HistogramSpec | BarsSpec | LineSpec;
 
-/** Renders a spec to a PNG chart ready for upload (`filename` e.g. `drift-age.png`). */
 type ResvgModule = typeof import('@resvg/resvg-js');
 let loaded: ResvgModule | undefined;
 /** resvg's native module, loaded at the first chart (a run that draws none does not pay for it). */
 const resvg = (): ResvgModule => (loaded ??= createRequire(import.meta.url)('@resvg/resvg-js') as ResvgModule);
 
+/** Renders a spec to a PNG chart ready for upload (`filename` e.g. `drift-age.png`). */
 export function renderChart(filename: string, spec: ChartSpec): Chart {
   const png = new (resvg()).Resvg(chartSvg(spec), {
     background: 'white',
