@@ -1,6 +1,6 @@
 // Wasserstein-1 (earth mover's) distance between two empirical distributions, as
-// scipy.stats.wasserstein_distance: ∫ |F_a − F_b| over the pooled values, in one merge pass over
-// sorted copies. Evidently's drift score divides it by the reference standard deviation so that a
+// scipy.stats.wasserstein_distance computes it (∫ |F_a − F_b| over the pooled values), here as the
+// equal ∫ |Q_a − Q_b| over probabilities, in one merge pass over the sorted samples. Evidently's drift score divides it by the reference standard deviation so that a
 // threshold of 0.1 means "moved by a tenth of a standard deviation", whatever the feature's unit.
 
 import { moments } from './moments.ts';
