@@ -28,7 +28,7 @@
 // expected top cause was chosen from the list of cause ids and titles and written into each
 // `injected` before the first run; where no cause fits, the nearest id is given and marked
 // "(no such cause)".
-import { fixtureJson, llmServerScenario, rankerScenario, type KubeApiStandInOptions, type StandInPod } from '../../test/support/kube-api-stand-in.ts';
+import { fixtureJson, llmServerScenario, rankerScenario, type KubeApiStandInOptions } from '../../test/support/kube-api-stand-in.ts';
 import { buildModel, ELEM } from '../../test/support/onnx-builder.ts';
 import { seededRandom } from '../../test/support/seeded-random.ts';
 import type { Scenario } from '../scenario.ts';
@@ -37,7 +37,7 @@ import { editGpu, gpuOnSmi, H100_UUID, recorded } from './gpu.ts';
 import { onServer } from './health.ts';
 import { runOnLog, stamped, traffic } from './logs.ts';
 import { oomOn } from './oom.ts';
-import { profileEndpoint, profileModel, together, weights, normal, clamp, pick, type Random, driftOnRows, rankerReplicas } from '../support/scenario-kit.ts';
+import { profileEndpoint, profileModel, together, weights, normal, clamp, pick, type Random, driftOnRows, rankerReplicas, llmServerPod, serverStatus, setServerUsage } from '../support/scenario-kit.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -50,18 +50,7 @@ const SWEEP = '--concurrency 1,4,8 --iterations 150 --duration 1.5s';
 // ── kubernetes objects ───────────────────────────────────────────────────────────────────────────
 const POD = 'llm-server-6d8f7b9c4-k2x7p';
 const clone = <T>(x: T): T => structuredClone(x);
-const serverStatus = (pod: Json): Json => (pod.status.containerStatuses as Json[]).find((c) => c.name === 'server')!;
-const setServerUsage = (metrics: Json, memory: string) => void ((metrics.containers as Json[]).find((c) => c.name === 'server')!.usage.memory = memory);
 
-/** The recorded llm-server pod and its metrics, edited by `edit`; logs as given. */
-function llmServerPod(edit: (pod: Json, metrics: Json, events: Json) => void, logs: { previous?: string; current?: string } = {}): StandInPod {
-  const base = llmServerScenario().pods[0]!;
-  const pod = clone(base.pod) as Json;
-  const metrics = clone(base.metrics) as Json;
-  const events = clone(base.events) as Json;
-  edit(pod, metrics, events);
-  return { ...base, pod, metrics, events, previousLogs: logs.previous === undefined ? {} : { server: logs.previous }, logs: { ...base.logs, ...(logs.current === undefined ? {} : { server: logs.current }) } };
-}
 
 /** The server container running since 13:35, ready, no restart. */
 function running(pod: Json, restarts = 0): void {

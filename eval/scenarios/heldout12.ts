@@ -31,7 +31,7 @@
 // ids and titles and written into each scenario before the first run; where no cause fits, the
 // nearest id is given and marked "(no such cause)".
 import { readFileSync } from 'node:fs';
-import { fixtureJson, llmServerScenario, rankerScenario, type KubeApiStandInOptions, type StandInPod } from '../../test/support/kube-api-stand-in.ts';
+import { fixtureJson, llmServerScenario, rankerScenario, type KubeApiStandInOptions } from '../../test/support/kube-api-stand-in.ts';
 import { buildModel, ELEM } from '../../test/support/onnx-builder.ts';
 import { seededRandom } from '../../test/support/seeded-random.ts';
 import type { Scenario } from '../scenario.ts';
@@ -40,7 +40,7 @@ import { editGpu, gpuOnSmi, H100_UUID, recorded } from './gpu.ts';
 import { onServer } from './health.ts';
 import { runOnLog, stamped } from './logs.ts';
 import { oomOn } from './oom.ts';
-import { profileEndpoint, profileModel, together, weights, normal, clamp, pick, round, type Random, driftOnRows, rankerReplicas } from '../support/scenario-kit.ts';
+import { profileEndpoint, profileModel, together, weights, normal, clamp, pick, round, type Random, driftOnRows, rankerReplicas, llmServerPod, quietNode, serverStatus, setServerUsage } from '../support/scenario-kit.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -53,27 +53,9 @@ const BODY = JSON.stringify({ audio: Array.from({ length: 512 }, (_, i) => Numbe
 const SWEEP = '--concurrency 1,4,8 --iterations 150 --duration 1.5s';
 
 // ── kubernetes objects ───────────────────────────────────────────────────────────────────────────
-const serverStatus = (pod: Json): Json => (pod.status.containerStatuses as Json[]).find((c) => c.name === 'server')!;
 const serverSpec = (pod: Json): Json => (pod.spec.containers as Json[]).find((c) => c.name === 'server')!;
-const setServerUsage = (metrics: Json, memory: string) => void ((metrics.containers as Json[]).find((c) => c.name === 'server')!.usage.memory = memory);
 
-/** The recorded llm-server pod and its metrics, edited by `edit`; logs as given. */
-function llmServerPod(edit: (pod: Json, metrics: Json, events: Json) => void, logs: { previous?: string; current?: string } = {}): StandInPod {
-  const base = llmServerScenario().pods[0]!;
-  const pod = clone(base.pod) as Json;
-  const metrics = clone(base.metrics) as Json;
-  const events = clone(base.events) as Json;
-  edit(pod, metrics, events);
-  return { ...base, pod, metrics, events, previousLogs: logs.previous === undefined ? {} : { server: logs.previous }, logs: { ...base.logs, ...(logs.current === undefined ? {} : { server: logs.current }) } };
-}
 
-/** The recorded node with MemoryPressure False. */
-function quietNode(): Json {
-  const n = clone(fixtureJson('node-gpu-node-3.json')) as Json;
-  const c = (n.status.conditions as Json[]).find((x) => x.type === 'MemoryPressure')!;
-  Object.assign(c, { status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' });
-  return n;
-}
 
 /**
  * Day 3: the new cluster's GitOps sync replaced the hand-copied `feature-store` Secret with a

@@ -29,7 +29,7 @@
 // region, reefer unit model). The expected top cause was chosen from the list of cause ids and
 // titles and written into each `injected` before the first run; where no cause fits, the nearest
 // id is given and marked "(no such cause)".
-import { fixtureJson, llmServerScenario, rankerScenario, type KubeApiStandInOptions, type StandInPod } from '../../test/support/kube-api-stand-in.ts';
+import { llmServerScenario, rankerScenario, type KubeApiStandInOptions } from '../../test/support/kube-api-stand-in.ts';
 import { buildModel, ELEM } from '../../test/support/onnx-builder.ts';
 import { seededRandom } from '../../test/support/seeded-random.ts';
 import type { Scenario } from '../scenario.ts';
@@ -38,7 +38,7 @@ import { editGpu, gpuOnSmi, H100_UUID, recorded } from './gpu.ts';
 import { onServer } from './health.ts';
 import { runOnLog, stamped } from './logs.ts';
 import { oomOn } from './oom.ts';
-import { profileModel, together, weights, normal, clamp, pick, round, type Random, driftOnRows } from '../support/scenario-kit.ts';
+import { profileModel, together, weights, normal, clamp, pick, round, type Random, driftOnRows, llmServerPod, quietNode, serverStatus, setServerUsage } from '../support/scenario-kit.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -46,26 +46,8 @@ const clone = <T>(x: T): T => structuredClone(x);
 
 // ── kubernetes objects ───────────────────────────────────────────────────────────────────────────
 const POD = 'llm-server-6d8f7b9c4-k2x7p';
-const serverStatus = (pod: Json): Json => (pod.status.containerStatuses as Json[]).find((c) => c.name === 'server')!;
-const setServerUsage = (metrics: Json, memory: string) => void ((metrics.containers as Json[]).find((c) => c.name === 'server')!.usage.memory = memory);
 
-/** The recorded llm-server pod and its metrics, edited by `edit`; logs as given. */
-function llmServerPod(edit: (pod: Json, metrics: Json, events: Json) => void, logs: { previous?: string; current?: string } = {}): StandInPod {
-  const base = llmServerScenario().pods[0]!;
-  const pod = clone(base.pod) as Json;
-  const metrics = clone(base.metrics) as Json;
-  const events = clone(base.events) as Json;
-  edit(pod, metrics, events);
-  return { ...base, pod, metrics, events, previousLogs: logs.previous === undefined ? {} : { server: logs.previous }, logs: { ...base.logs, ...(logs.current === undefined ? {} : { server: logs.current }) } };
-}
 
-/** The recorded node with MemoryPressure False. */
-function quietNode(): Json {
-  const n = clone(fixtureJson('node-gpu-node-3.json')) as Json;
-  const c = (n.status.conditions as Json[]).find((x) => x.type === 'MemoryPressure')!;
-  Object.assign(c, { status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' });
-  return n;
-}
 
 /** A pod event of the llm-server pod, built on the recorded BackOff event. */
 function podEvent(events: Json, reason: string, message: string, first: string, last: string, count: number, type = 'Warning'): Json {

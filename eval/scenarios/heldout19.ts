@@ -38,7 +38,7 @@ import { editDcgm, editGpu, gpuOnDcgm, gpuOnSmi, H100_UUID, recorded } from './g
 import { onServer } from './health.ts';
 import { runOnLog, stamped, traffic } from './logs.ts';
 import { oomOn } from './oom.ts';
-import { together } from '../support/scenario-kit.ts';
+import { together, llmServerPod, serverStatus, setServerUsage } from '../support/scenario-kit.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -235,17 +235,7 @@ const DRIVER_LOG = stamped([
 ]);
 
 // ── oom: kubernetes objects ──────────────────────────────────────────────────────────────────────
-const serverStatus = (pod: Json): Json => (pod.status.containerStatuses as Json[]).find((c) => c.name === 'server')!;
-const setServerUsage = (metrics: Json, memory: string) => void ((metrics.containers as Json[]).find((c) => c.name === 'server')!.usage.memory = memory);
 
-function llmServerPod(edit: (pod: Json, metrics: Json, events: Json) => void, logs: { previous?: string; current?: string } = {}): StandInPod {
-  const base = llmServerScenario().pods[0]!;
-  const pod = clone(base.pod) as Json;
-  const metrics = clone(base.metrics) as Json;
-  const events = clone(base.events) as Json;
-  edit(pod, metrics, events);
-  return { ...base, pod, metrics, events, previousLogs: logs.previous === undefined ? {} : { server: logs.previous }, logs: { ...base.logs, ...(logs.current === undefined ? {} : { server: logs.current }) } };
-}
 
 function gpuNode(pressure: boolean): Json {
   const n = clone(fixtureJson('node-gpu-node-3.json')) as Json;

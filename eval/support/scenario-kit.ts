@@ -9,7 +9,7 @@ import { startModelServer, type FaultsPatch } from '../../examples/model-server/
 import type { DiagnosticResult } from '../../src/report/model.ts';
 import { seededRandom } from '../../src/stats/seeded-random.ts';
 import { runCommandLine } from '../scenario.ts';
-import type { KubeApiStandInOptions } from '../../test/support/kube-api-stand-in.ts';
+import { fixtureJson, llmServerScenario, type KubeApiStandInOptions, type StandInPod } from '../../test/support/kube-api-stand-in.ts';
 
 /** Several diagnostics' results, run at once, as one investigation ranks them. */
 export const together = async (...pieces: Array<Promise<unknown>>) => (await Promise.all(pieces)).flat() as DiagnosticResult[];
@@ -116,4 +116,27 @@ export function rankerReplicas(options: KubeApiStandInOptions, replicas: number)
   Object.assign(current.status, { replicas, fullyLabeledReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas });
   current.metadata.annotations['deployment.kubernetes.io/desired-replicas'] = String(replicas);
   return { deployment, current };
+}
+
+/** The `server` container's status in a recorded pod. */
+export const serverStatus = (pod: Json): Json => (pod.status.containerStatuses as Json[]).find((c) => c.name === 'server')!;
+/** Sets the `server` container's memory usage in recorded pod metrics, e.g. `'31Gi'`. */
+export const setServerUsage = (metrics: Json, memory: string) => void ((metrics.containers as Json[]).find((c) => c.name === 'server')!.usage.memory = memory);
+
+/** The recorded llm-server pod and its metrics, edited by `edit`; logs as given. */
+export function llmServerPod(edit: (pod: Json, metrics: Json, events: Json) => void, logs: { previous?: string; current?: string } = {}): StandInPod {
+  const base = llmServerScenario().pods[0]!;
+  const pod = structuredClone(base.pod) as Json;
+  const metrics = structuredClone(base.metrics) as Json;
+  const events = structuredClone(base.events) as Json;
+  edit(pod, metrics, events);
+  return { ...base, pod, metrics, events, previousLogs: logs.previous === undefined ? {} : { server: logs.previous }, logs: { ...base.logs, ...(logs.current === undefined ? {} : { server: logs.current }) } };
+}
+
+/** The recorded node gpu-node-3 with MemoryPressure False. */
+export function quietNode(): Json {
+  const n = structuredClone(fixtureJson('node-gpu-node-3.json')) as Json;
+  const c = (n.status.conditions as Json[]).find((x) => x.type === 'MemoryPressure')!;
+  Object.assign(c, { status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' });
+  return n;
 }
