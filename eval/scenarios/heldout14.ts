@@ -37,7 +37,7 @@ import { editGpu, gpuOnSmi, H100_UUID, recorded } from './gpu.ts';
 import { onServer } from './health.ts';
 import { runOnLog, stamped } from './logs.ts';
 import { oomOn } from './oom.ts';
-import { clamp, driftOnRows, normal, pick, profileEndpoint, profileModel, weights, type Random } from '../support/scenario-kit.ts';
+import { clamp, driftOnRows, normal, pick, profileEndpoint, profileModel, weights, type Random, cpuNode } from '../support/scenario-kit.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const clone = <T>(x: T): T => structuredClone(x);
@@ -244,18 +244,6 @@ function rankerEvent(reason: string, message: string, first: string, last: strin
   return e;
 }
 
-/** cpu-node-2 (the recorded node renamed, without GPUs), no memory pressure. */
-function cpuNode(): Json {
-  const n = clone(fixtureJson<Json>('node-gpu-node-3.json'));
-  n.metadata.name = 'cpu-node-2';
-  n.metadata.labels = { 'kubernetes.io/arch': 'amd64', 'kubernetes.io/hostname': 'cpu-node-2', 'kubernetes.io/os': 'linux' };
-  for (const k of ['capacity', 'allocatable']) delete n.status[k]['nvidia.com/gpu'];
-  Object.assign(n.status.capacity, { cpu: '32', memory: '131891524Ki' });
-  Object.assign(n.status.allocatable, { cpu: '31', memory: '129794372Ki' });
-  const c = (n.status.conditions as Json[]).find((x) => x.type === 'MemoryPressure')!;
-  Object.assign(c, { status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' });
-  return n;
-}
 
 /**
  * A cost review "right-sized" the ranker: revision 12 (14:05) keeps the image and cuts the memory

@@ -140,3 +140,16 @@ export function quietNode(): Json {
   Object.assign(c, { status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' });
   return n;
 }
+
+/** cpu-node-2: the recorded node renamed, without GPUs, 32 cores, no memory pressure. */
+export function cpuNode(): Json {
+  const n = structuredClone(fixtureJson<Json>('node-gpu-node-3.json'));
+  n.metadata.name = 'cpu-node-2';
+  n.metadata.labels = { 'kubernetes.io/arch': 'amd64', 'kubernetes.io/hostname': 'cpu-node-2', 'kubernetes.io/os': 'linux' };
+  for (const k of ['capacity', 'allocatable']) delete n.status[k]['nvidia.com/gpu'];
+  Object.assign(n.status.capacity, { cpu: '32', memory: '131891524Ki' });
+  Object.assign(n.status.allocatable, { cpu: '31', memory: '129794372Ki' });
+  const c = (n.status.conditions as Json[]).find((x) => x.type === 'MemoryPressure')!;
+  Object.assign(c, { status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' });
+  return n;
+}
